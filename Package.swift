@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "SimArena",
+    products: [
+        .library(name: "SimArenaCore", targets: ["SimArenaCore"]),
+        .executable(name: "sa-trace", targets: ["sa-trace"]),
+        .executable(name: "sa-bench", targets: ["sa-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config; the providers name the Debian packages.
+        .systemLibrary(
+            name: "CMsgPack", pkgConfig: "msgpack",
+            providers: [.apt(["libmsgpack-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CJansson", pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]),
+
+        // All logic lives here.
+        .target(
+            name: "SimArenaCore",
+            dependencies: ["CMsgPack", "CCurl"]),
+
+        // What every command-line tool shares: argument parsing and the error conventions.
+        .target(
+            name: "SimArenaCLI",
+            dependencies: [
+                "SimArenaCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Thin executables.
+        .executableTarget(
+            name: "sa-trace",
+            dependencies: [
+                "SimArenaCore", "SimArenaCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "sa-bench",
+            dependencies: [
+                "SimArenaCore", "SimArenaCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(
+            name: "SimArenaCoreTests",
+            dependencies: ["SimArenaCore", "CJansson", "CMsgPack"]),
+    ]
+)

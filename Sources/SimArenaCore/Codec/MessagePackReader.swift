@@ -1,0 +1,71 @@
+import CMsgPack
+
+/// Decodes MessagePack into ``KValue`` with msgpack-c, after ``MessagePackScanner`` has checked
+/// every length, count and the nesting depth against the input's size.
+public enum MessagePackReader {
+    /// Decodes exactly one MessagePack document; anything after it is an error.
+    public static func decode(_ bytes: [UInt8]) throws -> KValue {
+        try bytes.withUnsafeBytes { raw -> KValue in
+            guard let base = raw.baseAddress, !raw.isEmpty else {
+                throw SimArenaError(.data, "empty input: no MessagePack document")
+            }
+            try MessagePackScanner.check(raw)
+            var unpacked = msgpack_unpacked()
+            msgpack_unpacked_init(&unpacked)
+            defer { msgpack_unpacked_destroy(&unpacked) }
+            var offset = 0
+            let status = msgpack_unpack_next(
+                &unpacked, base.assumingMemoryBound(to: CChar.self), raw.count, &offset)
+            guard status == MSGPACK_UNPACK_SUCCESS else {
+                throw SimArenaError(.data, "msgpack-c could not decode the document (status \(status.rawValue))")
+            }
+            return try value(of: unpacked.data)
+        }
+    }
+
+    private static func value(of object: msgpack_object) throws -> KValue {
+        switch object.type {
+        case MSGPACK_OBJECT_NIL:
+            return .null
+        case MSGPACK_OBJECT_BOOLEAN:
+            return .bool(object.via.boolean)
+        case MSGPACK_OBJECT_POSITIVE_INTEGER:
+            return .integer(object.via.u64)
+        case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+            return .int(object.via.i64)
+        case MSGPACK_OBJECT_FLOAT32:
+            return .float(Float(object.via.f64))
+        case MSGPACK_OBJECT_FLOAT64:
+            return .double(object.via.f64)
+        case MSGPACK_OBJECT_STR:
+            let body = UnsafeRawBufferPointer(
+                start: object.via.str.ptr, count: Int(object.via.str.size))
+            guard let text = String(validating: body.bindMemory(to: UInt8.self), as: UTF8.self) else {
+                throw SimArenaError(.data, "MessagePack string is not valid UTF-8")
+            }
+            return .string(text)
+        case MSGPACK_OBJECT_BIN:
+            let body = UnsafeRawBufferPointer(
+                start: object.via.bin.ptr, count: Int(object.via.bin.size))
+            return .binary(Array(body))
+        case MSGPACK_OBJECT_ARRAY:
+            let items = UnsafeBufferPointer(
+                start: object.via.array.ptr, count: Int(object.via.array.size))
+            var array: [KValue] = []
+            array.reserveCapacity(items.count)
+            for item in items { array.append(try value(of: item)) }
+            return .array(array)
+        case MSGPACK_OBJECT_MAP:
+            let pairs = UnsafeBufferPointer(start: object.via.map.ptr, count: Int(object.via.map.size))
+            var entries: [KMap.Entry] = []
+            entries.reserveCapacity(pairs.count)
+            for pair in pairs {
+                entries.append(KMap.Entry(key: try value(of: pair.key), value: try value(of: pair.val)))
+            }
+            return .map(KMap(entries))
+        default:
+            // The scanner rejects extension types before msgpack-c sees them.
+            throw SimArenaError(.data, "unsupported MessagePack object type \(object.type.rawValue)")
+        }
+    }
+}

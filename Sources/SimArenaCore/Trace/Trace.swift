@@ -1,0 +1,67 @@
+/// A SimKube trace (format version 2), or the original Python project's simplified trace (an
+/// object with `events` and possibly empty `config`, `index` and `pod_lifecycles`).
+///
+/// The decoded ``document`` is the source of truth and is written back as it was read: typed
+/// properties are views of it, checked when the trace is decoded, and edits go through
+/// ``updateAppliedObjects(_:)`` so that only what an edit changes differs on output.
+public struct Trace: Sendable {
+    /// The trace format version this project reads.
+    public static let supportedVersion: Int64 = 2
+
+    /// The whole document, exactly as decoded (plus edits).
+    public private(set) var document: KValue
+    /// `version`, or `nil` for a simplified trace without one.
+    public private(set) var version: Int64?
+    /// `config.trackedObjects`, in file order.
+    public private(set) var trackedObjects: [(gvk: GroupVersionKind, config: TrackedObjectConfig)]
+    /// `events`, in file order (not necessarily sorted by time).
+    public private(set) var events: [TraceEvent]
+    /// `index`: the pod-spec hash recorded for each tracked object, in file order.
+    public private(set) var index: [(gvk: GroupVersionKind, key: String, hash: UInt64)]
+    /// `pod_lifecycles`, in file order.
+    public private(set) var podLifecycles: [PodLifecycleRecord]
+
+    /// Checks the document's structure and builds the typed views.
+    public init(document: KValue) throws {
+        let parts = try TraceDecoder.decode(document)
+        self.document = document
+        self.version = parts.version
+        self.trackedObjects = parts.trackedObjects
+        self.events = parts.events
+        self.index = parts.index
+        self.podLifecycles = parts.podLifecycles
+    }
+
+    /// Reads a trace file (JSON or MessagePack); errors name the file.
+    public static func load(_ path: String, as format: DataFormat? = nil) throws -> Trace {
+        let document = try Document.read(path, as: format)
+        do {
+            return try Trace(document: document)
+        } catch let error as SimArenaError {
+            throw error.prefixed(path)
+        }
+    }
+
+    /// Writes the trace (JSON or MessagePack, by extension unless given), atomically.
+    public func write(to path: String, as format: DataFormat? = nil) throws {
+        try Document.write(document, to: path, as: format)
+    }
+
+    /// The tracked-object settings for a kind, if the trace's config names it.
+    public func trackedConfig(for gvk: GroupVersionKind) -> TrackedObjectConfig? {
+        trackedObjects.first { $0.gvk == gvk }?.config
+    }
+
+    /// Applies `body` to every applied object of every event, in place, then re-checks the
+    /// structure. Objects that `body` leaves unchanged stay byte-identical on output.
+    public mutating func updateAppliedObjects(_ body: (_ object: inout KValue) throws -> Void) throws {
+        var updated = document
+        for (eventIndex, event) in events.enumerated() {
+            for objectIndex in event.applied.indices {
+                let pointer = JSONPointer(tokens: ["events", String(eventIndex), "applied_objs", String(objectIndex)])
+                try updated.modify(at: pointer, body)
+            }
+        }
+        self = try Trace(document: updated)
+    }
+}

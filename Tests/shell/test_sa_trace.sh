@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# sa-trace: conversion round trips, inspect, validate, and bad input at the process level.
+source "$(dirname "$0")/lib.sh"
+trace="$BIN/sa-trace"
+
+# convert: MessagePack -> JSON -> MessagePack gives the original bytes, for every v2 fixture.
+for name in bare-pods cronjob dsb-scaling; do
+  expect_status 0 "$trace" convert "$FIXTURES/$name.sktrace" "$SCRATCH/$name.json"
+  expect_status 0 "$trace" convert "$SCRATCH/$name.json" "$SCRATCH/$name.msgpack"
+  cmp -s "$FIXTURES/$name.sktrace" "$SCRATCH/$name.msgpack" || fail "$name: bytes differ after MessagePack -> JSON -> MessagePack"
+done
+# JSON -> MessagePack -> JSON gives the same JSON as converting the original once.
+for name in trace large_trace validation_trace; do
+  expect_status 0 "$trace" convert "$FIXTURES/$name.json" "$SCRATCH/$name.msgpack"
+  expect_status 0 "$trace" convert "$SCRATCH/$name.msgpack" "$SCRATCH/$name.again.json"
+  expect_status 0 "$trace" convert --to json "$FIXTURES/$name.json" "$SCRATCH/$name.once.json"
+  cmp -s "$SCRATCH/$name.once.json" "$SCRATCH/$name.again.json" || fail "$name: JSON differs after JSON -> MessagePack -> JSON"
+done
+grep -q '17156035354639895998' "$SCRATCH/cronjob.json" || fail "u64 hash lost in cronjob.json"
+expect_status 0 "$trace" convert --to json "$FIXTURES/cronjob.sktrace" -
+grep -q '"\$kmap"' "$SCRATCH/out" || fail "convert to stdout: no \$kmap pairs for pod_lifecycles"
+
+# inspect --json lists the 27 Deployments of dsb-scaling.
+expect_status 0 "$trace" inspect --json "$FIXTURES/dsb-scaling.sktrace"
+count=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for w in d["workloads"] if w["kind"]=="Deployment"))' "$SCRATCH/out")
+[ "$count" = 27 ] || fail "inspect --json lists $count Deployments, expected 27"
+python3 - "$SCRATCH/out" <<'PY' || fail "inspect --json items lack the documented fields"
+import json, sys
+d = json.load(open(sys.argv[1]))
+for w in d["workloads"]:
+    assert set(["kind", "namespace", "name", "replicas", "containers"]) <= set(w), w
+    for c in w["containers"]:
+        assert set(["name", "requests", "limits"]) <= set(c), c
+PY
+expect_status 0 "$trace" inspect "$FIXTURES/dsb-scaling.sktrace"
+grep -q "workloads: 27" "$SCRATCH/out" || fail "inspect table does not say 27 workloads"
+
+# validate: the real validation trace has missing references (exit 1); a clean one exits 0.
+expect_status 1 "$trace" validate "$FIXTURES/validation_trace.json"
+for code in E0001 E0002 E0003 W0000; do grep -q "$code" "$SCRATCH/out" || fail "validate did not report $code"; done
+expect_status 0 "$trace" validate "$FIXTURES/dsb-scaling.sktrace"
+expect_status 1 "$trace" validate --json "$FIXTURES/validation_trace.json"
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$SCRATCH/out" || fail "validate --json is not JSON"
+
+# Bad input: one line naming the file, exit 65 for bad data, 66 for unreadable input, 64 for usage.
+head -c 1000 "$FIXTURES/dsb-scaling.sktrace" >"$SCRATCH/truncated.sktrace"
+expect_status 65 "$trace" inspect "$SCRATCH/truncated.sktrace" && expect_one_line_error "truncated.sktrace"
+printf '\xdb\xff\xff\xff\xff' >"$SCRATCH/huge.msgpack"
+head -c 1019 /dev/zero >>"$SCRATCH/huge.msgpack"
+expect_status 65 "$trace" inspect "$SCRATCH/huge.msgpack" && expect_one_line_error "claims 4294967295 bytes"
+python3 -c 'import sys; sys.stdout.write("[" * 100000 + "]" * 100000)' >"$SCRATCH/deep.json"
+expect_status 65 "$trace" inspect "$SCRATCH/deep.json" && expect_one_line_error "nesting deeper"
+python3 -c 'import sys; sys.stdout.buffer.write(b"\x91" * 100000 + b"\xc0")' >"$SCRATCH/deep.msgpack"
+expect_status 65 "$trace" inspect "$SCRATCH/deep.msgpack" && expect_one_line_error "nesting deeper"
+printf '{"version": 2, "events": [' >"$SCRATCH/broken.json"
+expect_status 65 "$trace" inspect "$SCRATCH/broken.json" && expect_one_line_error "broken.json"
+printf '{"version": 2, "events": [{"ts": "noon"}]}' >"$SCRATCH/types.json"
+expect_status 65 "$trace" inspect "$SCRATCH/types.json" && expect_one_line_error 'events\[0\].ts: expected an integer'
+expect_status 65 "$trace" inspect "$FIXTURES/trace-v1-format.json" && expect_one_line_error "version-1 trace"
+expect_status 65 "$trace" inspect "$FIXTURES/kwok-pod-create.yml" && expect_one_line_error "kwok-pod-create.yml"
+expect_status 66 "$trace" inspect "$SCRATCH/absent.sktrace" && expect_one_line_error "absent.sktrace: no such file"
+expect_status 66 "$trace" inspect "$SCRATCH" && expect_one_line_error "is a directory"
+expect_status 64 "$trace" inspect --bogus "$FIXTURES/trace.json" && expect_one_line_error "bogus"
+expect_status 64 "$trace" convert "$FIXTURES/trace.json" && expect_one_line_error "output"
+expect_status 64 "$trace" convert "$FIXTURES/trace.json" "$SCRATCH/out.yaml" && expect_one_line_error "out.yaml"
+expect_status 73 "$trace" convert "$FIXTURES/trace.json" "$SCRATCH/no/such/dir/x.json" && expect_one_line_error "x.json"
+expect_status 0 "$trace" --help
+grep -q "convert" "$SCRATCH/out" || fail "--help does not list convert"
+for sub in convert inspect validate; do expect_status 0 "$trace" "$sub" --help; done
+finish

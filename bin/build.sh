@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds Sim-Arena's release binaries into .build/release/, first installing what is missing:
+# the C libraries' -dev packages (msgpack-c, libcurl, jansson) through apt-get.
+# Quick when nothing changed. Usage: bin/build.sh [--quiet]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quiet=0
+[ "${1:-}" = "--quiet" ] && quiet=1
+say() { [ "$quiet" = 1 ] || echo "build: $*" >&2; }
+
+# pkg-config name -> Debian package
+declare -A packages=(
+  [msgpack]=libmsgpack-dev
+  [libcurl]=libcurl4-openssl-dev
+  [jansson]=libjansson-dev
+)
+missing=()
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+for module in "${!packages[@]}"; do
+  if ! pkg-config --exists "$module" 2>/dev/null; then
+    missing+=("${packages[$module]}")
+  fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "build: installing ${missing[*]} with apt-get" >&2
+  sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq >&2 || true
+  if ! "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >&2; then
+    echo "build: apt-get could not install ${missing[*]}; install them and run again" >&2
+    exit 1
+  fi
+fi
+
+command -v swift >/dev/null 2>&1 || { echo "build: swift is not on PATH; install the Swift toolchain (6.x)" >&2; exit 1; }
+
+say "swift build -c release"
+if ! out=$(swift build -c release 2>&1); then
+  echo "$out" >&2
+  echo "build: swift build failed" >&2
+  exit 1
+fi
+if [ "$quiet" = 0 ]; then
+  printf '%s\n' "$out" | grep -E "warning:|Compiling|Build complete" >&2 || true
+fi

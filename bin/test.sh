@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test: builds (bootstrapping what is missing), runs the Swift unit tests, then the
+# shell-level tests in Tests/shell/. Exits non-zero if anything fails.
+# Usage: bin/test.sh [--filter PATTERN]   (PATTERN selects Swift tests and shell test files)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+filter=""
+if [ "${1:-}" = "--filter" ]; then filter="${2:?--filter needs a pattern}"; fi
+
+bin/build.sh
+
+echo "test: swift test" >&2
+swift_args=()
+[ -n "$filter" ] && swift_args=(--filter "$filter")
+swift_status=0
+swift test --disable-swift-testing "${swift_args[@]}" || swift_status=1
+
+passed=0
+failed=0
+failures=()
+for test in Tests/shell/test_*.sh; do
+  [ -e "$test" ] || continue
+  if [ -n "$filter" ] && [[ "$test" != *"$filter"* ]]; then continue; fi
+  echo "test: $test" >&2
+  if bash "$test"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failures+=("$test")
+  fi
+done
+for test in "${failures[@]}"; do echo "FAILED: $test" >&2; done
+echo "shell: $passed passed, $failed failed"
+
+if [ "$swift_status" != 0 ]; then
+  echo "test: swift test failed" >&2
+  exit 1
+fi
+[ "$failed" = 0 ]
