@@ -23,6 +23,18 @@ public enum MessagePackReader {
         }
     }
 
+    /// A string from UTF-8 bytes, refusing invalid UTF-8. ASCII, by far the common case in
+    /// Kubernetes objects, takes a fast path that needs no validation.
+    private static func text(_ bytes: UnsafeBufferPointer<UInt8>) throws -> String {
+        var combined: UInt8 = 0
+        for byte in bytes { combined |= byte }
+        if combined < 0x80 { return String(decoding: bytes, as: UTF8.self) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw SimArenaError(.data, "MessagePack string is not valid UTF-8")
+        }
+        return text
+    }
+
     private static func value(of object: msgpack_object) throws -> KValue {
         switch object.type {
         case MSGPACK_OBJECT_NIL:
@@ -38,12 +50,8 @@ public enum MessagePackReader {
         case MSGPACK_OBJECT_FLOAT64:
             return .double(object.via.f64)
         case MSGPACK_OBJECT_STR:
-            let body = UnsafeRawBufferPointer(
-                start: object.via.str.ptr, count: Int(object.via.str.size))
-            guard let text = String(validating: body.bindMemory(to: UInt8.self), as: UTF8.self) else {
-                throw SimArenaError(.data, "MessagePack string is not valid UTF-8")
-            }
-            return .string(text)
+            let body = UnsafeRawBufferPointer(start: object.via.str.ptr, count: Int(object.via.str.size))
+            return .string(try text(body.bindMemory(to: UInt8.self)))
         case MSGPACK_OBJECT_BIN:
             let body = UnsafeRawBufferPointer(
                 start: object.via.bin.ptr, count: Int(object.via.bin.size))

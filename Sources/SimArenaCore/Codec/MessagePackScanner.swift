@@ -91,18 +91,22 @@ enum MessagePackScanner {
             }
         }
 
-        /// Reads a big-endian unsigned integer of `width` bytes.
-        private mutating func read(_ width: Int, what: String) throws -> UInt64 {
-            guard remaining >= width else {
-                throw SimArenaError(.data, "MessagePack data truncated at byte \(offset): expected \(what)")
+        /// Reads a big-endian unsigned integer of `width` (1, 2 or 4) bytes.
+        private mutating func read(_ width: Int, what: StaticString) throws -> UInt64 {
+            guard remaining >= width else { throw truncated(expecting: what) }
+            defer { offset += width }
+            switch width {
+            case 1: return UInt64(bytes[offset])
+            case 2: return UInt64(UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+            default: return UInt64(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
             }
-            var value: UInt64 = 0
-            for index in 0..<width { value = value << 8 | UInt64(bytes[offset + index]) }
-            offset += width
-            return value
         }
 
-        private mutating func skip(_ length: Int, at start: Int, what: String) throws {
+        private func truncated(expecting what: StaticString) -> SimArenaError {
+            SimArenaError(.data, "MessagePack data truncated at byte \(offset): expected \(what)")
+        }
+
+        private mutating func skip(_ length: Int, at start: Int, what: StaticString) throws {
             guard length <= remaining else {
                 throw SimArenaError(
                     .data,
