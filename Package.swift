@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "SimArenaCore", targets: ["SimArenaCore"]),
         .executable(name: "sa-trace", targets: ["sa-trace"]),
+        .executable(name: "sa-simulate", targets: ["sa-simulate"]),
         .executable(name: "sa-bench", targets: ["sa-bench"]),
     ],
     dependencies: [
@@ -39,6 +40,12 @@ let package = Package(
         // Thin executables.
         .executableTarget(
             name: "sa-trace",
+            dependencies: [
+                "SimArenaCore", "SimArenaCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "sa-simulate",
             dependencies: [
                 "SimArenaCore", "SimArenaCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
