@@ -404,7 +404,7 @@ extension JSONCodecTests {
     /// Random values that JSON holds exactly: every case but floats and binary, no NaN or
     /// infinity, and maps with keys of every type, `"$kmap"` among them.
     struct RandomValues {
-        var random: SplitMix64
+        var random: SeededGenerator
         static let maxDepth = 4
         static let stringPieces = [
             "a", "Zz", " ", "\"", "\\", "/", "\n", "\t", "\u{0}", "\u{1F}", "é", "€", "😀",
@@ -412,7 +412,7 @@ extension JSONCodecTests {
         ]
 
         init(seed: UInt64) {
-            random = SplitMix64(seed: seed)
+            random = SeededGenerator(seed: seed)
         }
 
         mutating func next() -> KValue {

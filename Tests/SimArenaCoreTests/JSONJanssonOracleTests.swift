@@ -149,7 +149,7 @@ final class JSONJanssonOracleTests: XCTestCase {
     /// forms), without integers outside `Int64` and without a lone `"$kmap"` member; and
     /// byte-level mutations of such text.
     struct RandomDocuments {
-        var random: SplitMix64
+        var random: SeededGenerator
         var text: [UInt8] = []
         static let maxDepth = 4
         static let whitespace = Array(" \t\n\r".utf8)
@@ -166,7 +166,7 @@ final class JSONJanssonOracleTests: XCTestCase {
             Array(",:[]{}\"\\0123456789-+.eEuDd/'tfnx \n".utf8) + [0x01, 0x1F, 0x80, 0xC3, 0xED, 0xF0, 0xFF]
 
         init(seed: UInt64) {
-            random = SplitMix64(seed: seed)
+            random = SeededGenerator(seed: seed)
         }
 
         mutating func next() -> [UInt8] {

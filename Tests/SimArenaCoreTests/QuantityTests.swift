@@ -87,7 +87,7 @@ final class QuantityTests: XCTestCase {
     }
 
     func testCanonicalFormsParseBackToTheSameValue() throws {
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         let suffixes = ["", "n", "u", "m", "k", "M", "G", "T", "Ki", "Mi", "Gi", "Ti", "e-3", "e2", "E6"]
         for _ in 0..<5000 {
             let whole = generator.next() % 100_000
@@ -100,22 +100,5 @@ final class QuantityTests: XCTestCase {
             XCTAssertEqual(again, quantity, "\(text) -> \(quantity)")
             XCTAssertEqual(again.description, quantity.description, text)
         }
-    }
-}
-
-/// A small seeded generator for reproducible random tests.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

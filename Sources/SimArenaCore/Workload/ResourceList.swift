@@ -18,22 +18,7 @@ public struct ResourceList: Sendable, Hashable {
     public init(_ value: KValue, at path: String) throws {
         entries = try value.requireMap(at: path).entries.map { entry in
             let name = try entry.key.requireString(at: "\(path) key")
-            let fieldPath = "\(path).\(name)"
-            let text: String
-            switch entry.value {
-            case .string(let string): text = string
-            case .int(let number): text = String(number)
-            case .uint(let number): text = String(number)
-            case .double(let number): text = String(number)
-            case .float(let number): text = String(number)
-            default:
-                throw SimArenaError(.data, "\(fieldPath): expected a quantity, found \(entry.value.typeDescription)")
-            }
-            do {
-                return (name, try Quantity(parsing: text))
-            } catch let error as SimArenaError {
-                throw error.prefixed(fieldPath)
-            }
+            return (name, try Quantity(entry.value, at: "\(path).\(name)"))
         }
     }
 
@@ -45,6 +30,28 @@ public struct ResourceList: Sendable, Hashable {
         for entry in entries {
             hasher.combine(entry.name)
             hasher.combine(entry.quantity)
+        }
+    }
+}
+
+extension Quantity {
+    /// Reads a quantity from an object field: a string (`"500m"`) or a number (`2`), as the
+    /// Kubernetes API accepts both. Errors name `path`.
+    public init(_ value: KValue, at path: String) throws {
+        let text: String
+        switch value {
+        case .string(let string): text = string
+        case .int(let number): text = String(number)
+        case .uint(let number): text = String(number)
+        case .double(let number): text = String(number)
+        case .float(let number): text = String(number)
+        default:
+            throw SimArenaError(.data, "\(path): expected a quantity, found \(value.typeDescription)")
+        }
+        do {
+            self = try Quantity(parsing: text)
+        } catch let error as SimArenaError {
+            throw error.prefixed(path)
         }
     }
 }
