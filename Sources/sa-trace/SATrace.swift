@@ -12,7 +12,7 @@ struct SATrace: ParsableCommand {
             the original Sim-Arena's simplified traces are read too. Exit status: 0 ok, 1 validation \
             errors, 64 bad usage, 65 bad data, 66 unreadable input, 73 cannot write output.
             """,
-        subcommands: [Convert.self, Inspect.self, Validate.self])
+        subcommands: [Convert.self, Inspect.self, Validate.self, Generate.self])
 
     static func main() {
         runAsTool()
