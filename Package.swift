@@ -27,7 +27,7 @@ let package = Package(
         // All logic lives here.
         .target(
             name: "SimArenaCore",
-            dependencies: ["CMsgPack", "CCurl"]),
+            dependencies: ["CMsgPack"]),
 
         // What every command-line tool shares: argument parsing and the error conventions.
         .target(
@@ -59,6 +59,6 @@ let package = Package(
 
         .testTarget(
             name: "SimArenaCoreTests",
-            dependencies: ["SimArenaCore", "CJansson", "CMsgPack"]),
+            dependencies: ["SimArenaCore", "CJansson", "CMsgPack", "CCurl"]),
     ]
 )
