@@ -1,14 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The command-line tools: each a thin `main` over SimArenaCore, sharing SimArenaCLI.
+let tools = ["sa-trace", "sa-simulate", "sa-preflight", "sa-observe", "sa-reward", "sa-act", "sa-run", "sa-bench"]
+
 let package = Package(
     name: "SimArena",
-    products: [
-        .library(name: "SimArenaCore", targets: ["SimArenaCore"]),
-        .executable(name: "sa-trace", targets: ["sa-trace"]),
-        .executable(name: "sa-simulate", targets: ["sa-simulate"]),
-        .executable(name: "sa-bench", targets: ["sa-bench"]),
-    ],
+    products: [.library(name: "SimArenaCore", targets: ["SimArenaCore"])]
+        + tools.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
@@ -37,28 +36,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        // Thin executables.
-        .executableTarget(
-            name: "sa-trace",
-            dependencies: [
-                "SimArenaCore", "SimArenaCLI",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
-        .executableTarget(
-            name: "sa-simulate",
-            dependencies: [
-                "SimArenaCore", "SimArenaCLI",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
-        .executableTarget(
-            name: "sa-bench",
-            dependencies: [
-                "SimArenaCore", "SimArenaCLI",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
-
         .testTarget(
             name: "SimArenaCoreTests",
             dependencies: ["SimArenaCore", "CJansson", "CMsgPack", "CCurl"]),
-    ]
+    ] + tools.map { tool in
+        .executableTarget(
+            name: tool,
+            dependencies: [
+                "SimArenaCore", "SimArenaCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ])
+    }
 )

@@ -35,4 +35,3 @@ extension SATrace {
     }
 }
 
-extension DataFormat: ExpressibleByArgument {}

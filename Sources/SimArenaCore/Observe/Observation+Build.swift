@@ -11,6 +11,7 @@ extension Observation {
         }
         workload = name
         self.target = target
+        declaredGoal = EpisodeGoal.declared(by: trace)
         replicas = definition.replicas ?? 1
         let first = definition.template.containers.first
         cpuRequest = first?.requests["cpu"] ?? first?.limits["cpu"] ?? .millis(0)

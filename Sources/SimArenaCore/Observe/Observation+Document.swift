@@ -8,6 +8,7 @@ extension Observation {
         map["format"] = .string(Self.format)
         map["workload"] = .string(workload)
         map["target"] = .int(target)
+        map["goal"] = declaredGoal.map { .string($0.rawValue) } ?? .null
         map["at_target"] = .bool(atTarget)
         map["ready"] = .int(ready)
         map["pending"] = .int(pending)
@@ -67,6 +68,7 @@ extension Observation {
         }
         workload = try map["workload"]?.requireString(at: "workload") ?? ""
         target = try int("target")
+        declaredGoal = map["goal"]?.stringValue.flatMap(EpisodeGoal.init(rawValue:))
         ready = try int("ready")
         pending = try int("pending")
         total = try int("total")

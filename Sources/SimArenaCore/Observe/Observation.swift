@@ -17,6 +17,8 @@ public struct Observation: Sendable, Hashable {
 
     public var workload: String
     public var target: Int64
+    /// The goal the trace's scenario declares (`metadata.scenario.goal`), if any.
+    public var declaredGoal: EpisodeGoal?
     /// Desired replicas in the trace in force.
     public var replicas: Int64
     /// Pods of the workload (existing, not finished).

@@ -82,6 +82,26 @@ public enum FileIO {
         try writeAll(line + [0x0A], to: descriptor, path: path)
     }
 
+    /// The last complete line of a text file (without its newline), or nil when there is none.
+    /// Reads at most the file's last `window` bytes.
+    public static func lastLine(of path: String, window: Int = 1 << 20) throws -> [UInt8]? {
+        guard exists(path) else { return nil }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw openError(path, errno) }
+        defer { close(descriptor) }
+        let size = Int(lseek(descriptor, 0, SEEK_END))
+        let start = max(0, size - window)
+        var bytes = [UInt8](repeating: 0, count: size - start)
+        let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(start)) }
+        guard count == bytes.count else { throw SimArenaError(.noInput, "\(path): short read") }
+        guard let end = bytes.lastIndex(of: 0x0A) else { return nil }
+        let begin = bytes[..<end].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        guard begin > 0 || start == 0 else {
+            throw SimArenaError(.data, "\(path): last line is longer than \(window) bytes")
+        }
+        return Array(bytes[begin..<end])
+    }
+
     /// Whether something exists at `path`.
     public static func exists(_ path: String) -> Bool {
         var status = stat()

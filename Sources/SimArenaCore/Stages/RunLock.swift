@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `lock` file of a run directory: the pid of the live orchestrator. A lock whose process
+/// no longer exists (a run killed with SIGKILL) is stale and is taken over.
+public enum RunLock {
+    public static func path(in runDirectory: String) -> String { runDirectory + "/lock" }
+
+    /// Whether a process with this pid exists (signal 0 probes without sending anything).
+    public static func isAlive(_ pid: Int32) -> Bool {
+        pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
+    }
+
+    /// Takes the lock for `pid`, or says who holds it. Returns a note when a stale lock was
+    /// taken over.
+    @discardableResult
+    public static func acquire(_ runDirectory: String, pid: Int32) throws -> String? {
+        let lock = path(in: runDirectory)
+        var note: String?
+        if FileIO.exists(lock) {
+            let text = String(decoding: (try? FileIO.read(lock, limit: 64)) ?? [], as: UTF8.self)
+            let holder = Int32(text.split(separator: "\n").first ?? "") ?? 0
+            if holder == pid { return nil }
+            if isAlive(holder) {
+                throw SimArenaError(.temporary, "\(lock): the run is locked by process \(holder), which is still running")
+            }
+            note = "took over a stale lock of process \(holder)"
+        }
+        try FileIO.writeAtomically(Array("\(pid)\n".utf8), to: lock)
+        return note
+    }
+
+    /// Removes the lock if `pid` holds it.
+    public static func release(_ runDirectory: String, pid: Int32) {
+        let lock = path(in: runDirectory)
+        let text = String(decoding: (try? FileIO.read(lock, limit: 64)) ?? [], as: UTF8.self)
+        if Int32(text.split(separator: "\n").first ?? "") == pid { unlink(lock) }
+    }
+}

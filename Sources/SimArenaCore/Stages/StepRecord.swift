@@ -1,0 +1,51 @@
+/// One line of `step.jsonl`, assembled from a completed step's files. Nothing in it depends on
+/// the wall clock or the run's name, so two runs with the same inputs and seed give identical
+/// lines.
+public struct StepRecord: Sendable {
+    public var episode: Int
+    public var step: Int
+    public var value: KValue
+
+    /// Reads `observation.json`, `reward.json` and (unless the step ended the episode)
+    /// `action.json` from `stepDirectory`.
+    public init(run: RunSettings, runDirectory: String, episode: Int, step: Int, durationSeconds: Double) throws {
+        self.episode = episode
+        self.step = step
+        let directory = RunDirectory.stepPath(episode: episode, step: step)
+        let base = runDirectory + "/" + directory
+        let observation = try Observation(document: try Document.read(base + "/observation.json"))
+        let reward = try RewardReport(document: try Document.read(base + "/reward.json"))
+        let ends = reward.endsEpisode
+        let action = ends ? nil : try ActionReport(document: try Document.read(base + "/action.json"))
+        var obs = KMap()
+        for key in ["ready", "pending", "total", "running", "replicas", "unschedulable", "oom_killed", "crash_looping",
+                    "throttled", "evicted", "restarts", "cpu_request", "memory_request", "cpu_waste", "memory_waste"] {
+            obs[key] = observation.value[key]
+        }
+        var info: KValue = .null
+        if let action {
+            info = ["blocked": .bool(action.outcome.blocked), "reason": action.outcome.blockedReason.map(KValue.string) ?? .null,
+                    "field": action.outcome.field.map(KValue.string) ?? .null,
+                    "before": action.outcome.before.map(KValue.string) ?? .null,
+                    "after": action.outcome.after.map(KValue.string) ?? .null, "chooser": .string(action.chooser)]
+        }
+        value = [
+            "episode": .int(Int64(episode)), "step": .int(Int64(step)),
+            "seed": .integer(run.seed(episode: episode, step: step)),
+            "trace_in": .string(directory + "/trace.msgpack"),
+            "trace_out": ends ? .null : .string(directory + "/next-trace.msgpack"),
+            "obs": .map(obs), "state": observation.value["features"] ?? .null,
+            "reward": reward.reward.map(KValue.double) ?? .null, "prev_action": reward.forAction.map(KValue.string) ?? .null,
+            "action_idx": action.map { .int(Int64($0.action.rawValue)) } ?? .null,
+            "action": action.map { .string($0.action.name) } ?? .null, "action_info": info,
+            "at_target": .bool(reward.atTarget), "goal_reached": .bool(reward.goalReached),
+            "terminated": .bool(reward.terminated), "truncated": .bool(reward.truncated),
+            "duration_s": .double(durationSeconds),
+        ]
+    }
+
+    /// The compact JSON line.
+    public func line() throws -> [UInt8] {
+        try JSONWriter.encode(value, pretty: false)
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import SimArenaCLI
+import SimArenaCore
+
+@main
+struct SAObserve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sa-observe",
+        abstract: "Turn a simulation result into the target workload's observation.",
+        discussion: "The observation format (counts, resources, waste and the feature vector) is in docs/run-directory.md.")
+
+    @Option(help: "The simulation result (sa-simulate's output).")
+    var simulation: String
+
+    @Option(help: "The trace that was simulated (for replicas and the resources in force).")
+    var trace: String
+
+    @Option(help: "The target workload's name.")
+    var deploy: String
+
+    @Option(help: "The number of ready pods that counts as healthy.")
+    var target: Int64
+
+    @Option(help: "Where to write the observation (JSON; '-' for standard output).")
+    var out: String
+
+    static func main() {
+        runAsTool()
+    }
+
+    func validate() throws {
+        guard target >= 0 && target <= 1_000_000 else { throw ValidationError("--target must be between 0 and 1000000") }
+    }
+
+    func run() throws {
+        let result = try Document.read(simulation)
+        let observation: Observation
+        do {
+            observation = try Observation(simulation: result, trace: try Trace.load(trace), workload: deploy, target: target)
+        } catch let error as SimArenaError where error.kind == .data && !error.message.hasPrefix(trace) {
+            throw error.prefixed(simulation)
+        }
+        if out == "-" {
+            CommandSupport.writeStandardOutput(try JSONWriter.encode(observation.value, pretty: true))
+        } else {
+            try Document.write(observation.value, to: out)
+        }
+    }
+}

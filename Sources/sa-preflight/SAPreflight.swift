@@ -1,0 +1,53 @@
+import ArgumentParser
+import SimArenaCLI
+import SimArenaCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct SAPreflight: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sa-preflight",
+        abstract: "Check that a step can run: trace, target workload, cluster spec, run directory and its lock.",
+        discussion: """
+            Writes the verdict (each check with ok and a message) to --out and exits 0 when every \
+            check passes; otherwise prints the first failure and exits 75. With --run-dir and --pid, \
+            takes the run's lock for that process, taking over a stale lock left by a killed run.
+            """)
+
+    @Option(help: "The trace the step will simulate.")
+    var trace: String
+
+    @Option(help: "The target workload's name.")
+    var deploy: String
+
+    @Option(help: "The target workload's namespace (default: any).")
+    var namespace: String?
+
+    @Option(help: "The cluster spec (default: the built-in demo cluster).")
+    var cluster: String?
+
+    @Option(name: .customLong("run-dir"), help: "The run directory to check for writability and the lock.")
+    var runDirectory: String?
+
+    @Option(help: "The orchestrator's process id, to hold the run's lock (with --run-dir).")
+    var pid: Int32?
+
+    @Option(help: "Where to write the verdict (JSON).")
+    var out: String?
+
+    static func main() {
+        runAsTool()
+    }
+
+    func run() throws {
+        let verdict = PreflightVerdict(tracePath: trace, workload: deploy, namespace: namespace, clusterPath: cluster,
+                                       runDirectory: runDirectory, pid: pid)
+        if let out { try Document.write(verdict.value, to: out) }
+        if let failure = verdict.failure {
+            throw SimArenaError(.temporary, "preflight failed: \(failure)")
+        }
+    }
+}

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Sim-Arena's main job: runs training episodes on the embedded simulator, one step at a time
+# through the stage executables (bin/step.sh), in a run directory under runs/ (docs/run-directory.md).
+#
+# Usage: bin/train.sh --trace FILE --target N [--deploy web] [--agent heuristic] [--episodes 200]
+#          [--steps 200] [--duration 90] [--reward shaped] [--Naction 4] [--seed N] [--goal G]
+#          [--traces DIR|GLOB] [--policy-cmd CMD] [--cluster FILE] [--hooks FILE] [--ns NS]
+#          [--checkpoint-interval 10] [--load CKPT] [--save PATH] [--runs-dir runs] [--log-to-terminal]
+#          [DQN: --lr --gamma --eps-start --eps-end --eps-decay --buffer-size --batch-size --target-update]
+#          [action flags: --cpu-step --mem-step --replica-step --cpu-min --cpu-max --mem-min --mem-max
+#           --replicas-min --replicas-max]
+#        bin/train.sh --resume RUN      continue a killed run from its last complete step
+#
+# Agents: the hand-coded policies noop, heuristic, random, bump_cpu, bump_mem, scale_replicas, or
+# an outside program with --policy-cmd. Output goes to checkpoints/<run>/train.log when standard
+# output is not a terminal (nohup, cron). SIGINT/SIGTERM finish the current step, then exit 130/143.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+bin="${SIMARENA_BIN:-$root/.build/release}"
+
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+die() { echo "train.sh: $1" >&2; exit "${2:-64}"; }
+
+original_args=("$@")
+resume=""
+if [ "${1:-}" = "--resume" ]; then
+  [ $# -eq 2 ] || die "--resume takes exactly one run name and no other flags"
+  resume="$2"
+fi
+
+"$here/build.sh" --quiet
+
+runs_dir="$root/runs"
+if [ -n "$resume" ]; then
+  run_dir="$runs_dir/${resume#runs/}"
+  [ -f "$run_dir/run.json" ] || die "--resume: no run named '$resume' in runs/ (no $run_dir/run.json)" 66
+  mapfile -d '' stored < <("$bin/sa-run" command --run-dir "$run_dir")
+  set -- "${stored[@]}"
+fi
+
+trace="" traces="" target="" deploy=web agent=heuristic episodes=200 steps=200 duration=90 reward=shaped
+actions=4 seed="" goal="" policy_cmd="" cluster="" hooks="" namespace="" interval=10 load="" save=""
+log_to_terminal=0
+action_flags=() learner_flags=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --log-to-terminal|-h|--help) ;;
+    *) [ $# -ge 2 ] || die "$1 needs a value" ;;
+  esac
+  case "$1" in
+    --trace) trace="$2"; shift 2 ;;
+    --traces) traces="$2"; shift 2 ;;
+    --target) target="$2"; shift 2 ;;
+    --deploy) deploy="$2"; shift 2 ;;
+    --agent) agent="$2"; shift 2 ;;
+    --episodes) episodes="$2"; shift 2 ;;
+    --steps) steps="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    --reward) reward="$2"; shift 2 ;;
+    --Naction) actions="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
+    --goal) goal="$2"; shift 2 ;;
+    --policy-cmd) policy_cmd="$2"; agent="command"; shift 2 ;;
+    --cluster) cluster="$2"; shift 2 ;;
+    --hooks) hooks="$2"; shift 2 ;;
+    --ns) namespace="$2"; shift 2 ;;
+    --checkpoint-interval) interval="$2"; shift 2 ;;
+    --load) load="$2"; shift 2 ;;
+    --save) save="$2"; shift 2 ;;
+    --runs-dir) runs_dir="$2"; shift 2 ;;
+    --log-to-terminal) log_to_terminal=1; shift ;;
+    --lr|--gamma|--eps-start|--eps-end|--eps-decay|--buffer-size|--batch-size|--target-update)
+      learner_flags+=("$1" "$2"); shift 2 ;;
+    --cpu-step|--mem-step|--replica-step|--cpu-min|--cpu-max|--mem-min|--mem-max|--replicas-min|--replicas-max)
+      action_flags+=("$1" "$2"); shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) die "unknown flag '$1' (see bin/train.sh --help)" ;;
+  esac
+done
+
+[ -n "$target" ] || die "--target is required (the number of ready pods that counts as healthy)"
+case "$agent" in
+  noop|heuristic|random|bump_cpu|bump_mem|scale_replicas|command) ;;
+  dqn|greedy) die "--agent $agent: the learning agents are not built yet; use a hand-coded policy (heuristic, random, ...) or --policy-cmd" ;;
+  *) die "--agent must be noop, heuristic, random, bump_cpu, bump_mem, scale_replicas (or use --policy-cmd)" ;;
+esac
+[[ "$interval" =~ ^[1-9][0-9]*$ ]] || die "--checkpoint-interval must be a positive whole number"
+[ -z "$load$save${learner_flags[*]}" ] || die "--load, --save and the DQN flags need a learning agent (dqn, greedy), which are not built yet"
+trace_list=()
+if [ -n "$traces" ]; then
+  if [ -d "$traces" ]; then
+    mapfile -t trace_list < <(find "$traces" -maxdepth 1 -type f \( -name '*.msgpack' -o -name '*.sktrace' -o -name '*.json' \) | sort)
+  else
+    # shellcheck disable=SC2206 # the glob is meant to expand here
+    trace_list=($traces)
+  fi
+  if [ "${#trace_list[@]}" -eq 0 ] || [ ! -e "${trace_list[0]}" ]; then die "--traces '$traces' matches no trace files" 66; fi
+fi
+[ -n "$trace" ] && trace_list=("$trace" "${trace_list[@]}")
+[ "${#trace_list[@]}" -gt 0 ] || die "--trace FILE (or --traces DIR|GLOB) is required"
+for file in "${trace_list[@]}"; do [ -f "$file" ] || die "--trace: $file: no such file" 66; done
+if [ -z "$seed" ]; then
+  seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+fi
+
+if [ -z "$resume" ]; then
+  trace_flags=()
+  for file in "${trace_list[@]}"; do trace_flags+=(--trace "$file"); done
+  run_dir=$("$bin/sa-run" new --root "$runs_dir" --agent "$agent" "${trace_flags[@]}" --episodes "$episodes" \
+    --steps "$steps" --seed "$seed" -- "${original_args[@]}" --seed "$seed")
+fi
+run="$(basename "$run_dir")"
+checkpoint_dir="$root/checkpoints/$run"
+mkdir -p "$checkpoint_dir"
+if [ -z "$resume" ]; then
+  printf '%q ' "$0" "${original_args[@]}" --seed "$seed" >"$checkpoint_dir/command.txt"
+  printf '\n' >>"$checkpoint_dir/command.txt"
+fi
+if [ "$log_to_terminal" = 0 ] && [ ! -t 1 ]; then
+  exec >>"$checkpoint_dir/train.log" 2>&1
+fi
+echo "run $run (seed $seed)${resume:+, resumed}: $run_dir"
+
+interrupted=0
+trap 'interrupted=130' INT
+trap 'interrupted=143' TERM
+finish() {
+  "$bin/sa-run" unlock --run-dir "$run_dir" --pid $$ || true
+}
+trap finish EXIT
+
+step_flags=(--run-dir "$run_dir" --deploy "$deploy" --target "$target" --duration "$duration" --reward "$reward"
+  --steps "$steps" --Naction "$actions" --pid $$)
+[ -n "$namespace" ] && step_flags+=(--namespace "$namespace")
+[ -n "$goal" ] && step_flags+=(--goal "$goal")
+[ -n "$cluster" ] && step_flags+=(--cluster "$cluster")
+[ -n "$hooks" ] && step_flags+=(--hooks "$hooks")
+if [ "$agent" = command ]; then step_flags+=(--policy-cmd "$policy_cmd"); else step_flags+=(--policy "$agent"); fi
+
+current_episode=0
+episode_start="${EPOCHREALTIME/./}"
+while :; do
+  IFS=$'\t' read -r episode step step_seed _ trace_from < <("$bin/sa-run" next --run-dir "$run_dir")
+  if [ "$episode" != "$current_episode" ]; then
+    if [ "$current_episode" != 0 ]; then
+      micros=$(( ${EPOCHREALTIME/./} - episode_start ))
+      "$bin/sa-run" progress --run-dir "$run_dir" --seconds "$((micros / 1000000)).$(printf '%06d' $((micros % 1000000)))"
+    fi
+    current_episode="$episode"
+    episode_start="${EPOCHREALTIME/./}"
+  fi
+  [ "$episode" = finished ] && break
+  if ! "$here/step.sh" "${step_flags[@]}" --episode "$episode" --step "$step" --seed "$step_seed" \
+      --trace-from "$trace_from" "${action_flags[@]}"; then
+    [ "$interrupted" != 0 ] && break
+    echo "train.sh: step $step of episode $episode failed; fix the cause and continue with: bin/train.sh --resume $run" >&2
+    exit 1
+  fi
+  [ "$interrupted" != 0 ] && break
+done
+if [ "$interrupted" != 0 ]; then
+  echo "interrupted: stopped cleanly after the last complete step; continue with: bin/train.sh --resume $run"
+  exit "$interrupted"
+fi
+echo "done: $run_dir/summary.json"
