@@ -5,7 +5,7 @@
 # Every stage's exact command is appended to the step's commands.sh, for rerunning by hand.
 #
 # Usage: bin/step.sh --run-dir DIR --episode E --step K --seed S --trace-from TRACE \
-#          --deploy NAME --target N [--namespace NS] [--duration SECONDS] [--reward FUNCTION]
+#          --deploy NAME [--target N] [--namespace NS] [--duration SECONDS] [--reward FUNCTION]
 #          [--goal healthy|right_sized] [--steps MAX_ACTIONS] [--Naction N]
 #          (--policy NAME | --policy-cmd CMD) [--cluster FILE] [--hooks FILE] [--pid PID]
 #          [--until preflight|simulate|observe|reward|learn|act] [action flags: --cpu-step ... ]
@@ -44,7 +44,7 @@ while [ $# -gt 0 ]; do
     *) echo "step.sh: unknown flag '$1' (see bin/step.sh --help)" >&2; exit 64 ;;
   esac
 done
-for required in run_dir episode step seed trace_from deploy target; do
+for required in run_dir episode step seed trace_from deploy; do
   if [ -z "${!required}" ]; then echo "step.sh: --${required//_/-} is required" >&2; exit 64; fi
 done
 case "$until" in ""|preflight|simulate|observe|reward|learn|act) ;;
@@ -53,7 +53,12 @@ case "$until" in ""|preflight|simulate|observe|reward|learn|act) ;;
 step_path="$(printf 'ep%04d/step%04d' "$episode" "$step")"
 dir="$run_dir/$step_path"
 mkdir -p "$dir"
-[ -f "$dir/trace.msgpack" ] || cp "$trace_from" "$dir/trace.msgpack"
+if [ ! -f "$dir/trace.msgpack" ]; then
+  cp "$trace_from" "$dir/trace.msgpack.tmp.$$"
+  mv "$dir/trace.msgpack.tmp.$$" "$dir/trace.msgpack"
+fi
+target_flag=()
+[ -n "$target" ] && target_flag=(--target "$target")
 previous=""
 if [ "$step" -gt 1 ]; then previous="$run_dir/$(printf 'ep%04d/step%04d' "$episode" $((step - 1)))/action.json"; fi
 
@@ -95,7 +100,7 @@ stage simulate simulation.json "$bin/sa-simulate" --trace "$dir/trace.msgpack" -
 stop_after simulate
 
 stage observe observation.json "$bin/sa-observe" --simulation "$dir/simulation.json" --trace "$dir/trace.msgpack" \
-  --deploy "$deploy" --target "$target" --out "$dir/observation.json"
+  --deploy "$deploy" "${target_flag[@]}" --out "$dir/observation.json"
 stop_after observe
 
 previous_flag=()

@@ -2,15 +2,17 @@
 # Sim-Arena's main job: runs training episodes on the embedded simulator, one step at a time
 # through the stage executables (bin/step.sh), in a run directory under runs/ (docs/run-directory.md).
 #
-# Usage: bin/train.sh --trace FILE --target N [--deploy web] [--agent heuristic] [--episodes 200]
+# Usage: bin/train.sh --trace FILE [--target N] [--deploy web] [--agent heuristic] [--episodes 200]
 #          [--steps 200] [--duration 90] [--reward shaped] [--Naction 4] [--seed N] [--goal G]
 #          [--traces DIR|GLOB] [--policy-cmd CMD] [--cluster FILE] [--hooks FILE] [--ns NS]
 #          [--checkpoint-interval 10] [--load CKPT] [--save PATH] [--runs-dir runs] [--log-to-terminal]
 #          [DQN: --lr --gamma --eps-start --eps-end --eps-decay --buffer-size --batch-size --target-update]
 #          [action flags: --cpu-step --mem-step --replica-step --cpu-min --cpu-max --mem-min --mem-max
 #           --replicas-min --replicas-max]
-#        bin/train.sh --resume RUN      continue a killed run from its last complete step
+#        bin/train.sh --resume RUN [--log-to-terminal]
+#                                       continue a killed run (a name in runs/, or a run directory)
 #
+# --target defaults to the target a demo scenario declares in its metadata.
 # Agents: the hand-coded policies noop, heuristic, random, bump_cpu, bump_mem, scale_replicas, or
 # an outside program with --policy-cmd. Output goes to checkpoints/<run>/train.log when standard
 # output is not a terminal (nohup, cron). SIGINT/SIGTERM finish the current step, then exit 130/143.
@@ -19,24 +21,39 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 bin="${SIMARENA_BIN:-$root/.build/release}"
 
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "train.sh: $1" >&2; exit "${2:-64}"; }
 
+interrupted=0
+trap 'interrupted=130' INT
+trap 'interrupted=143' TERM
+stop_if_interrupted() {
+  [ "$interrupted" = 0 ] && return 0
+  echo "interrupted: stopped cleanly after the last complete step${run:+; continue with: bin/train.sh --resume $run}"
+  exit "$interrupted"
+}
+
 original_args=("$@")
-resume=""
+resume="" resume_terminal=()
 if [ "${1:-}" = "--resume" ]; then
-  [ $# -eq 2 ] || die "--resume takes exactly one run name and no other flags"
+  [ $# -ge 2 ] || die "--resume needs a run name"
   resume="$2"
+  if [ $# -gt 3 ] || [ "${3:---log-to-terminal}" != "--log-to-terminal" ]; then
+    die "--resume takes a run name and at most --log-to-terminal (the run keeps its flags)"
+  fi
+  [ $# -eq 3 ] && resume_terminal=(--log-to-terminal)
 fi
 
 "$here/build.sh" --quiet
+stop_if_interrupted
 
 runs_dir="$root/runs"
 if [ -n "$resume" ]; then
-  run_dir="$runs_dir/${resume#runs/}"
+  run_dir="$resume"
+  [ -d "$run_dir" ] || run_dir="$runs_dir/${resume#runs/}"
   [ -f "$run_dir/run.json" ] || die "--resume: no run named '$resume' in runs/ (no $run_dir/run.json)" 66
   mapfile -d '' stored < <("$bin/sa-run" command --run-dir "$run_dir")
-  set -- "${stored[@]}"
+  set -- "${stored[@]}" "${resume_terminal[@]}"
 fi
 
 trace="" traces="" target="" deploy=web agent=heuristic episodes=200 steps=200 duration=90 reward=shaped
@@ -79,7 +96,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-[ -n "$target" ] || die "--target is required (the number of ready pods that counts as healthy)"
 case "$agent" in
   noop|heuristic|random|bump_cpu|bump_mem|scale_replicas|command) ;;
   dqn|greedy) die "--agent $agent: the learning agents are not built yet; use a hand-coded policy (heuristic, random, ...) or --policy-cmd" ;;
@@ -111,6 +127,7 @@ if [ -z "$resume" ]; then
     --steps "$steps" --seed "$seed" -- "${original_args[@]}" --seed "$seed")
 fi
 run="$(basename "$run_dir")"
+stop_if_interrupted
 checkpoint_dir="$root/checkpoints/$run"
 mkdir -p "$checkpoint_dir"
 if [ -z "$resume" ]; then
@@ -122,16 +139,14 @@ if [ "$log_to_terminal" = 0 ] && [ ! -t 1 ]; then
 fi
 echo "run $run (seed $seed)${resume:+, resumed}: $run_dir"
 
-interrupted=0
-trap 'interrupted=130' INT
-trap 'interrupted=143' TERM
 finish() {
   "$bin/sa-run" unlock --run-dir "$run_dir" --pid $$ || true
 }
 trap finish EXIT
 
-step_flags=(--run-dir "$run_dir" --deploy "$deploy" --target "$target" --duration "$duration" --reward "$reward"
+step_flags=(--run-dir "$run_dir" --deploy "$deploy" --duration "$duration" --reward "$reward"
   --steps "$steps" --Naction "$actions" --pid $$)
+[ -n "$target" ] && step_flags+=(--target "$target")
 [ -n "$namespace" ] && step_flags+=(--namespace "$namespace")
 [ -n "$goal" ] && step_flags+=(--goal "$goal")
 [ -n "$cluster" ] && step_flags+=(--cluster "$cluster")
@@ -159,8 +174,5 @@ while :; do
   fi
   [ "$interrupted" != 0 ] && break
 done
-if [ "$interrupted" != 0 ]; then
-  echo "interrupted: stopped cleanly after the last complete step; continue with: bin/train.sh --resume $run"
-  exit "$interrupted"
-fi
+stop_if_interrupted
 echo "done: $run_dir/summary.json"

@@ -18,8 +18,8 @@ struct SAObserve: ParsableCommand {
     @Option(help: "The target workload's name.")
     var deploy: String
 
-    @Option(help: "The number of ready pods that counts as healthy.")
-    var target: Int64
+    @Option(help: "The number of ready pods that counts as healthy (default: the trace scenario's target).")
+    var target: Int64?
 
     @Option(help: "Where to write the observation (JSON; '-' for standard output).")
     var out: String
@@ -29,14 +29,18 @@ struct SAObserve: ParsableCommand {
     }
 
     func validate() throws {
-        guard target >= 0 && target <= 1_000_000 else { throw ValidationError("--target must be between 0 and 1000000") }
+        if let target, target < 0 || target > 1_000_000 { throw ValidationError("--target must be between 0 and 1000000") }
     }
 
     func run() throws {
         let result = try Document.read(simulation)
         let observation: Observation
         do {
-            observation = try Observation(simulation: result, trace: try Trace.load(trace), workload: deploy, target: target)
+            let simulated = try Trace.load(trace)
+            guard let goal = target ?? Observation.declaredTarget(of: simulated) else {
+                throw SimArenaError(.usage, "--target is needed: \(trace) declares no metadata.scenario.target")
+            }
+            observation = try Observation(simulation: result, trace: simulated, workload: deploy, target: goal)
         } catch let error as SimArenaError where error.kind == .data && !error.message.hasPrefix(trace) {
             throw error.prefixed(simulation)
         }

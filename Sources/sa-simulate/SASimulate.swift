@@ -44,6 +44,9 @@ struct SASimulate: ParsableCommand {
             options: SimulationOptions(duration: Int64((duration * 1000).rounded()), seed: seed))
         if out == "-" {
             CommandSupport.writeStandardOutput(try JSONWriter.encode(result.value, pretty: true))
+        } else if DataFormat(path: out) == .msgpack {
+            // Streamed: the same bytes as encoding `result.value`, without building it.
+            try FileIO.writeAtomically(result.messagePack, to: out)
         } else {
             try Document.write(result.value, to: out)
         }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # sa-simulate: output formats, determinism, the demo cluster file, and bad input.
+# shellcheck source=Tests/shell/lib.sh
 source "$(dirname "$0")/lib.sh"
 simulate="$BIN/sa-simulate"
 

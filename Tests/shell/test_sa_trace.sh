@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # sa-trace: conversion round trips, inspect, validate, and bad input at the process level.
+# shellcheck source=Tests/shell/lib.sh
 source "$(dirname "$0")/lib.sh"
 trace="$BIN/sa-trace"
 
@@ -18,7 +19,8 @@ for name in trace large_trace validation_trace; do
 done
 grep -q '17156035354639895998' "$SCRATCH/cronjob.json" || fail "u64 hash lost in cronjob.json"
 expect_status 0 "$trace" convert --to json "$FIXTURES/cronjob.sktrace" -
-grep -q '"\$kmap"' "$SCRATCH/out" || fail "convert to stdout: no \$kmap pairs for pod_lifecycles"
+# shellcheck disable=SC2016 # a literal $kmap
+grep -qF '"$kmap"' "$SCRATCH/out" || fail "convert to stdout: no \$kmap pairs for pod_lifecycles"
 
 # inspect --json lists the 27 Deployments of dsb-scaling.
 expect_status 0 "$trace" inspect --json "$FIXTURES/dsb-scaling.sktrace"

@@ -14,7 +14,33 @@ public enum MessagePackWriter {
         return Array(bytes)
     }
 
-    private static func pack(_ value: KValue, into packer: UnsafeMutablePointer<msgpack_packer>) {
+    /// Writes a document piece by piece (container headers, then their items), so that a large
+    /// document never has to exist whole as a ``KValue``.
+    public final class Stream {
+        private let buffer: UnsafeMutablePointer<msgpack_sbuffer>
+        private let packer: UnsafeMutablePointer<msgpack_packer>
+
+        public init() {
+            buffer = msgpack_sbuffer_new()!
+            packer = msgpack_packer_new(buffer, msgpack_sbuffer_write)!
+        }
+
+        deinit {
+            msgpack_packer_free(packer)
+            msgpack_sbuffer_free(buffer)
+        }
+
+        public func mapHeader(_ count: Int) { msgpack_pack_map(packer, count) }
+        public func arrayHeader(_ count: Int) { msgpack_pack_array(packer, count) }
+        public func pack(_ value: KValue) { MessagePackWriter.pack(value, into: packer) }
+
+        /// The bytes written so far.
+        public var bytes: [UInt8] {
+            Array(UnsafeRawBufferPointer(start: buffer.pointee.data, count: buffer.pointee.size))
+        }
+    }
+
+    fileprivate static func pack(_ value: KValue, into packer: UnsafeMutablePointer<msgpack_packer>) {
         switch value {
         case .null:
             msgpack_pack_nil(packer)

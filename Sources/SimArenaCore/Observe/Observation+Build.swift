@@ -1,4 +1,9 @@
 extension Observation {
+    /// The target a scenario trace declares in `metadata.scenario.target`, if any.
+    public static func declaredTarget(of trace: Trace) -> Int64? {
+        trace.document["metadata"]?["scenario"]?["target"]?.int64Value
+    }
+
     /// Observes `workload` in a simulation result document (`simarena.simulation/v1`), with the
     /// trace that was simulated (for replicas and the per-pod resources in force).
     public init(simulation: KValue, trace: Trace, workload name: String, target: Int64) throws {

@@ -44,19 +44,44 @@ public enum Scheduler {
     /// Picks a node for `pod`, or explains why none fits.
     public static func schedule(_ pod: PodSchedulingRequirements, on nodes: [SchedulerNode]) -> SchedulingDecision {
         guard !nodes.isEmpty else { return .unschedulable(message: noNodesAvailableMessage) }
-        var best: (index: Int, score: Int64)?
-        var reasonCounts: [String: Int] = [:]
-        for (index, node) in nodes.enumerated() {
-            let reasons = filterReasons(pod, on: node)
-            if reasons.isEmpty {
-                let score = leastAllocatedScore(pod, on: node)
-                if best.map({ score > $0.score }) ?? true { best = (index, score) }
-            } else {
-                for reason in reasons { reasonCounts[reason, default: 0] += 1 }
-            }
+        var best = -1
+        var bestScore: Int64 = -1
+        for index in nodes.indices where fits(pod, on: nodes[index]) {
+            let score = leastAllocatedScore(pod, on: nodes[index])
+            if score > bestScore { (best, bestScore) = (index, score) }
         }
-        if let best { return .scheduled(nodeIndex: best.index) }
+        if best >= 0 { return .scheduled(nodeIndex: best) }
+        // No node fits: only now collect the reasons, for the message.
+        var reasonCounts: [String: Int] = [:]
+        for node in nodes {
+            for reason in filterReasons(pod, on: node) { reasonCounts[reason, default: 0] += 1 }
+        }
         return .unschedulable(message: unschedulableMessage(nodeCount: nodes.count, reasonCounts: reasonCounts))
+    }
+
+    /// Whether every filter passes (`filterReasons` is empty), without building the reasons.
+    @inline(__always)
+    public static func fits(_ pod: PodSchedulingRequirements, on node: SchedulerNode) -> Bool {
+        fitsResources(pod, on: node) && passesNodeFilters(pod, on: node)
+    }
+
+    /// TaintToleration and NodeAffinity: they depend only on the node's name, labels and taints,
+    /// which never change during a simulation.
+    @inline(__always)
+    public static func passesNodeFilters(_ pod: PodSchedulingRequirements, on node: SchedulerNode) -> Bool {
+        if !node.taints.isEmpty && pod.firstUntoleratedTaint(in: node.taints) != nil { return false }
+        return pod.nodeSelector.isEmpty && pod.requiredNodeAffinity == nil
+            || pod.matchesNode(labels: node.labels, nodeName: node.name)
+    }
+
+    /// NodeResourcesFit.
+    @inline(__always)
+    public static func fitsResources(_ pod: PodSchedulingRequirements, on node: SchedulerNode) -> Bool {
+        if node.podCount >= node.allocatablePods { return false }
+        let free = node.allocatable - node.requested
+        if pod.requests.cpuMillis > 0 && pod.requests.cpuMillis > free.cpuMillis { return false }
+        if pod.requests.memoryBytes > 0 && pod.requests.memoryBytes > free.memoryBytes { return false }
+        return true
     }
 
     /// Why `pod` cannot go to `node`: empty when every filter passes, otherwise the reasons of
@@ -98,7 +123,10 @@ public enum Scheduler {
 
     static func leastRequestedScore(requested: Int64, allocatable: Int64) -> Int64 {
         guard allocatable > 0, requested <= allocatable else { return 0 }
-        // Int128 keeps the product exact for any Int64 inputs.
+        // Int64 when the product fits (always, for real clusters); Int128 keeps it exact otherwise.
+        let (free, borrow) = allocatable.subtractingReportingOverflow(requested)
+        let (product, overflow) = free.multipliedReportingOverflow(by: maxNodeScore)
+        if !borrow && !overflow { return product / allocatable }
         return Int64((Int128(allocatable) - Int128(requested)) * Int128(maxNodeScore) / Int128(allocatable))
     }
 

@@ -45,7 +45,7 @@ extension ClusterSimulator {
             current = workloads.count - 1
             workloads[index].children.append(current)
         }
-        let ready = workloads[current].pods.filter { pods[$0].isLive && pods[$0].ready }.count
+        let ready = workloads[current].readyCount
         var oldAllowed = max(0, deployment.replicas - ready)
         for child in workloads[index].children.reversed() {
             let target = child == current ? deployment.replicas : min(oldAllowed, workloads[child].replicas)
@@ -61,18 +61,19 @@ extension ClusterSimulator {
     }
 
     private func reconcileReplicaSet(_ index: Int) {
-        let live = workloads[index].pods.filter { pods[$0].isLive }
+        let liveCount = workloads[index].liveCount
         let wanted = workloads[index].replicas
-        if live.count < wanted {
-            for _ in live.count..<wanted { createPod(for: index, name: generatedName(workloads[index].name)) }
-        } else if live.count > wanted {
+        if liveCount < wanted {
+            for _ in liveCount..<wanted { createPod(for: index, name: generatedName(workloads[index].name)) }
+        } else if liveCount > wanted {
+            let live = workloads[index].pods.filter { pods[$0].isLive }
             // Kubernetes deletes unscheduled pods first, then not-ready ones, then the newest.
             let victims = live.sorted { lhs, rhs in
                 let left = (pods[lhs].node == nil ? 0 : 1, pods[lhs].ready ? 1 : 0, -lhs)
                 let right = (pods[rhs].node == nil ? 0 : 1, pods[rhs].ready ? 1 : 0, -rhs)
                 return left < right
             }
-            for pod in victims.prefix(live.count - wanted) { deletePod(pod) }
+            for pod in victims.prefix(liveCount - wanted) { deletePod(pod) }
         }
     }
 
@@ -137,7 +138,7 @@ extension ClusterSimulator {
             record(.warning, "BackoffLimitExceeded", object, "Job has reached the specified backoff limit")
             return
         }
-        let active = job.pods.filter { pods[$0].isLive }.count
+        let active = job.liveCount
         let wanted = min(job.replicas, job.completions - job.succeeded)
         if active < wanted {
             for _ in active..<wanted { createPod(for: index, name: generatedName(job.name)) }
@@ -217,6 +218,7 @@ extension ClusterSimulator {
                            runDuration: runDuration))
         let pod = pods.count - 1
         workloads[index].pods.append(pod)
+        workloads[index].liveCount += 1
         if workload.kind != .pod {
             record(.normal, "SuccessfulCreate", "\(ownerKind)/\(workload.namespace)/\(workload.name)", "Created pod: \(name)")
         }
@@ -226,6 +228,7 @@ extension ClusterSimulator {
 
     func deletePod(_ pod: Int) {
         releaseNode(pod)
+        endLife(pod)
         pods[pod].deleted = true
         pods[pod].incarnation += 1
         let owner = workloads[pods[pod].workload]
@@ -233,6 +236,20 @@ extension ClusterSimulator {
             record(.normal, "SuccessfulDelete", "\(pods[pod].ownerKind)/\(owner.namespace)/\(owner.name)",
                    "Deleted pod: \(pods[pod].name)")
         }
+    }
+
+    /// Sets a pod's readiness, keeping its controller's count of Ready live pods.
+    func setReady(_ pod: Int, _ ready: Bool) {
+        if pods[pod].isLive && pods[pod].ready != ready { workloads[pods[pod].workload].readyCount += ready ? 1 : -1 }
+        pods[pod].ready = ready
+    }
+
+    /// Call just before a pod stops being live (deleted, Succeeded or Failed): takes it off its
+    /// controller's live (and Ready) counts.
+    func endLife(_ pod: Int) {
+        guard pods[pod].isLive else { return }
+        workloads[pods[pod].workload].liveCount -= 1
+        if pods[pod].ready { workloads[pods[pod].workload].readyCount -= 1 }
     }
 
     /// `base-xxxxx` with five seeded characters from Kubernetes' alphabet.

@@ -35,7 +35,7 @@ extension ClusterSimulator {
     }
 
     func markReady(_ pod: Int) {
-        pods[pod].ready = true
+        setReady(pod, true)
         pods[pod].readyAt = now
         pods[pod].reason = nil
         pods[pod].message = nil
@@ -65,7 +65,7 @@ extension ClusterSimulator {
         let killed = ContainerState.terminated(reason: "OOMKilled", exitCode: 137, at: now)
         pods[pod].containerState = killed
         pods[pod].lastTermination = killed
-        pods[pod].ready = false
+        setReady(pod, false)
         if pods[pod].consuming {
             pods[pod].consuming = false
             nodeUsage[node] -= blueprint.usage
@@ -74,6 +74,7 @@ extension ClusterSimulator {
         record(.warning, "OOMKilling", podObject(pod),
                "Container \(container.name) used \(used) of memory, over its \(Quantity.bytes(limit)) limit; killed (exit code 137)")
         if blueprint.restartPolicy == .never {
+            endLife(pod)
             pods[pod].phase = .failed
             pods[pod].reason = "OOMKilled"
             pods[pod].message = "Container \(container.name) was OOM-killed (exit code 137)"
@@ -99,8 +100,9 @@ extension ClusterSimulator {
     func completePod(_ pod: Int) {
         pods[pod].incarnation += 1
         pods[pod].containerState = .terminated(reason: "Completed", exitCode: 0, at: now)
+        setReady(pod, false)
+        endLife(pod)
         pods[pod].phase = .succeeded
-        pods[pod].ready = false
         pods[pod].reason = "Completed"
         pods[pod].message = nil
         if workloads[pods[pod].workload].kind == .job { workloads[pods[pod].workload].succeeded += 1 }
@@ -122,7 +124,7 @@ extension ClusterSimulator {
     func relieveMemoryPressure(on node: Int) {
         let allocatable = nodes[node].allocatable.memoryBytes
         while nodeUsage[node].memoryBytes > allocatable {
-            let candidates = pods.indices.filter { pods[$0].node == node && pods[$0].consuming && !pods[$0].deleted }
+            let candidates = podsOnNode[node].filter { pods[$0].consuming && !pods[$0].deleted }
             let ranked = candidates.map { pod -> (pod: Int, over: Int64) in
                 let blueprint = blueprints[pods[pod].blueprint]
                 let requested = blueprint.containers.reduce(Int64(0)) { $0 + $1.requests.memoryBytes }
@@ -139,8 +141,9 @@ extension ClusterSimulator {
         let requested = Quantity.bytes(blueprint.usage.memoryBytes - over)
         let message = "The node was low on resource: memory. The pod was using \(used), request is \(requested)."
         pods[pod].incarnation += 1
+        setReady(pod, false)
+        endLife(pod)
         pods[pod].phase = .failed
-        pods[pod].ready = false
         pods[pod].reason = "Evicted"
         pods[pod].message = message
         pods[pod].containerState = .terminated(reason: "Error", exitCode: 137, at: now)

@@ -12,6 +12,13 @@ extension ClusterSimulator {
         let batch = activeQueue
         activeQueue = []
         for pod in batch where !pods[pod].deleted && pods[pod].node == nil {
+            if scoreIndex?.requirements != pods[pod].requirements {
+                scoreIndex = NodeScoreIndex(pods[pod].requirements, nodes: nodes)
+            }
+            if let node = scoreIndex?.best {
+                bind(pod, to: node)
+                continue
+            }
             switch Scheduler.schedule(pods[pod].requirements, on: nodes) {
             case .scheduled(let node):
                 bind(pod, to: node)
@@ -28,7 +35,9 @@ extension ClusterSimulator {
 
     private func bind(_ pod: Int, to node: Int) {
         nodes[node].bind(pods[pod].requirements)
+        scoreIndex?.update(node, in: nodes)
         pods[pod].node = node
+        podsOnNode[node].append(pod)
         pods[pod].scheduledAt = now
         pods[pod].reason = nil
         pods[pod].message = nil
@@ -44,6 +53,7 @@ extension ClusterSimulator {
         guard let node = pods[pod].node, !pods[pod].released else { return }
         pods[pod].released = true
         nodes[node].unbind(pods[pod].requirements)
+        scoreIndex?.update(node, in: nodes)
         if pods[pod].consuming {
             nodeUsage[node] -= blueprints[pods[pod].blueprint].usage
             pods[pod].consuming = false

@@ -31,6 +31,8 @@ public final class ClusterSimulator {
     var nodes: [SchedulerNode] = []
     /// What the running containers on each node actually use.
     var nodeUsage: [ResourceAmounts] = []
+    /// The pods ever bound to each node, in binding order (released ones stay; callers filter).
+    var podsOnNode: [[Int]] = []
     var pods: [SimPod] = []
     var blueprints: [PodBlueprint] = []
     var workloads: [WorkloadRuntime] = []
@@ -39,6 +41,8 @@ public final class ClusterSimulator {
     var activeQueue: [Int] = []
     var unschedulableQueue: [Int] = []
     var capacityFreed = false
+    /// The scheduler's answer for the requirements of the last pod scheduled, kept current.
+    var scoreIndex: NodeScoreIndex?
     var queue = EventQueue<Action>()
     var log: [SimulationEvent] = []
     var random: SeededGenerator
@@ -65,6 +69,7 @@ public final class ClusterSimulator {
             }
         }
         nodeUsage = Array(repeating: .zero, count: nodes.count)
+        podsOnNode = Array(repeating: [], count: nodes.count)
         for record in trace.podLifecycles {
             let key = "\(record.ownerGVK)|\(record.ownerKey)"
             lifecycles[key, default: []] += record.states.map { state in

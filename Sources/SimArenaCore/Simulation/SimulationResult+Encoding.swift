@@ -32,6 +32,58 @@ extension SimulationResult {
         return .map(root)
     }
 
+    /// The same bytes as `MessagePackWriter.encode(value)`, without building `value` whole: each
+    /// pod, node, workload and event is packed as soon as it is built.
+    public var messagePack: [UInt8] {
+        let stream = MessagePackWriter.Stream()
+        stream.mapHeader(7)
+        stream.pack("format")
+        stream.pack(.string(Self.format))
+        stream.pack("durationSeconds")
+        stream.pack(Self.seconds(duration))
+        stream.pack("seed")
+        stream.pack(.integer(seed))
+        stream.pack("pods")
+        stream.arrayHeader(pods.count)
+        for pod in pods { stream.pack(Self.podValue(pod)) }
+        stream.pack("nodes")
+        stream.arrayHeader(nodes.count)
+        for node in nodes { stream.pack(Self.nodeValue(node)) }
+        stream.pack("workloads")
+        stream.arrayHeader(workloads.count)
+        for workload in workloads { stream.pack(Self.workloadValue(workload)) }
+        stream.pack("events")
+        stream.arrayHeader(events.count)
+        for event in events { stream.pack(Self.eventValue(event)) }
+        return stream.bytes
+    }
+
+    private static func nodeValue(_ node: Node) -> KValue {
+        [
+            "name": .string(node.name),
+            "allocatable": Self.amounts(node.allocatable, pods: node.allocatablePods),
+            "requested": Self.amounts(node.requested),
+            "used": Self.amounts(node.used),
+            "pods": .int(Int64(node.pods)),
+        ]
+    }
+
+    private static func workloadValue(_ workload: Workload) -> KValue {
+        [
+            "kind": .string(workload.kind), "namespace": .string(workload.namespace), "name": .string(workload.name),
+            "parent": workload.parent.map(KValue.string) ?? .null, "replicas": .int(Int64(workload.replicas)),
+            "pods": .int(Int64(workload.pods)), "ready": .int(Int64(workload.ready)),
+            "pending": .int(Int64(workload.pending)), "deleted": .bool(workload.deleted),
+        ]
+    }
+
+    private static func eventValue(_ event: SimulationEvent) -> KValue {
+        [
+            "time": Self.seconds(event.time), "type": .string(event.type.rawValue), "reason": .string(event.reason),
+            "object": .string(event.object), "message": .string(event.message),
+        ]
+    }
+
     private static func podValue(_ pod: Pod) -> KValue {
         var map = KMap()
         map["name"] = .string(pod.name)

@@ -13,6 +13,10 @@ struct WorkloadRuntime {
     var deleted = false
     /// The pods it created, oldest first (indices into the simulator's pods).
     var pods: [Int] = []
+    /// How many of `pods` are live (not deleted, not finished), and how many of those are Ready;
+    /// kept by `ClusterSimulator.setReady` and `endLife`, so controllers need not scan `pods`.
+    var liveCount = 0
+    var readyCount = 0
     /// How long each successive pod runs, from the trace's pod lifecycles (nil: until the end).
     var lifecycleDurations: [Int64?] = []
     var nextLifecycle = 0

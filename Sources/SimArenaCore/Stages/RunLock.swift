@@ -7,9 +7,11 @@ import Glibc
 public enum RunLock {
     public static func path(in runDirectory: String) -> String { runDirectory + "/lock" }
 
-    /// Whether a process with this pid exists (signal 0 probes without sending anything).
+    /// Whether the process, or any process of the group it leads (the stage it was running when
+    /// it was killed alone), still exists. Signal 0 probes without sending anything.
     public static func isAlive(_ pid: Int32) -> Bool {
-        pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
+        guard pid > 0 else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM || kill(-pid, 0) == 0 || errno == EPERM
     }
 
     /// Takes the lock for `pid`, or says who holds it. Returns a note when a stale lock was
