@@ -10,6 +10,18 @@ if [ "${1:-}" = "--filter" ]; then filter="${2:?--filter needs a pattern}"; fi
 
 bin/build.sh
 
+# The shell scripts must pass shellcheck (installed from Debian when missing).
+if ! command -v shellcheck >/dev/null 2>&1; then
+  echo "test: installing shellcheck with apt-get" >&2
+  sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo)
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq shellcheck >&2 \
+    || { "${sudo[@]}" apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq shellcheck >&2; }
+fi
+shellcheck_status=0
+echo "test: shellcheck" >&2
+shellcheck -x bin/*.sh Tests/shell/*.sh .ci/run || shellcheck_status=1
+
 echo "test: swift test" >&2
 swift_args=()
 [ -n "$filter" ] && swift_args=(--filter "$filter")
@@ -35,6 +47,10 @@ echo "shell: $passed passed, $failed failed"
 
 if [ "$swift_status" != 0 ]; then
   echo "test: swift test failed" >&2
+  exit 1
+fi
+if [ "$shellcheck_status" != 0 ]; then
+  echo "test: shellcheck found problems" >&2
   exit 1
 fi
 [ "$failed" = 0 ]

@@ -5,7 +5,8 @@
 # Usage: bin/train.sh --trace FILE [--target N] [--deploy web] [--agent heuristic] [--episodes 200]
 #          [--steps 200] [--duration 90] [--reward shaped] [--Naction 4] [--seed N] [--goal G]
 #          [--traces DIR|GLOB] [--policy-cmd CMD] [--cluster FILE] [--hooks FILE] [--ns NS]
-#          [--checkpoint-interval 10] [--load CKPT] [--save PATH] [--runs-dir runs] [--log-to-terminal]
+#          [--checkpoint-interval 10] [--load CKPT] [--save PATH] [--runs-dir runs]
+#          [--checkpoints-dir checkpoints] [--log-to-terminal]
 #          [DQN: --lr --gamma --eps-start --eps-end --eps-decay --buffer-size --batch-size --target-update]
 #          [action flags: --cpu-step --mem-step --replica-step --cpu-min --cpu-max --mem-min --mem-max
 #           --replicas-min --replicas-max]
@@ -21,7 +22,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 bin="${SIMARENA_BIN:-$root/.build/release}"
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "train.sh: $1" >&2; exit "${2:-64}"; }
 
 interrupted=0
@@ -48,6 +49,7 @@ fi
 stop_if_interrupted
 
 runs_dir="$root/runs"
+checkpoints_dir="$root/checkpoints"
 if [ -n "$resume" ]; then
   run_dir="$resume"
   [ -d "$run_dir" ] || run_dir="$runs_dir/${resume#runs/}"
@@ -86,6 +88,7 @@ while [ $# -gt 0 ]; do
     --load) load="$2"; shift 2 ;;
     --save) save="$2"; shift 2 ;;
     --runs-dir) runs_dir="$2"; shift 2 ;;
+    --checkpoints-dir) checkpoints_dir="$2"; shift 2 ;;
     --log-to-terminal) log_to_terminal=1; shift ;;
     --lr|--gamma|--eps-start|--eps-end|--eps-decay|--buffer-size|--batch-size|--target-update)
       learner_flags+=("$1" "$2"); shift 2 ;;
@@ -128,7 +131,7 @@ if [ -z "$resume" ]; then
 fi
 run="$(basename "$run_dir")"
 stop_if_interrupted
-checkpoint_dir="$root/checkpoints/$run"
+checkpoint_dir="$checkpoints_dir/$run"
 mkdir -p "$checkpoint_dir"
 if [ -z "$resume" ]; then
   printf '%q ' "$0" "${original_args[@]}" --seed "$seed" >"$checkpoint_dir/command.txt"

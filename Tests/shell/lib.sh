@@ -40,3 +40,8 @@ finish() {
     exit 1
   fi
 }
+
+# bin/train.sh writing its checkpoints/ into the scratch folder, never the repository's.
+train() {
+  "$ROOT/bin/train.sh" "$@" --checkpoints-dir "$SCRATCH/checkpoints"
+}

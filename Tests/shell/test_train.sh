@@ -3,12 +3,11 @@
 # hand from its files; runs killed with SIGKILL resume to the same step.jsonl; bad flags fail clearly.
 # shellcheck source=Tests/shell/lib.sh
 source "$(dirname "$0")/lib.sh"
-train="$ROOT/bin/train.sh"
 runs="$SCRATCH/runs"
 
 # The heuristic reaches the goal in every committed demo scenario (targets come from each trace).
 count=$(find "$ROOT/demo/traces" -name '*.msgpack' | wc -l)
-expect_status 0 "$train" --traces "$ROOT/demo/traces" --agent heuristic --episodes "$count" --steps 60 --Naction 7 \
+expect_status 0 train --traces "$ROOT/demo/traces" --agent heuristic --episodes "$count" --steps 60 --Naction 7 \
   --seed 11 --runs-dir "$runs" --log-to-terminal
 python3 - "$runs/summary.json" "$count" <<'PY' || fail "the heuristic did not fix every demo scenario"
 import json, sys
@@ -23,12 +22,12 @@ grep -q "episode $count/$count" "$SCRATCH/out" || fail "no progress line for the
 
 # Two runs with one seed are byte-identical (records and summary); a third with another seed differs.
 for name in a b; do
-  expect_status 0 "$train" --trace "$ROOT/demo/traces/cpu-mem.msgpack" --agent random --episodes 2 --steps 8 \
+  expect_status 0 train --trace "$ROOT/demo/traces/cpu-mem.msgpack" --agent random --episodes 2 --steps 8 \
     --Naction 7 --seed 4 --runs-dir "$SCRATCH/det-$name" --log-to-terminal
 done
 cmp -s "$SCRATCH"/det-a/random_*/step.jsonl "$SCRATCH"/det-b/random_*/step.jsonl || fail "same seed, different step.jsonl"
 cmp -s "$SCRATCH"/det-a/random_*/summary.json "$SCRATCH"/det-b/random_*/summary.json || fail "same seed, different summary.json"
-expect_status 0 "$train" --trace "$ROOT/demo/traces/cpu-mem.msgpack" --agent random --episodes 2 --steps 8 \
+expect_status 0 train --trace "$ROOT/demo/traces/cpu-mem.msgpack" --agent random --episodes 2 --steps 8 \
   --Naction 7 --seed 5 --runs-dir "$SCRATCH/det-c" --log-to-terminal
 cmp -s "$SCRATCH"/det-a/random_*/step.jsonl "$SCRATCH"/det-c/random_*/step.jsonl && fail "another seed, same step.jsonl"
 [ "$(readlink "$SCRATCH/det-a/step.jsonl")" = "$(basename "$SCRATCH"/det-a/random_*)/step.jsonl" ] || fail "runs/step.jsonl does not point at the run"
@@ -47,9 +46,10 @@ done
 # Killed with SIGKILL at random points and resumed, a run ends with the same step.jsonl as an
 # uninterrupted one, with no partial lines.
 flags=(--trace "$ROOT/demo/traces/mem-slight.msgpack" --agent random --episodes 3 --steps 6 --Naction 7 --seed 21)
-expect_status 0 "$train" "${flags[@]}" --runs-dir "$SCRATCH/whole" --log-to-terminal
+expect_status 0 train "${flags[@]}" --runs-dir "$SCRATCH/whole" --log-to-terminal
 # setsid makes each run a process group, so SIGKILL takes the stage it is running with it.
-setsid "$train" "${flags[@]}" --runs-dir "$SCRATCH/killed" --log-to-terminal >/dev/null 2>&1 &
+setsid "$ROOT/bin/train.sh" "${flags[@]}" --runs-dir "$SCRATCH/killed" --checkpoints-dir "$SCRATCH/checkpoints" \
+  --log-to-terminal >/dev/null 2>&1 &
 victim=$!
 for _ in $(seq 100); do [ -e "$SCRATCH/killed/step.jsonl" ] && break; sleep 0.1; done
 sleep 0.3
@@ -57,19 +57,20 @@ kill -9 -- "-$victim" 2>/dev/null || true
 wait "$victim" 2>/dev/null || true
 run=$(find "$SCRATCH/killed" -mindepth 1 -maxdepth 1 -type d -name 'random_*')
 for _ in 1 2 3 4 5 6 7 8; do
-  setsid "$train" --resume "$run" >/dev/null 2>&1 &
+  setsid "$ROOT/bin/train.sh" --resume "$run" >/dev/null 2>&1 &
   victim=$!
   sleep "1.$((RANDOM % 9))"  # about a second of it is the no-op build check
   kill -9 -- "-$victim" 2>/dev/null || true
   wait "$victim" 2>/dev/null || true
 done
-expect_status 0 "$train" --resume "$run" --log-to-terminal
+expect_status 0 "$ROOT/bin/train.sh" --resume "$run" --log-to-terminal
 cmp -s "$SCRATCH"/whole/random_*/step.jsonl "$run/step.jsonl" || fail "resumed run's step.jsonl differs from an uninterrupted run's"
 cmp -s "$SCRATCH"/whole/random_*/summary.json "$run/summary.json" || fail "resumed run's summary.json differs"
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$run/step.jsonl" || fail "partial line in step.jsonl"
 
 # SIGTERM finishes the current step, saves, exits 143; the run resumes.
-"$train" --trace "$ROOT/demo/traces/mem-heavy.msgpack" --agent heuristic --episodes 1 --steps 40 --Naction 7 --seed 3 \
+"$ROOT/bin/train.sh" --trace "$ROOT/demo/traces/mem-heavy.msgpack" --agent heuristic --episodes 1 --steps 40 --Naction 7 --seed 3 \
+  --checkpoints-dir "$SCRATCH/checkpoints" \
   --runs-dir "$SCRATCH/term" --log-to-terminal >"$SCRATCH/term.out" 2>&1 &
 victim=$!
 for _ in $(seq 100); do [ -e "$SCRATCH/term/step.jsonl" ] && break; sleep 0.1; done
@@ -80,18 +81,18 @@ wait "$victim" || status=$?
 grep -q "interrupted" "$SCRATCH/term.out" || fail "SIGTERM: no 'interrupted' message"
 
 # Without a terminal, output goes to checkpoints/<run>/train.log.
-"$train" --trace "$ROOT/demo/traces/trace-0001.msgpack" --agent heuristic --episodes 1 --seed 1 --runs-dir "$SCRATCH/log" </dev/null >"$SCRATCH/log.out" 2>&1
+train --trace "$ROOT/demo/traces/trace-0001.msgpack" --agent heuristic --episodes 1 --seed 1 --runs-dir "$SCRATCH/log" \
+  </dev/null >"$SCRATCH/log.out" 2>&1
 log_run=$(basename "$(find "$SCRATCH/log" -mindepth 1 -maxdepth 1 -type d -name 'heuristic_*')")
-grep -q "episode 1/1" "$ROOT/checkpoints/$log_run/train.log" || fail "train.log lacks the progress line"
-[ -s "$ROOT/checkpoints/$log_run/command.txt" ] || fail "no command.txt"
-rm -rf "$ROOT/checkpoints/$log_run" "$ROOT"/checkpoints/random_* "$ROOT"/checkpoints/heuristic_*
+grep -q "episode 1/1" "$SCRATCH/checkpoints/$log_run/train.log" || fail "train.log lacks the progress line"
+[ -s "$SCRATCH/checkpoints/$log_run/command.txt" ] || fail "no command.txt"
 
 # Bad flags and missing files.
-expect_status 64 "$train" --trace "$ROOT/demo/traces/trace-0001.msgpack" --bogus 1 && expect_one_line_error "unknown flag '--bogus'"
-expect_status 64 "$train" --trace "$ROOT/demo/traces/trace-0001.msgpack" --episodes && expect_one_line_error "--episodes needs a value"
-expect_status 66 "$train" --trace "$SCRATCH/absent.msgpack" && expect_one_line_error "absent.msgpack: no such file"
-expect_status 64 "$train" --trace "$ROOT/demo/traces/trace-0001.msgpack" --agent wizard && expect_one_line_error "--agent must be"
-expect_status 66 "$train" --resume nosuch_run && expect_one_line_error "no run named 'nosuch_run'"
+expect_status 64 train --trace "$ROOT/demo/traces/trace-0001.msgpack" --bogus 1 && expect_one_line_error "unknown flag '--bogus'"
+expect_status 64 "$ROOT/bin/train.sh" --trace "$ROOT/demo/traces/trace-0001.msgpack" --episodes && expect_one_line_error "--episodes needs a value"
+expect_status 66 train --trace "$SCRATCH/absent.msgpack" && expect_one_line_error "absent.msgpack: no such file"
+expect_status 64 train --trace "$ROOT/demo/traces/trace-0001.msgpack" --agent wizard && expect_one_line_error "--agent must be"
+expect_status 66 "$ROOT/bin/train.sh" --resume nosuch_run && expect_one_line_error "no run named 'nosuch_run'"
 expect_status 64 "$ROOT/bin/step.sh" --run-dir x && expect_one_line_error "is required"
-expect_status 0 "$train" --help
+expect_status 0 train --help
 finish

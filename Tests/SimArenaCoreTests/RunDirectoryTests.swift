@@ -1,0 +1,88 @@
+import Foundation
+import XCTest
+@testable import SimArenaCore
+
+final class RunDirectoryTests: XCTestCase {
+    private let trace = Fixtures.repositoryRoot + "/demo/traces/trace-0001.msgpack"
+
+    private func newRun(episodes: Int = 2, steps: Int = 3) throws -> String {
+        let root = try Fixtures.temporaryDirectory()
+        let settings = RunSettings(run: "", agent: "heuristic", traces: [trace], episodes: episodes, steps: steps, seed: 7,
+                                   command: ["--trace", trace])
+        return try RunDirectory.create(root: root, settings: settings, startedAt: 1_764_000_000)
+    }
+
+    /// Writes a step's observation, reward and (unless it ends the episode) action files.
+    private func completeStep(_ run: String, episode: Int, step: Int, ends: Bool) throws {
+        let directory = run + "/" + RunDirectory.stepPath(episode: episode, step: step)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var observation = try Observation(document: RewardAndObservationTests.blank(target: 3))
+        observation.ready = ends ? 3 : 0
+        observation.total = 3
+        observation.running = 3
+        try Document.write(observation.value, to: directory + "/observation.json")
+        let action = ActionReport(action: .scaleUpReplicas, chooser: "policy:heuristic",
+                                  outcome: ActionOutcome(action: .scaleUpReplicas, field: "replicas", before: "2", after: "3",
+                                                         blockedReason: nil, editedObjects: 1),
+                                  allowedActions: 4, seed: 1)
+        let reward = RewardReport(observation: observation, previous: step > 1 ? action : nil, function: .shaped, goal: .healthy,
+                                  step: step, maxActions: 3, settings: ActionSettings())
+        try Document.write(reward.value, to: directory + "/reward.json")
+        if !ends { try Document.write(action.value, to: directory + "/action.json") }
+    }
+
+    func testRunsAreNamedAfterTheAgentAndTimeAndPointedAt() throws {
+        let run = try newRun()
+        let name = (run as NSString).lastPathComponent
+        XCTAssertTrue(name.hasPrefix("heuristic_2025"), name)
+        XCTAssertEqual(name.count, "heuristic_YYYYmmdd_HHMMSS".count)
+        let root = (run as NSString).deletingLastPathComponent
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: root + "/step.jsonl"), name + "/step.jsonl")
+        let again = try RunDirectory.create(root: root, settings: try RunDirectory.settings(of: run), startedAt: 1_764_000_000)
+        XCTAssertTrue(again.hasSuffix(name + "-2"), "a second run in the same second gets a suffix")
+    }
+
+    func testPlanningRecordingAndResumingAreIdempotent() throws {
+        let run = try newRun(episodes: 2, steps: 3)
+        XCTAssertEqual(try RunDirectory.next(run), .step(episode: 1, step: 1, seed: 8, directory: "ep0001/step0001", trace: trace))
+        try completeStep(run, episode: 1, step: 1, ends: false)
+        try RunDirectory.record(run, episode: 1, step: 1, durationSeconds: 90)
+        try RunDirectory.record(run, episode: 1, step: 1, durationSeconds: 90)  // after a crash: counted once
+        XCTAssertEqual(try RunDirectory.next(run),
+                       .step(episode: 1, step: 2, seed: 9, directory: "ep0001/step0002", trace: run + "/ep0001/step0001/next-trace.msgpack"))
+        try completeStep(run, episode: 1, step: 2, ends: true)
+        try RunDirectory.record(run, episode: 1, step: 2, durationSeconds: 90)
+        XCTAssertEqual(try RunDirectory.next(run), .step(episode: 2, step: 1, seed: 1008, directory: "ep0002/step0001", trace: trace))
+        let lines = try String(contentsOfFile: run + "/step.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 2)
+        let summary = try RunSummary(document: try Document.read(run + "/summary.json"))
+        XCTAssertEqual(summary.episodes.count, 1)
+        XCTAssertEqual(summary.episodes[0].steps, 1)
+        XCTAssertEqual(summary.episodes[0].returnValue, 1)
+        XCTAssertTrue(summary.episodes[0].success)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: run + "/ep0001/step0002/complete"))
+    }
+
+    func testSeveralTracesAreUsedInASeededOrder() {
+        let settings = RunSettings(run: "r", agent: "a", traces: ["a", "b", "c"], episodes: 6, steps: 1, seed: 3, command: [])
+        let order = (1...6).map { settings.trace(forEpisode: $0) }
+        XCTAssertEqual(Set(order.prefix(3)), ["a", "b", "c"], "every trace once before any repeats")
+        XCTAssertEqual(Array(order.prefix(3)), Array(order.suffix(3)))
+        XCTAssertEqual(settings.seed(episode: 3, step: 2), 3 + 2000 + 2)
+    }
+
+    func testLocksAreHeldTakenOverWhenStaleAndRefusedWhenLive() throws {
+        let run = try newRun()
+        XCTAssertNil(try RunLock.acquire(run, pid: getpid()))
+        try FileIO.writeAtomically(Array("999999\n".utf8), to: RunLock.path(in: run))
+        XCTAssertEqual(try RunLock.acquire(run, pid: getpid()), "took over a stale lock of process 999999")
+        let parent = getppid()  // alive, and not us
+        try FileIO.writeAtomically(Array("\(parent)\n".utf8), to: RunLock.path(in: run))
+        let verdict = PreflightVerdict(tracePath: trace, workload: "web", namespace: nil, clusterPath: nil, runDirectory: run, pid: getpid())
+        XCTAssertFalse(verdict.ok)
+        XCTAssertEqual(verdict.checks.map(\.name), ["trace", "workload", "cluster", "run_directory", "lock"])
+        XCTAssertTrue(verdict.failure?.contains("locked by process \(parent)") == true, "\(verdict.failure ?? "")")
+        let missing = PreflightVerdict(tracePath: trace, workload: "db", namespace: nil, clusterPath: nil, runDirectory: nil, pid: nil)
+        XCTAssertTrue(missing.failure?.contains("no workload named \"db\"") == true)
+    }
+}
