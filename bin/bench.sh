@@ -55,3 +55,35 @@ for _ in $(seq "$demo_runs"); do
   printf 'demo\t%s\n' "$((end - start))" >>"$record"
 done
 "$bench" simulate-summary "$record"
+
+echo
+echo "== one environment step through the shell (goal: a whole step, six processes and their files, ≤ 30 ms median)"
+# Steps of the heuristic on mem-heavy (32 memory reductions), run as bin/train.sh runs them:
+# bin/step.sh (preflight, simulate, observe, reward, act, and sa-run record, which prepares the
+# next step).
+run=$(.build/release/sa-run new --root "$scratch/runs" --agent heuristic --trace demo/traces/mem-heavy.msgpack \
+  --episodes 1 --steps 40 --seed 1)
+step_times="$scratch/steps.tsv"
+plan=$(.build/release/sa-run next --run-dir "$run")
+while :; do
+  start=${EPOCHREALTIME//[.,]/}
+  IFS=$'\t' read -r episode step seed _ trace_from <<<"$plan"
+  [ "$episode" = finished ] && break
+  plan=$(bin/step.sh --run-dir "$run" --episode "$episode" --step "$step" --seed "$seed" --trace-from "$trace_from" \
+    --deploy web --policy heuristic --Naction 7 --steps 40)
+  end=${EPOCHREALTIME//[.,]/}
+  printf '%s\n' "$((end - start))" >>"$step_times"
+done
+python3 - "$step_times" "$run/timings.jsonl" <<'PY'
+import json, statistics, sys
+steps = [int(line) / 1000 for line in open(sys.argv[1])]
+stages = {}
+for line in open(sys.argv[2]):
+    record = json.loads(line)
+    stages.setdefault(record["stage"], []).append(record["seconds"] * 1000)
+print("steps: %d; whole step median %.1f ms (min %.1f, max %.1f); %.0fx faster than the original's 90 s step"
+      % (len(steps), statistics.median(steps), min(steps), max(steps), 90000 / statistics.median(steps)))
+for name, times in stages.items():
+    print("  %-10s median %5.1f ms" % (name, statistics.median(times)))
+print("goal (≤ 30 ms): %s" % ("MET" if statistics.median(steps) <= 30 else "MISSED"))
+PY

@@ -3,6 +3,7 @@
 # -> learn -> act, then records it in step.jsonl. Each stage is skipped when its output file is
 # already there, so a step stopped with --until (or killed) continues where it left off.
 # Every stage's exact command is appended to the step's commands.sh, for rerunning by hand.
+# Prints the next step's plan (see 'sa-run next') when the step is recorded.
 #
 # Usage: bin/step.sh --run-dir DIR --episode E --step K --seed S --trace-from TRACE \
 #          --deploy NAME [--target N] [--namespace NS] [--duration SECONDS] [--reward FUNCTION]
@@ -52,7 +53,7 @@ case "$until" in ""|preflight|simulate|observe|reward|learn|act) ;;
 
 step_path="$(printf 'ep%04d/step%04d' "$episode" "$step")"
 dir="$run_dir/$step_path"
-mkdir -p "$dir"
+[ -d "$dir" ] || mkdir -p "$dir"
 if [ ! -f "$dir/trace.msgpack" ]; then
   cp "$trace_from" "$dir/trace.msgpack.tmp.$$"
   mv "$dir/trace.msgpack.tmp.$$" "$dir/trace.msgpack"
@@ -121,5 +122,7 @@ stage act action.json "$bin/sa-act" --observation "$dir/observation.json" --rewa
   --seed "$seed" "${action_flags[@]}" --out-trace "$dir/next-trace.msgpack" --out "$dir/action.json" >/dev/null
 stop_after act
 
-"$bin/sa-run" record --run-dir "$run_dir" --episode "$episode" --step "$step" --duration "$duration" >/dev/null
+# The record prints the next step's plan (as 'sa-run next' does) on standard output.
+plan=$("$bin/sa-run" record --run-dir "$run_dir" --episode "$episode" --step "$step" --duration "$duration")
 hook post_stop
+printf '%s\n' "$plan"

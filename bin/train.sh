@@ -158,8 +158,9 @@ if [ "$agent" = command ]; then step_flags+=(--policy-cmd "$policy_cmd"); else s
 
 current_episode=0
 episode_start="${EPOCHREALTIME/./}"
+plan=$("$bin/sa-run" next --run-dir "$run_dir")
 while :; do
-  IFS=$'\t' read -r episode step step_seed _ trace_from < <("$bin/sa-run" next --run-dir "$run_dir")
+  IFS=$'\t' read -r episode step step_seed _ trace_from <<<"$plan"
   if [ "$episode" != "$current_episode" ]; then
     if [ "$current_episode" != 0 ]; then
       micros=$(( ${EPOCHREALTIME/./} - episode_start ))
@@ -169,8 +170,8 @@ while :; do
     episode_start="${EPOCHREALTIME/./}"
   fi
   [ "$episode" = finished ] && break
-  if ! "$here/step.sh" "${step_flags[@]}" --episode "$episode" --step "$step" --seed "$step_seed" \
-      --trace-from "$trace_from" "${action_flags[@]}"; then
+  if ! plan=$("$here/step.sh" "${step_flags[@]}" --episode "$episode" --step "$step" --seed "$step_seed" \
+      --trace-from "$trace_from" "${action_flags[@]}"); then
     [ "$interrupted" != 0 ] && break
     echo "train.sh: step $step of episode $episode failed; fix the cause and continue with: bin/train.sh --resume $run" >&2
     exit 1

@@ -62,25 +62,22 @@ struct SARun: ParsableCommand {
 
     struct Next: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the next step as tab-separated EPISODE STEP SEED DIRECTORY TRACE, or 'finished'.",
+            abstract: "Prepare the next step's directory and print it as tab-separated EPISODE STEP SEED DIRECTORY TRACE, or 'finished'.",
             discussion: "The step after the last one recorded in step.jsonl, so a killed run resumes where it stopped.")
 
         @Option(name: .customLong("run-dir"), help: "The run directory.")
         var runDirectory: String
 
         func run() throws {
-            switch try RunDirectory.next(runDirectory) {
-            case .finished:
-                print("finished")
-            case .step(let episode, let step, let seed, let directory, let trace):
-                print("\(episode)\t\(step)\t\(seed)\t\(directory)\t\(trace)")
-            }
+            let next = try RunDirectory.next(runDirectory)
+            try RunDirectory.prepare(next, in: runDirectory)
+            print(RunDirectory.planLine(next))
         }
     }
 
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Append a completed step to step.jsonl and update summary.json (safe to repeat).")
+            abstract: "Append a completed step to step.jsonl and update summary.json (safe to repeat); then prepare and print the next step, as 'next' does.")
 
         @Option(name: .customLong("run-dir"), help: "The run directory.")
         var runDirectory: String
@@ -95,9 +92,10 @@ struct SARun: ParsableCommand {
         var duration: Double = 90
 
         func run() throws {
-            let record = try RunDirectory.record(runDirectory, episode: episode, step: step, durationSeconds: duration)
-            let ended = record.value["terminated"]?.boolValue == true || record.value["truncated"]?.boolValue == true
-            print(ended ? "episode-end" : "continue")
+            try RunDirectory.record(runDirectory, episode: episode, step: step, durationSeconds: duration)
+            let next = try RunDirectory.next(runDirectory)
+            try RunDirectory.prepare(next, in: runDirectory)
+            print(RunDirectory.planLine(next))
         }
     }
 

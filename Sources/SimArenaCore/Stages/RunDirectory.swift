@@ -90,6 +90,31 @@ public enum RunDirectory {
                      trace: directory + "/" + stepPath(episode: episode, step: step) + "/next-trace.msgpack")
     }
 
+    /// Creates the step's directory and puts its `trace.msgpack` in place (a hard link to the
+    /// previous step's `next-trace.msgpack`, or an atomic copy of the original trace), unless
+    /// they are already there.
+    public static func prepare(_ next: Next, in directory: String) throws {
+        guard case .step(_, _, _, let path, let trace) = next else { return }
+        for folder in [directory + "/" + String(path.split(separator: "/")[0]), directory + "/" + path] {
+            guard FileIO.isDirectory(folder) || mkdir(folder, 0o755) == 0 else {
+                throw SimArenaError(.cannotCreate, "\(folder): cannot create: \(FileIO.describe(errno))")
+            }
+        }
+        let target = directory + "/" + path + "/trace.msgpack"
+        guard !FileIO.exists(target) else { return }
+        if trace.hasPrefix(directory + "/"), link(trace, target) == 0 { return }
+        try FileIO.writeAtomically(try FileIO.read(trace), to: target)
+    }
+
+    /// The next step's plan as the orchestrator reads it: tab-separated episode, step, seed,
+    /// directory and trace, or `finished`.
+    public static func planLine(_ next: Next) -> String {
+        switch next {
+        case .finished: return "finished"
+        case .step(let episode, let step, let seed, let directory, let trace): return "\(episode)\t\(step)\t\(seed)\t\(directory)\t\(trace)"
+        }
+    }
+
     /// Appends the step's record (unless it is already the last line), updates `summary.json`,
     /// and marks the step `complete`. Safe to repeat after a crash at any point.
     @discardableResult
