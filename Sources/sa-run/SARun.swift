@@ -79,22 +79,15 @@ struct SARun: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Append a completed step to step.jsonl and update summary.json (safe to repeat); then prepare and print the next step, as 'next' does.")
 
-        @Option(name: .customLong("run-dir"), help: "The run directory.")
-        var runDirectory: String
-
-        @Option(help: "The episode (1-based).")
-        var episode: Int
-
-        @Option(help: "The step (1-based).")
-        var step: Int
+        @OptionGroup var target: StepSelection
 
         @Option(help: "Simulated seconds per step, for the record.")
         var duration: Double = 90
 
         func run() throws {
-            try RunDirectory.record(runDirectory, episode: episode, step: step, durationSeconds: duration)
-            let next = try RunDirectory.next(runDirectory)
-            try RunDirectory.prepare(next, in: runDirectory)
+            try RunDirectory.record(target.runDirectory, episode: target.episode, step: target.step, durationSeconds: duration)
+            let next = try RunDirectory.next(target.runDirectory)
+            try RunDirectory.prepare(next, in: target.runDirectory)
             print(RunDirectory.planLine(next))
         }
     }
@@ -113,23 +106,16 @@ struct SARun: ParsableCommand {
         @Option(help: "The stage: pre_start, pre_run, post_run or post_stop.")
         var stage: String
 
-        @Option(name: .customLong("run-dir"), help: "The run directory.")
-        var runDirectory: String
-
-        @Option(help: "The episode (1-based).")
-        var episode: Int
-
-        @Option(help: "The step (1-based).")
-        var step: Int
+        @OptionGroup var target: StepSelection
 
         func run() throws {
             guard let hookStage = HookSet.Stage(rawValue: stage) else {
                 throw ValidationError("--stage must be one of \(HookSet.Stage.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let set = try HookSet.load(hooks)
-            let stepDirectory = runDirectory + "/" + RunDirectory.stepPath(episode: episode, step: step)
-            let environment = ["SA_RUN_DIR": runDirectory, "SA_STEP_DIR": stepDirectory,
-                               "SA_EPISODE": String(episode), "SA_STEP": String(step)]
+            let stepDirectory = target.runDirectory + "/" + RunDirectory.stepPath(episode: target.episode, step: target.step)
+            let environment = ["SA_RUN_DIR": target.runDirectory, "SA_STEP_DIR": stepDirectory,
+                               "SA_EPISODE": String(target.episode), "SA_STEP": String(target.step)]
             var logError: Error?
             _ = try set.run(stage: hookStage, environment: environment, workingDirectory: stepDirectory) { outcome in
                 do {
@@ -183,4 +169,16 @@ struct SARun: ParsableCommand {
             RunLock.release(runDirectory, pid: pid)
         }
     }
+}
+
+/// Which step of which run a subcommand works on.
+struct StepSelection: ParsableArguments {
+    @Option(name: .customLong("run-dir"), help: "The run directory.")
+    var runDirectory: String
+
+    @Option(help: "The episode (1-based).")
+    var episode: Int
+
+    @Option(help: "The step (1-based).")
+    var step: Int
 }

@@ -217,7 +217,7 @@ final class ScenarioTests: XCTestCase {
     // MARK: Rules
 
     func testSafeguardsBlockPastTheBounds() {
-        func applied(_ step: ScenarioFixStep, _ state: ScenarioState) -> ScenarioStepResult { ScenarioRules.apply(step, to: state) }
+        func applied(_ step: AgentAction, _ state: ScenarioState) -> ScenarioStepResult { ScenarioRules.apply(step, to: state) }
         let base = ScenarioState(replicas: 1, cpuRequestMillis: 16_000, memoryRequestBytes: 32 << 30)
         XCTAssertTrue(applied(.bumpCPUSmall, base).isBlocked)
         XCTAssertTrue(applied(.bumpMemorySmall, base).isBlocked)
@@ -241,9 +241,9 @@ final class ScenarioTests: XCTestCase {
         let memoryBumped = applied(.bumpMemorySmall, low).state
         XCTAssertEqual(memoryBumped.memoryLimitBytes, 768 << 20)
         XCTAssertEqual(applied(.noop, low).state, low)
-        XCTAssertEqual(ScenarioFixStep(index: 5), .reduceMemorySmall)
-        XCTAssertEqual(ScenarioFixStep.allCases.map(\.index), Array(0...6))
-        XCTAssertNil(ScenarioFixStep(index: 7))
+        XCTAssertEqual(AgentAction(rawValue: 5), .reduceMemorySmall)
+        XCTAssertEqual(AgentAction.allCases.map(\.rawValue), Array(0...6))
+        XCTAssertNil(AgentAction(rawValue: 7))
     }
 
     func testHealthRules() {

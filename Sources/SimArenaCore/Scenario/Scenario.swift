@@ -73,31 +73,6 @@ public struct ScenarioState: Sendable, Hashable {
     public var effectiveMemoryUsageBytes: Int64 { memoryUsageBytes ?? memoryRequestBytes }
 }
 
-/// One step of a scenario's scripted fix: the agent's action space, with the same indices and
-/// names. This is the scenario generator's own minimal vocabulary for writing and checking fixes
-/// (`metadata.scenario.fix` holds the names); the environment's action type is separate.
-public enum ScenarioFixStep: String, Sendable, Hashable, CaseIterable {
-    case noop
-    case bumpCPUSmall = "bump_cpu_small"
-    case bumpMemorySmall = "bump_mem_small"
-    case scaleUpReplicas = "scale_up_replicas"
-    case reduceCPUSmall = "reduce_cpu_small"
-    case reduceMemorySmall = "reduce_mem_small"
-    case scaleDownReplicas = "scale_down_replicas"
-
-    /// The action index (0 noop … 6 scale_down_replicas).
-    public var index: Int { Self.allCases.firstIndex(of: self)! }
-
-    /// The step with action index `index`, if there is one.
-    public init?(index: Int) {
-        guard Self.allCases.indices.contains(index) else { return nil }
-        self = Self.allCases[index]
-    }
-
-    /// The action's name, as stored in `metadata.scenario.fix`.
-    public var name: String { rawValue }
-}
-
 /// One training scenario: a broken (or wasteful) Deployment, the ready count it must reach, and
 /// the exact scripted fix, which ``ScenarioRules/checkFix(_:)`` verifies.
 public struct Scenario: Sendable, Hashable {
@@ -110,7 +85,7 @@ public struct Scenario: Sendable, Hashable {
     /// The number of Ready pods wanted (and the number of replicas).
     public var target: Int
     /// The scripted fix, shortest possible: applying it to ``initial`` reaches ``goal``.
-    public var fix: [ScenarioFixStep]
+    public var fix: [AgentAction]
     /// One sentence: what goes wrong and how it is fixed.
     public var expectedBehavior: String
     /// The generator seed the scenario came from (0 for the named scenarios, which are fixed).
@@ -118,7 +93,7 @@ public struct Scenario: Sendable, Hashable {
 
     public init(
         name: String, failureMode: ScenarioFailureMode, severity: ScenarioSeverity, initial: ScenarioState,
-        target: Int, fix: [ScenarioFixStep], expectedBehavior: String, seed: UInt64
+        target: Int, fix: [AgentAction], expectedBehavior: String, seed: UInt64
     ) {
         self.name = name
         self.failureMode = failureMode

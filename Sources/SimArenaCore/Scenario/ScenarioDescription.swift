@@ -94,7 +94,7 @@ enum ScenarioDescription {
         }
     }
 
-    private static func change(_ step: ScenarioFixStep, from before: ScenarioState, to after: ScenarioState) -> String {
+    private static func change(_ step: AgentAction, from before: ScenarioState, to after: ScenarioState) -> String {
         let cpu = ScenarioRules.formatCPU
         let memory = ScenarioRules.formatMemory
         switch step {

@@ -70,14 +70,17 @@ public enum ScenarioRules {
     public static let gibibyte: Int64 = 1 << 30
 
     /// The size of one CPU step (bump_cpu_small, reduce_cpu_small).
-    public static let cpuStepMillis: Int64 = 500
+    public static let cpuStepMillis: Int64 = ActionSettings().cpuStep.milliValue
     /// The size of one memory step (bump_mem_small, reduce_mem_small).
-    public static let memoryStepBytes: Int64 = 256 * mebibyte
+    public static let memoryStepBytes: Int64 = ActionSettings().memoryStep.value
 
     /// Safeguards: an increase past the maximum or a decrease below the minimum is blocked.
-    public static let cpuRequestRange: ClosedRange<Int64> = 50...16_000
-    public static let memoryRequestRange: ClosedRange<Int64> = (64 * mebibyte)...(32 * gibibyte)
-    public static let replicaRange: ClosedRange<Int> = 1...100
+    public static let cpuRequestRange: ClosedRange<Int64> =
+        ActionSettings().cpuRange.lowerBound.milliValue...ActionSettings().cpuRange.upperBound.milliValue
+    public static let memoryRequestRange: ClosedRange<Int64> =
+        ActionSettings().memoryRange.lowerBound.value...ActionSettings().memoryRange.upperBound.value
+    public static let replicaRange: ClosedRange<Int> =
+        Int(ActionSettings().replicaRange.lowerBound)...Int(ActionSettings().replicaRange.upperBound)
 
     /// The longest fix a scenario may have.
     public static let maxFixLength = 40
@@ -86,7 +89,7 @@ public enum ScenarioRules {
 
     /// Applies one step with the safeguards. A CPU or memory step moves the request and, when a
     /// limit is set, the limit by the same amount.
-    public static func apply(_ step: ScenarioFixStep, to state: ScenarioState) -> ScenarioStepResult {
+    public static func apply(_ step: AgentAction, to state: ScenarioState) -> ScenarioStepResult {
         var next = state
         switch step {
         case .noop:
@@ -219,7 +222,7 @@ public enum ScenarioRules {
     /// reductions win.
     public static func shortestFix(
         from initial: ScenarioState, target: Int, goal: ScenarioGoal, cluster: ScenarioCluster = .demo
-    ) -> [ScenarioFixStep]? {
+    ) -> [AgentAction]? {
         guard replicaRange.contains(target) else { return nil }
         let perNodeNeeded = Int64((target + cluster.nodes - 1) / cluster.nodes)
         guard perNodeNeeded <= Int64(cluster.podsPerNode) else { return nil }
@@ -249,7 +252,7 @@ public enum ScenarioRules {
         guard let cpuSteps, let memorySteps else { return nil }
 
         let replicaSteps = target - initial.replicas
-        var fix: [ScenarioFixStep] = []
+        var fix: [AgentAction] = []
         fix += Array(repeating: .scaleDownReplicas, count: max(-replicaSteps, 0))
         fix += Array(repeating: cpuSteps < 0 ? .reduceCPUSmall : .bumpCPUSmall, count: abs(cpuSteps))
         fix += Array(repeating: memorySteps < 0 ? .reduceMemorySmall : .bumpMemorySmall, count: abs(memorySteps))
