@@ -75,9 +75,9 @@ stage() {
   if [ -n "$output" ] && [ -e "$dir/$output" ]; then return 0; fi
   printf '%q ' "$@" >>"$dir/commands.sh"
   printf '\n' >>"$dir/commands.sh"
-  local start="${EPOCHREALTIME/./}"
+  local start="${EPOCHREALTIME//[!0-9]/}"
   "$@"
-  local micros=$(( ${EPOCHREALTIME/./} - start ))
+  local micros=$(( ${EPOCHREALTIME//[!0-9]/} - start ))
   printf '{"episode":%d,"step":%d,"stage":"%s","seconds":%d.%06d}\n' "$episode" "$step" "$name" \
     $((micros / 1000000)) $((micros % 1000000)) >>"$run_dir/timings.jsonl"
 }
@@ -101,7 +101,7 @@ stage simulate simulation.json "$bin/sa-simulate" --trace "$dir/trace.msgpack" -
 stop_after simulate
 
 stage observe observation.json "$bin/sa-observe" --simulation "$dir/simulation.json" --trace "$dir/trace.msgpack" \
-  --deploy "$deploy" "${target_flag[@]}" --out "$dir/observation.json"
+  --deploy "$deploy" "${namespace_flag[@]}" "${target_flag[@]}" --out "$dir/observation.json"
 stop_after observe
 
 previous_flag=()

@@ -83,7 +83,7 @@ while [ $# -gt 0 ]; do
     --policy-cmd) policy_cmd="$2"; agent="command"; shift 2 ;;
     --cluster) cluster="$2"; shift 2 ;;
     --hooks) hooks="$2"; shift 2 ;;
-    --ns) namespace="$2"; shift 2 ;;
+    --ns) namespace="${2#virtual-}"; shift 2 ;;  # SimKube runs a trace's namespace NS as virtual-NS
     --checkpoint-interval) interval="$2"; shift 2 ;;
     --load) load="$2"; shift 2 ;;
     --save) save="$2"; shift 2 ;;
@@ -142,6 +142,7 @@ if [ "$log_to_terminal" = 0 ] && [ ! -t 1 ]; then
 fi
 echo "run $run (seed $seed)${resume:+, resumed}: $run_dir"
 
+"$bin/sa-run" lock --run-dir "$run_dir" --pid $$ || exit 75
 finish() {
   "$bin/sa-run" unlock --run-dir "$run_dir" --pid $$ || true
 }
@@ -157,17 +158,17 @@ step_flags=(--run-dir "$run_dir" --deploy "$deploy" --duration "$duration" --rew
 if [ "$agent" = command ]; then step_flags+=(--policy-cmd "$policy_cmd"); else step_flags+=(--policy "$agent"); fi
 
 current_episode=0
-episode_start="${EPOCHREALTIME/./}"
+episode_start="${EPOCHREALTIME//[!0-9]/}"
 plan=$("$bin/sa-run" next --run-dir "$run_dir")
 while :; do
   IFS=$'\t' read -r episode step step_seed _ trace_from <<<"$plan"
   if [ "$episode" != "$current_episode" ]; then
     if [ "$current_episode" != 0 ]; then
-      micros=$(( ${EPOCHREALTIME/./} - episode_start ))
+      micros=$(( ${EPOCHREALTIME//[!0-9]/} - episode_start ))
       "$bin/sa-run" progress --run-dir "$run_dir" --seconds "$((micros / 1000000)).$(printf '%06d' $((micros % 1000000)))"
     fi
     current_episode="$episode"
-    episode_start="${EPOCHREALTIME/./}"
+    episode_start="${EPOCHREALTIME//[!0-9]/}"
   fi
   [ "$episode" = finished ] && break
   if ! plan=$("$here/step.sh" "${step_flags[@]}" --episode "$episode" --step "$step" --seed "$step_seed" \

@@ -68,11 +68,11 @@ struct SAAct: ParsableCommand {
     }
 
     func run() throws {
-        if let reward, try RewardReport(document: try Document.read(reward)).endsEpisode {
+        if let reward, try Document.decode(reward, RewardReport.init(document:)).endsEpisode {
             print("episode over: no action")
             return
         }
-        let observed = try Observation(document: try Document.read(observation))
+        let observed = try Document.decode(observation, Observation.init(document:))
         var current = try Trace.load(trace)
         let chooser: ActionChooser
         if let policy {

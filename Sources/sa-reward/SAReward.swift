@@ -45,8 +45,8 @@ struct SAReward: ParsableCommand {
     }
 
     func run() throws {
-        let observed = try Observation(document: try Document.read(observation))
-        let previous = try previousAction.map { try ActionReport(document: try Document.read($0)) }
+        let observed = try Document.decode(observation, Observation.init(document:))
+        let previous = try previousAction.map { try Document.decode($0, ActionReport.init(document:)) }
         let report = RewardReport(observation: observed, previous: previous, function: reward, goal: goal ?? observed.declaredGoal ?? .healthy,
                                   step: step, maxActions: steps, settings: actions.settings)
         try Document.write(report.value, to: out)

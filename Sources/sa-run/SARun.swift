@@ -12,7 +12,7 @@ struct SARun: ParsableCommand {
         commandName: "sa-run",
         abstract: "Run-directory bookkeeping for the orchestrator: create a run, plan the next step, record a step.",
         discussion: "The run directory's files are described in docs/run-directory.md.",
-        subcommands: [New.self, Next.self, Record.self, Hook.self, Progress.self, Command.self, Unlock.self])
+        subcommands: [New.self, Next.self, Record.self, Hook.self, Progress.self, Command.self, Lock.self, Unlock.self])
 
     static func main() {
         runAsTool()
@@ -153,6 +153,21 @@ struct SARun: ParsableCommand {
         func run() throws {
             let settings = try RunDirectory.settings(of: runDirectory)
             CommandSupport.writeStandardOutput(settings.command.flatMap { Array($0.utf8) + [0] })
+        }
+    }
+
+    struct Lock: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take the run's lock for a process (exit 75 while another live process holds it; a stale lock is taken over).")
+
+        @Option(name: .customLong("run-dir"), help: "The run directory.")
+        var runDirectory: String
+
+        @Option(help: "The process id to hold the lock.")
+        var pid: Int32
+
+        func run() throws {
+            if let note = try RunLock.acquire(runDirectory, pid: pid) { print(note) }
         }
     }
 

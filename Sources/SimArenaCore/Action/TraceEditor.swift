@@ -24,7 +24,8 @@ public enum TraceEditor {
                 throw SimArenaError(.data, "\(current.kind.rawValue) \(name) has no replicas to scale")
             }
             let delta = action == .scaleUpReplicas ? settings.replicaStep : -settings.replicaStep
-            let next = replicas + delta
+            let (sum, overflow) = replicas.addingReportingOverflow(delta)
+            let next = overflow ? (delta > 0 ? Int64.max : Int64.min) : sum
             outcome.field = "replicas"
             outcome.before = String(replicas)
             outcome.after = String(next)

@@ -11,6 +11,16 @@ public enum Document {
         }
     }
 
+    /// Reads `path` and builds a typed value from it; data errors name the file.
+    public static func decode<T>(_ path: String, _ build: (KValue) throws -> T) throws -> T {
+        let document = try read(path)
+        do {
+            return try build(document)
+        } catch let error as SimArenaError where error.kind == .data {
+            throw error.prefixed(path)
+        }
+    }
+
     /// Writes `value` to `path` atomically, as JSON or MessagePack (by extension unless given).
     public static func write(_ value: KValue, to path: String, as format: DataFormat? = nil) throws {
         guard let chosen = format ?? DataFormat(path: path) else {

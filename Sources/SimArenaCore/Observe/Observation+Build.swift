@@ -6,13 +6,13 @@ extension Observation {
 
     /// Observes `workload` in a simulation result document (`simarena.simulation/v1`), with the
     /// trace that was simulated (for replicas and the per-pod resources in force).
-    public init(simulation: KValue, trace: Trace, workload name: String, target: Int64) throws {
+    public init(simulation: KValue, trace: Trace, workload name: String, namespace: String? = nil, target: Int64) throws {
         let root = try simulation.requireMap(at: "simulation")
         guard root["format"]?.stringValue == SimulationResult.format else {
             throw SimArenaError(.data, "simulation: \"format\" is not \"\(SimulationResult.format)\"")
         }
-        guard let definition = try trace.workloads(named: name).last else {
-            throw SimArenaError(.data, "the trace has no workload named \"\(name)\"")
+        guard let definition = try trace.workloads(named: name, namespace: namespace).last else {
+            throw SimArenaError(.data, "the trace has no workload named \"\(name)\"\(namespace.map { " in namespace \($0)" } ?? "")")
         }
         workload = name
         self.target = target
@@ -28,7 +28,11 @@ extension Observation {
         (requested, used, pods) = (.zero, .zero, [])
         for (index, item) in try (root["pods"] ?? .array([])).requireArray(at: "pods").enumerated() {
             let path = "pods[\(index)]"
-            guard try item["workload"]?["name"]?.requireString(at: "\(path).workload.name") == name else { continue }
+            // The workload's own pods: same namespace, same top-level kind and name.
+            guard try item["workload"]?["name"]?.requireString(at: "\(path).workload.name") == name,
+                  try item["workload"]?["kind"]?.requireString(at: "\(path).workload.kind") == definition.kind.rawValue,
+                  try item["namespace"]?.requireString(at: "\(path).namespace") == definition.namespace
+            else { continue }
             try add(item, at: path)
         }
     }

@@ -106,7 +106,7 @@ extension ClusterSimulator {
         let requirements = blueprints[set.blueprint].requirements
         var covered: Set<Int> = []
         for pod in set.pods where pods[pod].isLive {
-            if let node = pinnedNode(of: pods[pod]) { covered.insert(node) }
+            if let node = pods[pod].pinnedNode { covered.insert(node) }
         }
         for (node, candidate) in nodes.enumerated() where !covered.contains(node) {
             guard requirements.matchesNode(labels: candidate.labels, nodeName: candidate.name),
@@ -116,18 +116,16 @@ extension ClusterSimulator {
         }
     }
 
-    private func pinnedNode(of pod: SimPod) -> Int? {
-        guard let name = pod.requirements.requiredNodeAffinity?.first?.matchFields.first?.values.first else { return nil }
-        return nodes.firstIndex { $0.name == name }
-    }
-
     /// Keeps `parallelism` pods running until `completions` have succeeded, or the Job has
-    /// failed more than `backoffLimit` times.
+    /// failed more than `backoffLimit` times. Without `completions` (a work queue) it runs
+    /// `parallelism` pods until one succeeds, starts no more, and is done when none is active.
     private func reconcileJob(_ index: Int) {
         let job = workloads[index]
         guard !job.finished else { return }
         let object = "Job/\(job.namespace)/\(job.name)"
-        if job.succeeded >= job.completions {
+        let active = job.liveCount
+        let complete = job.completions.map { job.succeeded >= $0 } ?? (job.succeeded > 0 && active == 0)
+        if complete {
             workloads[index].finished = true
             record(.normal, "Completed", object, "Job completed")
             return
@@ -138,8 +136,8 @@ extension ClusterSimulator {
             record(.warning, "BackoffLimitExceeded", object, "Job has reached the specified backoff limit")
             return
         }
-        let active = job.liveCount
-        let wanted = min(job.replicas, job.completions - job.succeeded)
+        let remaining = job.completions.map { $0 - job.succeeded } ?? (job.succeeded > 0 ? 0 : job.replicas)
+        let wanted = min(job.replicas, remaining)
         if active < wanted {
             for _ in active..<wanted { createPod(for: index, name: generatedName(job.name)) }
         }
@@ -151,8 +149,9 @@ extension ClusterSimulator {
         guard let schedule = workloads[index].schedule,
               let fire = schedule.nextFire(after: traceStart + now / 1000)
         else { return }
-        let (offset, overflow) = (fire - traceStart).multipliedReportingOverflow(by: 1000)
-        if !overflow && offset <= options.duration { queue.push(.cronTick(workload: index), at: offset) }
+        let (seconds, late) = fire.subtractingReportingOverflow(traceStart)
+        let (offset, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        if !late && !overflow && offset <= options.duration { queue.push(.cronTick(workload: index), at: offset) }
     }
 
     /// Creates the Job for this scheduled time (named `<cronjob>-<minutes since the epoch>`, as the
@@ -161,8 +160,9 @@ extension ClusterSimulator {
         let cron = workloads[index]
         guard !cron.deleted else { return }
         defer { scheduleNextCronTick(index) }
-        let running = cron.children.contains { !workloads[$0].finished && !workloads[$0].deleted }
-        if cron.suspended || (cron.forbidConcurrent && running) { return }
+        let running = cron.children.filter { !workloads[$0].finished && !workloads[$0].deleted }
+        if cron.suspended || (cron.concurrencyPolicy == .forbid && !running.isEmpty) { return }
+        if cron.concurrencyPolicy == .replace { running.forEach(deleteWorkload) }
         let minutes = (traceStart + now / 1000) / 60
         var job = WorkloadRuntime(kind: .job, namespace: cron.namespace, name: "\(cron.name)-\(minutes)",
                                   blueprint: cron.blueprint, templateHash: cron.templateHash, replicas: 1)
@@ -200,10 +200,11 @@ extension ClusterSimulator {
         let workload = workloads[index]
         var requirements = blueprints[workload.blueprint].requirements
         if let node {
-            // The DaemonSet controller pins its pods with a required node-name affinity.
+            // The DaemonSet controller pins its pods with a required node-name affinity, replacing
+            // each term's matchFields (Kubernetes' ReplaceDaemonSetPodNodeNameNodeAffinity).
             let pin = NodeSelectorRequirement(key: "metadata.name", op: .in, values: [nodes[node].name])
             var terms = requirements.requiredNodeAffinity ?? [NodeSelectorTerm()]
-            for position in terms.indices { terms[position].matchFields.append(pin) }
+            for position in terms.indices { terms[position].matchFields = [pin] }
             requirements.requiredNodeAffinity = terms
         }
         let owner = lifecycleOwner(index)
@@ -214,8 +215,8 @@ extension ClusterSimulator {
         }
         let ownerKind = workload.kind == .pod ? "Pod" : workload.kind.rawValue
         pods.append(SimPod(name: name, namespace: workload.namespace, ownerKind: ownerKind, ownerName: workload.name,
-                           workload: index, blueprint: workload.blueprint, requirements: requirements, createdAt: now,
-                           runDuration: runDuration))
+                           workload: index, blueprint: workload.blueprint, requirements: requirements, pinnedNode: node,
+                           createdAt: now, runDuration: runDuration))
         let pod = pods.count - 1
         workloads[index].pods.append(pod)
         workloads[index].liveCount += 1

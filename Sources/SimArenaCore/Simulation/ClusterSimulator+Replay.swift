@@ -85,8 +85,11 @@ extension ClusterSimulator {
                 throw error.prefixed("\(path).spec.schedule")
             }
             workloads[index].suspended = spec["suspend"]?.boolValue ?? false
-            workloads[index].forbidConcurrent = spec["concurrencyPolicy"]?.stringValue == "Forbid"
-                || spec["concurrencyPolicy"]?.stringValue == "Replace"
+            let policy = try spec["concurrencyPolicy"]?.requireString(at: "\(path).spec.concurrencyPolicy") ?? "Allow"
+            guard let concurrency = WorkloadRuntime.ConcurrencyPolicy(rawValue: policy) else {
+                throw SimArenaError(.data, "\(path).spec.concurrencyPolicy: \"\(policy)\" is not Allow, Forbid or Replace")
+            }
+            workloads[index].concurrencyPolicy = concurrency
         case .statefulSet:
             workloads[index].orderedReady = spec["podManagementPolicy"]?.stringValue != "Parallel"
         default:
@@ -96,14 +99,16 @@ extension ClusterSimulator {
 
     func configureJob(_ index: Int, spec: KValue, at path: String) throws {
         let parallelism = try spec["parallelism"]?.requireInt64(at: "\(path).parallelism") ?? 1
-        let completions = try spec["completions"]?.requireInt64(at: "\(path).completions") ?? 1
+        let completions = try spec["completions"].flatMap { $0.isNull ? nil : try $0.requireInt64(at: "\(path).completions") }
         let backoffLimit = try spec["backoffLimit"]?.requireInt64(at: "\(path).backoffLimit") ?? 6
-        for (value, name) in [(parallelism, "parallelism"), (completions, "completions"), (backoffLimit, "backoffLimit")]
+        for (value, name) in [(parallelism, "parallelism"), (completions ?? 0, "completions"), (backoffLimit, "backoffLimit")]
         where value < 0 || value > Self.maxReplicas {
             throw SimArenaError(.data, "\(path).\(name): \(value) is outside 0...\(Self.maxReplicas)")
         }
         workloads[index].replicas = Int(parallelism)
-        workloads[index].completions = Int(completions)
+        // Kubernetes: both unset means one pod, one completion; only parallelism set is a work queue.
+        let parallelismSet = spec["parallelism"].map { !$0.isNull } ?? false
+        workloads[index].completions = completions.map { Int($0) } ?? (parallelismSet ? nil : 1)
         workloads[index].backoffLimit = Int(backoffLimit)
     }
 

@@ -73,8 +73,11 @@ public final class ClusterSimulator {
         for record in trace.podLifecycles {
             let key = "\(record.ownerGVK)|\(record.ownerKey)"
             lifecycles[key, default: []] += record.states.map { state in
-                if case .finished(let start, let end) = state { return (end - start) * 1000 }
-                return nil
+                // A run longer than any simulation (or too long to count) runs to the end.
+                guard case .finished(let start, let end) = state else { return nil }
+                let (seconds, overflow) = end.subtractingReportingOverflow(start)
+                guard !overflow, seconds <= SimulationOptions.maxDuration / 1000 else { return nil }
+                return seconds * 1000
             }
         }
     }
@@ -82,8 +85,9 @@ public final class ClusterSimulator {
     /// Runs the simulation to the end of the duration and returns the cluster's final state.
     public func run() throws -> SimulationResult {
         for (index, event) in events.enumerated() {
-            let (offset, overflow) = (event.ts - traceStart).multipliedReportingOverflow(by: 1000)
-            if !overflow && offset <= options.duration { queue.push(.traceEvent(index), at: offset) }
+            let (seconds, late) = event.ts.subtractingReportingOverflow(traceStart)
+            let (offset, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+            if !late && !overflow && offset <= options.duration { queue.push(.traceEvent(index), at: offset) }
         }
         while let time = queue.nextTime, time <= options.duration, let (_, action) = queue.pop() {
             now = time

@@ -25,6 +25,8 @@ struct SimPod {
     var workload: Int
     var blueprint: Int
     var requirements: PodSchedulingRequirements
+    /// The node a DaemonSet pod is pinned to.
+    var pinnedNode: Int? = nil
     var createdAt: Int64
     var node: Int?
     var scheduledAt: Int64?

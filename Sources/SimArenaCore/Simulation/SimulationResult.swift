@@ -127,7 +127,8 @@ public struct SimulationResult: Sendable {
     private static func sum(_ limits: [Int64?]) -> Int64? {
         limits.reduce(Int64(0)) { total, limit in
             guard let total, let limit else { return nil }
-            return total + limit
+            let (sum, overflow) = total.addingReportingOverflow(limit)
+            return overflow ? Int64.max : sum
         }
     }
 }

@@ -26,16 +26,25 @@ struct WorkloadRuntime {
     var parent: Int?
     /// StatefulSet: create pods one at a time, each after the previous is Ready.
     var orderedReady = true
-    /// Job: completions wanted, pods succeeded and failed, retries allowed, whether finished.
-    var completions = 1
+    /// Job: completions wanted (nil: a work queue, done when one pod succeeds), pods succeeded
+    /// and failed, retries allowed, whether finished.
+    var completions: Int? = 1
     var succeeded = 0
     var failed = 0
     var backoffLimit = 6
     var finished = false
-    /// CronJob: the schedule, whether suspended, and whether to skip a run while one is active.
+    /// CronJob: the schedule, whether suspended, and what to do while one of its Jobs still runs.
     var schedule: CronSchedule?
     var suspended = false
-    var forbidConcurrent = false
+    var concurrencyPolicy = ConcurrencyPolicy.allow
+
+    /// A CronJob's `concurrencyPolicy`: while a Job of it still runs, start another anyway, skip
+    /// the run, or delete the running Job and start the new one.
+    enum ConcurrencyPolicy: String {
+        case allow = "Allow"
+        case forbid = "Forbid"
+        case replace = "Replace"
+    }
     /// The object as last applied (CronJobs make Jobs from it).
     var object: KValue = .null
 

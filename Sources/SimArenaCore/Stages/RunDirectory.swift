@@ -115,22 +115,24 @@ public enum RunDirectory {
         }
     }
 
-    /// Appends the step's record (unless it is already the last line), updates `summary.json`,
+    /// Updates `summary.json`, appends the step's record (unless it is already the last line),
     /// and marks the step `complete`. Safe to repeat after a crash at any point.
     @discardableResult
     public static func record(_ directory: String, episode: Int, step: Int, durationSeconds: Double) throws -> StepRecord {
         let settings = try settings(of: directory)
         let record = try StepRecord(run: settings, runDirectory: directory, episode: episode, step: step,
                                     durationSeconds: durationSeconds)
-        let log = directory + "/step.jsonl"
-        let last = try FileIO.lastLine(of: log).map { try JSONReader.parse($0) }
-        let alreadyThere = last?["episode"]?.int64Value == Int64(episode) && last?["step"]?.int64Value == Int64(step)
-        if !alreadyThere { try FileIO.appendLine(try record.line(), to: log) }
+        // The summary first: `next` trusts the last line of step.jsonl, so that line must only
+        // appear once everything it stands for is saved. Both updates skip a step already counted.
         let summaryPath = directory + "/summary.json"
         var summary = FileIO.exists(summaryPath)
             ? try RunSummary(document: try Document.read(summaryPath)) : RunSummary(agent: settings.agent)
         summary.add(record)
         try Document.write(summary.value, to: summaryPath)
+        let log = directory + "/step.jsonl"
+        let last = try FileIO.lastLine(of: log).map { try JSONReader.parse($0) }
+        let alreadyThere = last?["episode"]?.int64Value == Int64(episode) && last?["step"]?.int64Value == Int64(step)
+        if !alreadyThere { try FileIO.appendLine(try record.line(), to: log) }
         try FileIO.writeAtomically([], to: directory + "/" + stepPath(episode: episode, step: step) + "/complete")
         return record
     }

@@ -13,10 +13,10 @@ public struct StepRecord: Sendable {
         self.step = step
         let directory = RunDirectory.stepPath(episode: episode, step: step)
         let base = runDirectory + "/" + directory
-        let observation = try Observation(document: try Document.read(base + "/observation.json"))
-        let reward = try RewardReport(document: try Document.read(base + "/reward.json"))
+        let observation = try Document.decode(base + "/observation.json", Observation.init(document:))
+        let reward = try Document.decode(base + "/reward.json", RewardReport.init(document:))
         let ends = reward.endsEpisode
-        let action = ends ? nil : try ActionReport(document: try Document.read(base + "/action.json"))
+        let action = ends ? nil : try Document.decode(base + "/action.json", ActionReport.init(document:))
         var obs = KMap()
         for key in ["ready", "pending", "total", "running", "replicas", "unschedulable", "oom_killed", "crash_looping",
                     "throttled", "evicted", "restarts", "cpu_request", "memory_request", "cpu_waste", "memory_waste"] {
