@@ -63,3 +63,14 @@ public struct ActionSettingsOptions: ParsableArguments {
         return settings
     }
 }
+
+/// The target workload, as flags shared by the stages that look it up in a trace.
+public struct WorkloadOptions: ParsableArguments {
+    @Option(help: "The target workload's name.")
+    public var deploy: String
+
+    @Option(help: "The target workload's namespace (default: the first workload of that name).")
+    public var namespace: String?
+
+    public init() {}
+}

@@ -24,11 +24,7 @@ struct SAAct: ParsableCommand {
     @Option(help: "The trace in force.")
     var trace: String
 
-    @Option(help: "The target workload's name.")
-    var deploy: String
-
-    @Option(help: "The target workload's namespace (default: any).")
-    var namespace: String?
+    @OptionGroup var workload: WorkloadOptions
 
     @Option(help: "A hand-coded policy: noop, heuristic, random, bump_cpu, bump_mem, scale_replicas.")
     var policy: HandCodedPolicy?
@@ -80,7 +76,7 @@ struct SAAct: ParsableCommand {
         } else {
             chooser = .command(policyCommand ?? "", timeout: policyTimeout)
         }
-        let report = try ActStage.act(on: observed, trace: &current, workload: deploy, namespace: namespace, chooser: chooser,
+        let report = try ActStage.act(on: observed, trace: &current, workload: workload.deploy, namespace: workload.namespace, chooser: chooser,
                                       allowed: actionCount, seed: seed, settings: actions.settings)
         try current.write(to: outTrace)
         try Document.write(report.value, to: out)

@@ -15,11 +15,7 @@ struct SAObserve: ParsableCommand {
     @Option(help: "The trace that was simulated (for replicas and the resources in force).")
     var trace: String
 
-    @Option(help: "The target workload's name.")
-    var deploy: String
-
-    @Option(help: "The target workload's namespace (default: the first workload of that name).")
-    var namespace: String?
+    @OptionGroup var workload: WorkloadOptions
 
     @Option(help: "The number of ready pods that counts as healthy (default: the trace scenario's target).")
     var target: Int64?
@@ -43,7 +39,7 @@ struct SAObserve: ParsableCommand {
             guard let goal = target ?? Observation.declaredTarget(of: simulated) else {
                 throw SimArenaError(.usage, "--target is needed: \(trace) declares no metadata.scenario.target")
             }
-            observation = try Observation(simulation: result, trace: simulated, workload: deploy, namespace: namespace, target: goal)
+            observation = try Observation(simulation: result, trace: simulated, workload: workload.deploy, namespace: workload.namespace, target: goal)
         } catch let error as SimArenaError where error.kind == .data && !error.message.hasPrefix(trace) {
             throw error.prefixed(simulation)
         }

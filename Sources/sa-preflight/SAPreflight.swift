@@ -20,11 +20,7 @@ struct SAPreflight: ParsableCommand {
     @Option(help: "The trace the step will simulate.")
     var trace: String
 
-    @Option(help: "The target workload's name.")
-    var deploy: String
-
-    @Option(help: "The target workload's namespace (default: any).")
-    var namespace: String?
+    @OptionGroup var workload: WorkloadOptions
 
     @Option(help: "The cluster spec (default: the built-in demo cluster).")
     var cluster: String?
@@ -43,7 +39,7 @@ struct SAPreflight: ParsableCommand {
     }
 
     func run() throws {
-        let verdict = PreflightVerdict(tracePath: trace, workload: deploy, namespace: namespace, clusterPath: cluster,
+        let verdict = PreflightVerdict(tracePath: trace, workload: workload.deploy, namespace: workload.namespace, clusterPath: cluster,
                                        runDirectory: runDirectory, pid: pid)
         if let out { try Document.write(verdict.value, to: out) }
         if let failure = verdict.failure {
