@@ -41,7 +41,7 @@ while [ $# -gt 0 ]; do
     --until) until="$2"; shift 2 ;;
     --cpu-step|--mem-step|--replica-step|--cpu-min|--cpu-max|--mem-min|--mem-max|--replicas-min|--replicas-max)
       action_flags+=("$1" "$2"); shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "step.sh: unknown flag '$1' (see bin/step.sh --help)" >&2; exit 64 ;;
   esac
 done

@@ -22,7 +22,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 bin="${SIMARENA_BIN:-$root/.build/release}"
 
-usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "train.sh: $1" >&2; exit "${2:-64}"; }
 
 interrupted=0
@@ -34,6 +34,9 @@ stop_if_interrupted() {
   exit "$interrupted"
 }
 
+for arg in "$@"; do
+  case "$arg" in -h|--help) usage; exit 0 ;; esac
+done
 original_args=("$@")
 resume="" resume_terminal=()
 if [ "${1:-}" = "--resume" ]; then
