@@ -8,16 +8,17 @@
 # Usage: bin/step.sh --run-dir DIR --episode E --step K --seed S --trace-from TRACE \
 #          --deploy NAME [--target N] [--namespace NS] [--duration SECONDS] [--reward FUNCTION]
 #          [--goal healthy|right_sized] [--steps MAX_ACTIONS] [--Naction N]
-#          (--policy NAME | --policy-cmd CMD) [--cluster FILE] [--hooks FILE] [--pid PID]
+#          (--policy NAME | --policy-cmd CMD | --agent greedy [--lr --gamma --eps-start --eps-end --eps-decay])
+#          [--cluster FILE] [--hooks FILE] [--pid PID]
 #          [--until preflight|simulate|observe|reward|learn|act] [action flags: --cpu-step ... ]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bin="${SIMARENA_BIN:-$here/../.build/release}"
 
 run_dir="" episode="" step="" seed="" trace_from="" deploy="" target="" namespace=""
-duration=90 reward=shaped goal="" steps=200 actions=4 policy="" policy_cmd=""
+duration=90 reward=shaped goal="" steps=200 actions=4 policy="" policy_cmd="" agent=""
 cluster="" hooks="" pid="$$" until=""
-action_flags=()
+action_flags=() learner_flags=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --run-dir) run_dir="$2"; shift 2 ;;
@@ -35,6 +36,8 @@ while [ $# -gt 0 ]; do
     --Naction) actions="$2"; shift 2 ;;
     --policy) policy="$2"; shift 2 ;;
     --policy-cmd) policy_cmd="$2"; shift 2 ;;
+    --agent) agent="$2"; shift 2 ;;
+    --lr|--gamma|--eps-start|--eps-end|--eps-decay) learner_flags+=("$1" "$2"); shift 2 ;;
     --cluster) cluster="$2"; shift 2 ;;
     --hooks) hooks="$2"; shift 2 ;;
     --pid) pid="$2"; shift 2 ;;
@@ -112,11 +115,22 @@ stage reward reward.json "$bin/sa-reward" --observation "$dir/observation.json" 
   --reward "$reward" "${goal_flag[@]}" --step "$step" --steps "$steps" "${action_flags[@]}" --out "$dir/reward.json"
 stop_after reward
 
-# learn: learning agents only (sa-learn); hand-coded policies and outside programs do not learn.
+# learn: learning agents only; hand-coded policies and outside programs do not learn. The agent
+# starts from agent-in.json (the previous step's state, put there by 'sa-run next') and ends in
+# agent.json; the transition is the previous step's observation and action, and this reward.
+if [ -n "$agent" ]; then
+  learn_flags=()
+  [ -f "$dir/agent-in.json" ] && learn_flags+=(--state-in "$dir/agent-in.json")
+  [ -n "$previous" ] && learn_flags+=(--previous-observation "${previous%action.json}observation.json" --previous-action "$previous")
+  stage learn learn.json "$bin/sa-learn" --agent "$agent" "${learn_flags[@]}" --state-out "$dir/agent.json" \
+    --observation "$dir/observation.json" --reward "$dir/reward.json" --Naction "$actions" "${learner_flags[@]}" \
+    "${action_flags[@]}" --out "$dir/learn.json"
+fi
 stop_after learn
 
 chooser=(--policy "$policy")
 [ -n "$policy_cmd" ] && chooser=(--policy-cmd "$policy_cmd")
+[ -n "$agent" ] && chooser=(--agent-state "$dir/agent.json")
 stage act action.json "$bin/sa-act" --observation "$dir/observation.json" --reward "$dir/reward.json" \
   --trace "$dir/trace.msgpack" --deploy "$deploy" "${namespace_flag[@]}" "${chooser[@]}" --Naction "$actions" \
   --seed "$seed" "${action_flags[@]}" --out-trace "$dir/next-trace.msgpack" --out "$dir/action.json" >/dev/null

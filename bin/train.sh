@@ -14,8 +14,8 @@
 #                                       continue a killed run (a name in runs/, or a run directory)
 #
 # --target defaults to the target a demo scenario declares in its metadata.
-# Agents: the hand-coded policies noop, heuristic, random, bump_cpu, bump_mem, scale_replicas, or
-# an outside program with --policy-cmd. Output goes to checkpoints/<run>/train.log when standard
+# Agents: greedy (tabular Q-learning; checkpoints in checkpoints/<run>/), the hand-coded policies
+# noop, heuristic, random, bump_cpu, bump_mem, scale_replicas, or an outside program (--policy-cmd). Output goes to checkpoints/<run>/train.log when standard
 # output is not a terminal (nohup, cron). SIGINT/SIGTERM finish the current step, then exit 130/143.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -102,13 +102,20 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+learning=0
 case "$agent" in
   noop|heuristic|random|bump_cpu|bump_mem|scale_replicas|command) ;;
-  dqn|greedy) die "--agent $agent: the learning agents are not built yet; use a hand-coded policy (heuristic, random, ...) or --policy-cmd" ;;
-  *) die "--agent must be noop, heuristic, random, bump_cpu, bump_mem, scale_replicas (or use --policy-cmd)" ;;
+  greedy) learning=1 ;;
+  dqn) die "--agent dqn: the DQN agent is not built yet; use greedy (tabular Q-learning), a hand-coded policy or --policy-cmd" ;;
+  *) die "--agent must be greedy, noop, heuristic, random, bump_cpu, bump_mem, scale_replicas (or use --policy-cmd)" ;;
 esac
 [[ "$interval" =~ ^[1-9][0-9]*$ ]] || die "--checkpoint-interval must be a positive whole number"
-[ -z "$load$save${learner_flags[*]}" ] || die "--load, --save and the DQN flags need a learning agent (dqn, greedy), which are not built yet"
+if [ "$learning" = 0 ] && [ -n "$load$save${learner_flags[*]}" ]; then
+  die "--load, --save and the learning flags need a learning agent (--agent greedy)"
+fi
+for flag in "${learner_flags[@]}"; do
+  case "$flag" in --buffer-size|--batch-size|--target-update) die "$flag is a DQN flag; the DQN agent is not built yet" ;; esac
+done
 trace_list=()
 if [ -n "$traces" ]; then
   if [ -d "$traces" ]; then
@@ -129,8 +136,10 @@ fi
 if [ -z "$resume" ]; then
   trace_flags=()
   for file in "${trace_list[@]}"; do trace_flags+=(--trace "$file"); done
+  load_flag=()
+  [ -n "$load" ] && load_flag=(--load "$load")
   run_dir=$("$bin/sa-run" new --root "$runs_dir" --agent "$agent" "${trace_flags[@]}" --episodes "$episodes" \
-    --steps "$steps" --seed "$seed" -- "${original_args[@]}" --seed "$seed")
+    --steps "$steps" --seed "$seed" "${load_flag[@]}" -- "${original_args[@]}" --seed "$seed")
 fi
 run="$(basename "$run_dir")"
 stop_if_interrupted
@@ -158,7 +167,13 @@ step_flags=(--run-dir "$run_dir" --deploy "$deploy" --duration "$duration" --rew
 [ -n "$goal" ] && step_flags+=(--goal "$goal")
 [ -n "$cluster" ] && step_flags+=(--cluster "$cluster")
 [ -n "$hooks" ] && step_flags+=(--hooks "$hooks")
-if [ "$agent" = command ]; then step_flags+=(--policy-cmd "$policy_cmd"); else step_flags+=(--policy "$agent"); fi
+if [ "$agent" = command ]; then
+  step_flags+=(--policy-cmd "$policy_cmd")
+elif [ "$learning" = 1 ]; then
+  step_flags+=(--agent "$agent" "${learner_flags[@]}")
+else
+  step_flags+=(--policy "$agent")
+fi
 
 current_episode=0
 episode_start="${EPOCHREALTIME//[!0-9]/}"
@@ -169,6 +184,7 @@ while :; do
     if [ "$current_episode" != 0 ]; then
       micros=$(( ${EPOCHREALTIME//[!0-9]/} - episode_start ))
       "$bin/sa-run" progress --run-dir "$run_dir" --seconds "$((micros / 1000000)).$(printf '%06d' $((micros % 1000000)))"
+      [ "$learning" = 0 ] || "$bin/sa-run" checkpoint --run-dir "$run_dir" --to "$checkpoint_dir" --interval "$interval"
     fi
     current_episode="$episode"
     episode_start="${EPOCHREALTIME//[!0-9]/}"
@@ -183,4 +199,7 @@ while :; do
   [ "$interrupted" != 0 ] && break
 done
 stop_if_interrupted
+if [ "$learning" = 1 ] && [ -n "$save" ]; then
+  "$bin/sa-run" checkpoint --run-dir "$run_dir" --to "$checkpoint_dir" --interval "$interval" --save "$save"
+fi
 echo "done: $run_dir/summary.json"

@@ -32,6 +32,9 @@ struct SAAct: ParsableCommand {
     @Option(name: .customLong("policy-cmd"), help: "An outside program: gets the observation (JSON) on stdin, prints an action index or name.")
     var policyCommand: String?
 
+    @Option(name: .customLong("agent-state"), help: "A learning agent's state (sa-learn's output): choose with the greedy agent.")
+    var agentState: String?
+
     @Option(name: .customLong("policy-timeout"), help: "Seconds the outside program may take.")
     var policyTimeout: Double = 5
 
@@ -57,8 +60,8 @@ struct SAAct: ParsableCommand {
         guard (1...AgentAction.allCases.count).contains(actionCount) else {
             throw ValidationError("--Naction must be between 1 and \(AgentAction.allCases.count)")
         }
-        guard (policy == nil) != (policyCommand == nil) else {
-            throw ValidationError("give exactly one of --policy or --policy-cmd")
+        guard [policy != nil, policyCommand != nil, agentState != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --policy, --policy-cmd or --agent-state")
         }
         guard policyTimeout > 0, policyTimeout <= 3600 else { throw ValidationError("--policy-timeout must be between 0 and 3600 seconds") }
     }
@@ -73,6 +76,8 @@ struct SAAct: ParsableCommand {
         let chooser: ActionChooser
         if let policy {
             chooser = .policy(policy)
+        } else if let agentState {
+            chooser = .tabular(try Document.decode(agentState, TabularQAgent.init(document:)))
         } else {
             chooser = .command(policyCommand ?? "", timeout: policyTimeout)
         }

@@ -12,7 +12,7 @@ struct SARun: ParsableCommand {
         commandName: "sa-run",
         abstract: "Run-directory bookkeeping for the orchestrator: create a run, plan the next step, record a step.",
         discussion: "The run directory's files are described in docs/run-directory.md.",
-        subcommands: [New.self, Next.self, Record.self, Hook.self, Progress.self, Command.self, Lock.self, Unlock.self])
+        subcommands: [New.self, Next.self, Record.self, Hook.self, Progress.self, Checkpoint.self, Command.self, Lock.self, Unlock.self])
 
     static func main() {
         runAsTool()
@@ -40,6 +40,9 @@ struct SARun: ParsableCommand {
         @Option(help: "Base seed (episode e uses seed + 1000·(e−1)).")
         var seed: UInt64
 
+        @Option(help: "A learning agent's checkpoint to start from.")
+        var load: String?
+
         @Argument(parsing: .captureForPassthrough, help: "The orchestrator's command line, kept in run.json.")
         var command: [String] = []
 
@@ -54,8 +57,9 @@ struct SARun: ParsableCommand {
 
         func run() throws {
             for path in trace { _ = try Trace.load(path) }
+            if let load { _ = try Document.decode(load, TabularQAgent.init(document:)) }
             let settings = RunSettings(run: "", agent: agent, traces: trace, episodes: episodes, steps: steps, seed: seed,
-                                       command: command.first == "--" ? Array(command.dropFirst()) : command)
+                                       command: command.first == "--" ? Array(command.dropFirst()) : command, load: load)
             print(try RunDirectory.create(root: root, settings: settings, startedAt: time(nil)))
         }
     }
@@ -140,6 +144,27 @@ struct SARun: ParsableCommand {
 
         func run() throws {
             print(try RunProgress.line(runDirectory, seconds: seconds))
+        }
+    }
+
+    struct Checkpoint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Save a learning agent's checkpoints for the last finished episode (latest, every --interval, --save).")
+
+        @Option(name: .customLong("run-dir"), help: "The run directory.")
+        var runDirectory: String
+
+        @Option(help: "The run's checkpoints folder.")
+        var to: String
+
+        @Option(help: "Also keep checkpoint_ep<N> every this many episodes.")
+        var interval: Int = 10
+
+        @Option(help: "Also copy the checkpoint here.")
+        var save: String?
+
+        func run() throws {
+            try RunCheckpoints.save(runDirectory: runDirectory, to: to, interval: interval, extra: save)
         }
     }
 

@@ -88,7 +88,7 @@ final class RegressionTests: XCTestCase {
         let summary = try String(contentsOfFile: run + "/summary.json", encoding: .utf8)
         // As if killed after the summary was saved but before the line was appended.
         try "".write(toFile: run + "/step.jsonl", atomically: true, encoding: .utf8)
-        XCTAssertEqual(try RunDirectory.next(run), .step(episode: 1, step: 1, seed: 2, directory: "ep0001/step0001", trace: trace))
+        XCTAssertEqual(try RunDirectory.next(run), .step(episode: 1, step: 1, seed: 2, directory: "ep0001/step0001", trace: trace, previous: nil))
         try RunDirectory.record(run, episode: 1, step: 1, durationSeconds: 90)
         XCTAssertEqual(try String(contentsOfFile: run + "/summary.json", encoding: .utf8), summary)
         XCTAssertEqual(try String(contentsOfFile: run + "/step.jsonl", encoding: .utf8).split(separator: "\n").count, 1)

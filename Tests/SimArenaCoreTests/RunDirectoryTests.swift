@@ -44,15 +44,17 @@ final class RunDirectoryTests: XCTestCase {
 
     func testPlanningRecordingAndResumingAreIdempotent() throws {
         let run = try newRun(episodes: 2, steps: 3)
-        XCTAssertEqual(try RunDirectory.next(run), .step(episode: 1, step: 1, seed: 8, directory: "ep0001/step0001", trace: trace))
+        XCTAssertEqual(try RunDirectory.next(run), .step(episode: 1, step: 1, seed: 8, directory: "ep0001/step0001", trace: trace, previous: nil))
         try completeStep(run, episode: 1, step: 1, ends: false)
         try RunDirectory.record(run, episode: 1, step: 1, durationSeconds: 90)
         try RunDirectory.record(run, episode: 1, step: 1, durationSeconds: 90)  // after a crash: counted once
         XCTAssertEqual(try RunDirectory.next(run),
-                       .step(episode: 1, step: 2, seed: 9, directory: "ep0001/step0002", trace: run + "/ep0001/step0001/next-trace.msgpack"))
+                       .step(episode: 1, step: 2, seed: 9, directory: "ep0001/step0002", trace: run + "/ep0001/step0001/next-trace.msgpack",
+                             previous: "ep0001/step0001"))
         try completeStep(run, episode: 1, step: 2, ends: true)
         try RunDirectory.record(run, episode: 1, step: 2, durationSeconds: 90)
-        XCTAssertEqual(try RunDirectory.next(run), .step(episode: 2, step: 1, seed: 1008, directory: "ep0002/step0001", trace: trace))
+        XCTAssertEqual(try RunDirectory.next(run), .step(episode: 2, step: 1, seed: 1008, directory: "ep0002/step0001", trace: trace,
+                                                             previous: "ep0001/step0002"))
         let lines = try String(contentsOfFile: run + "/step.jsonl", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.count, 2)
         let summary = try RunSummary(document: try Document.read(run + "/summary.json"))

@@ -68,6 +68,23 @@ cmp -s "$SCRATCH"/whole/random_*/step.jsonl "$run/step.jsonl" || fail "resumed r
 cmp -s "$SCRATCH"/whole/random_*/summary.json "$run/summary.json" || fail "resumed run's summary.json differs"
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$run/step.jsonl" || fail "partial line in step.jsonl"
 
+# The same for the learning agent: its state lives in the step directories, so a resumed run
+# learns exactly what an uninterrupted one learns (records and checkpoint).
+flags=(--trace "$ROOT/demo/traces/cpu-slight.msgpack" --agent greedy --episodes 4 --steps 6 --Naction 7 --eps-decay 15 --seed 8)
+expect_status 0 "$ROOT/bin/train.sh" "${flags[@]}" --runs-dir "$SCRATCH/g-whole" --checkpoints-dir "$SCRATCH/g-whole-ck" --log-to-terminal
+setsid "$ROOT/bin/train.sh" "${flags[@]}" --runs-dir "$SCRATCH/g-killed" --checkpoints-dir "$SCRATCH/g-killed-ck" \
+  --log-to-terminal >/dev/null 2>&1 &
+victim=$!
+for _ in $(seq 100); do [ -e "$SCRATCH/g-killed/step.jsonl" ] && break; sleep 0.1; done
+sleep 0.$((RANDOM % 9 + 1))
+kill -9 -- "-$victim" 2>/dev/null || true
+wait "$victim" 2>/dev/null || true
+grun=$(find "$SCRATCH/g-killed" -mindepth 1 -maxdepth 1 -type d -name 'greedy_*')
+expect_status 0 "$ROOT/bin/train.sh" --resume "$grun" --log-to-terminal
+cmp -s "$SCRATCH"/g-whole/greedy_*/step.jsonl "$grun/step.jsonl" || fail "greedy: resumed step.jsonl differs"
+cmp -s "$SCRATCH"/g-whole-ck/greedy_*/checkpoint_latest.json "$SCRATCH/g-killed-ck/$(basename "$grun")/checkpoint_latest.json" \
+  || fail "greedy: resumed checkpoint differs"
+
 # SIGTERM finishes the current step, saves, exits 143; the run resumes.
 "$ROOT/bin/train.sh" --trace "$ROOT/demo/traces/mem-heavy.msgpack" --agent heuristic --episodes 1 --steps 40 --Naction 7 --seed 3 \
   --checkpoints-dir "$SCRATCH/checkpoints" \

@@ -18,9 +18,7 @@ public enum RunDirectory {
     /// Creates `<root>/<agent>_<YYYYmmdd_HHMMSS>` (with `-2`, `-3`… if taken), writes `run.json`,
     /// and points `<root>/step.jsonl` and `<root>/summary.json` at the new run. Returns its path.
     public static func create(root: String, settings: RunSettings, startedAt time: time_t) throws -> String {
-        guard FileIO.isDirectory(root) || mkdir(root, 0o755) == 0 else {
-            throw SimArenaError(.cannotCreate, "\(root): cannot create the runs folder: \(FileIO.describe(errno))")
-        }
+        try FileIO.createDirectories(root)
         var moment = time
         var parts = tm()
         localtime_r(&moment, &parts)
@@ -62,8 +60,9 @@ public enum RunDirectory {
     public enum Next: Sendable, Equatable {
         /// Run this step: its directory (relative to the run directory), its seed, and the trace
         /// to copy in as its `trace.msgpack` (the original trace's path as given, or the previous
-        /// step's `next-trace.msgpack` inside the run directory).
-        case step(episode: Int, step: Int, seed: UInt64, directory: String, trace: String)
+        /// step's `next-trace.msgpack` inside the run directory), and the step before it, if any
+        /// (relative; across episodes too, since a learning agent carries on from it).
+        case step(episode: Int, step: Int, seed: UInt64, directory: String, trace: String, previous: String?)
         /// Every episode is done.
         case finished
     }
@@ -75,35 +74,52 @@ public enum RunDirectory {
     /// The step after the last one recorded in `step.jsonl`.
     public static func next(_ directory: String) throws -> Next {
         let settings = try settings(of: directory)
-        func start(_ episode: Int) -> Next {
+        func start(_ episode: Int, after previous: String?) -> Next {
             guard episode <= settings.episodes else { return .finished }
             return .step(episode: episode, step: 1, seed: settings.seed(episode: episode, step: 1),
-                         directory: stepPath(episode: episode, step: 1), trace: settings.trace(forEpisode: episode))
+                         directory: stepPath(episode: episode, step: 1), trace: settings.trace(forEpisode: episode),
+                         previous: previous)
         }
-        guard let line = try FileIO.lastLine(of: directory + "/step.jsonl") else { return start(1) }
+        guard let line = try FileIO.lastLine(of: directory + "/step.jsonl") else { return start(1, after: nil) }
         let last = try JSONReader.parse(line)
         let episode = Int(try last["episode"]?.requireInt64(at: "step.jsonl episode") ?? 0)
         let step = Int(try last["step"]?.requireInt64(at: "step.jsonl step") ?? 0)
-        if last["terminated"]?.boolValue == true || last["truncated"]?.boolValue == true { return start(episode + 1) }
+        let previous = stepPath(episode: episode, step: step)
+        if last["terminated"]?.boolValue == true || last["truncated"]?.boolValue == true {
+            return start(episode + 1, after: previous)
+        }
         return .step(episode: episode, step: step + 1, seed: settings.seed(episode: episode, step: step + 1),
                      directory: stepPath(episode: episode, step: step + 1),
-                     trace: directory + "/" + stepPath(episode: episode, step: step) + "/next-trace.msgpack")
+                     trace: directory + "/" + previous + "/next-trace.msgpack", previous: previous)
     }
 
     /// Creates the step's directory and puts its `trace.msgpack` in place (a hard link to the
     /// previous step's `next-trace.msgpack`, or an atomic copy of the original trace), unless
     /// they are already there.
     public static func prepare(_ next: Next, in directory: String) throws {
-        guard case .step(_, _, _, let path, let trace) = next else { return }
+        guard case .step(_, _, _, let path, let trace, let previous) = next else { return }
         for folder in [directory + "/" + String(path.split(separator: "/")[0]), directory + "/" + path] {
             guard FileIO.isDirectory(folder) || mkdir(folder, 0o755) == 0 else {
                 throw SimArenaError(.cannotCreate, "\(folder): cannot create: \(FileIO.describe(errno))")
             }
         }
-        let target = directory + "/" + path + "/trace.msgpack"
+        try place(trace, at: directory + "/" + path + "/trace.msgpack", linking: trace.hasPrefix(directory + "/"))
+        // A learning agent starts the step from the state the previous step ended with, or from
+        // the run's --load checkpoint at the very first step.
+        let agentIn = directory + "/" + path + "/agent-in.json"
+        if let previous, FileIO.exists(directory + "/" + previous + "/agent.json") {
+            try place(directory + "/" + previous + "/agent.json", at: agentIn, linking: true)
+        } else if previous == nil, let load = try settings(of: directory).load {
+            try place(load, at: agentIn, linking: false)
+        }
+    }
+
+    /// Puts `source` at `target` unless something is there: a hard link when asked (and
+    /// possible), else an atomic copy.
+    private static func place(_ source: String, at target: String, linking: Bool) throws {
         guard !FileIO.exists(target) else { return }
-        if trace.hasPrefix(directory + "/"), link(trace, target) == 0 { return }
-        try FileIO.writeAtomically(try FileIO.read(trace), to: target)
+        if linking, link(source, target) == 0 { return }
+        try FileIO.writeAtomically(try FileIO.read(source), to: target)
     }
 
     /// The next step's plan as the orchestrator reads it: tab-separated episode, step, seed,
@@ -111,7 +127,7 @@ public enum RunDirectory {
     public static func planLine(_ next: Next) -> String {
         switch next {
         case .finished: return "finished"
-        case .step(let episode, let step, let seed, let directory, let trace): return "\(episode)\t\(step)\t\(seed)\t\(directory)\t\(trace)"
+        case .step(let episode, let step, let seed, let directory, let trace, _): return "\(episode)\t\(step)\t\(seed)\t\(directory)\t\(trace)"
         }
     }
 

@@ -13,8 +13,11 @@ public struct RunSettings: Sendable, Hashable {
     public var seed: UInt64
     /// The command line that started the run, for `command.txt`-style records.
     public var command: [String]
+    /// A learning agent's checkpoint to start from (`--load`).
+    public var load: String?
 
-    public init(run: String, agent: String, traces: [String], episodes: Int, steps: Int, seed: UInt64, command: [String]) {
+    public init(run: String, agent: String, traces: [String], episodes: Int, steps: Int, seed: UInt64, command: [String],
+                load: String? = nil) {
         self.run = run
         self.agent = agent
         self.traces = traces
@@ -22,6 +25,7 @@ public struct RunSettings: Sendable, Hashable {
         self.steps = steps
         self.seed = seed
         self.command = command
+        self.load = load
     }
 
     /// The trace episode `episode` (1-based) starts from: the traces in a seeded order, repeated.
@@ -42,6 +46,7 @@ public struct RunSettings: Sendable, Hashable {
             "format": .string(Self.format), "run": .string(run), "agent": .string(agent),
             "traces": .array(traces.map(KValue.string)), "episodes": .int(Int64(episodes)), "steps": .int(Int64(steps)),
             "seed": .integer(seed), "command": .array(command.map(KValue.string)),
+            "load": load.map(KValue.string) ?? .null,
         ]
     }
 
@@ -61,6 +66,7 @@ public struct RunSettings: Sendable, Hashable {
         steps = Int(try field("steps").requireInt64(at: "steps"))
         seed = try field("seed").requireUInt64(at: "seed")
         command = try (map["command"] ?? .array([])).requireArray(at: "command").map { try $0.requireString(at: "command") }
+        load = map["load"]?.stringValue
         guard !traces.isEmpty, episodes > 0, steps > 0 else {
             throw SimArenaError(.data, "run.json: needs at least one trace, episode and step")
         }

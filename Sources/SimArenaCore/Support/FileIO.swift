@@ -102,6 +102,18 @@ public enum FileIO {
         return Array(bytes[begin..<end])
     }
 
+    /// Creates a directory and any missing parents (as `mkdir -p`).
+    public static func createDirectories(_ path: String) throws {
+        var current = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            if isDirectory(current) { continue }
+            guard mkdir(current, 0o755) == 0 || errno == EEXIST else {
+                throw SimArenaError(.cannotCreate, "\(current): cannot create the directory: \(describe(errno))")
+            }
+        }
+    }
+
     /// Whether something exists at `path`.
     public static func exists(_ path: String) -> Bool {
         var status = stat()
