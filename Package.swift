@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// The command-line tools: each a thin `main` over SimArenaCore, sharing SimArenaCLI.
-let tools = ["sa-trace", "sa-simulate", "sa-preflight", "sa-observe", "sa-reward", "sa-act", "sa-learn", "sa-run", "sa-bench"]
+let tools = ["sa-trace", "sa-simulate", "sa-preflight", "sa-observe", "sa-reward", "sa-act", "sa-learn", "sa-run", "sa-bench", "sa-train"]
 
 let package = Package(
     name: "SimArena",

@@ -87,3 +87,24 @@ for name, times in stages.items():
     print("  %-10s median %5.1f ms" % (name, statistics.median(times)))
 print("goal (≤ 30 ms): %s" % ("MET" if statistics.median(steps) <= 30 else "MISSED"))
 PY
+
+echo
+echo "== the fast path (bin/train.sh --fast: sa-train, every stage in one process, no step files)"
+# The heuristic on mem-heavy, 20 episodes, as bin/train.sh --fast runs it; environment steps per
+# second of the whole sa-train process (median of 5 runs).
+fast_rates="$scratch/fast.tsv"
+for _ in 1 2 3 4 5; do
+  fast_run=$(.build/release/sa-run new --root "$scratch/fast-runs" --agent heuristic --trace demo/traces/mem-heavy.msgpack \
+    --episodes 20 --steps 40 --seed 1)
+  start=${EPOCHREALTIME//[.,]/}
+  .build/release/sa-train --run-dir "$fast_run" --deploy web --policy heuristic --Naction 7 --steps 40 >/dev/null
+  end=${EPOCHREALTIME//[.,]/}
+  printf '%s\t%s\n' "$(wc -l <"$fast_run/step.jsonl")" "$((end - start))" >>"$fast_rates"
+done
+python3 - "$fast_rates" <<'PY'
+import statistics, sys
+rates = [int(steps) / (int(micros) / 1e6) for steps, micros in (line.split() for line in open(sys.argv[1]))]
+steps = open(sys.argv[1]).readline().split()[0]
+print("fast path: %s steps per run; median %.0f environment steps/s (min %.0f, max %.0f)"
+      % (steps, statistics.median(rates), min(rates), max(rates)))
+PY

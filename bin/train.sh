@@ -6,7 +6,7 @@
 #          [--steps 200] [--duration 90] [--reward shaped] [--Naction 4] [--seed N] [--goal G]
 #          [--traces DIR|GLOB] [--policy-cmd CMD] [--cluster FILE] [--hooks FILE] [--ns NS]
 #          [--checkpoint-interval 10] [--load CKPT] [--save PATH] [--runs-dir runs]
-#          [--checkpoints-dir checkpoints] [--log-to-terminal]
+#          [--checkpoints-dir checkpoints] [--log-to-terminal] [--fast [--keep-steps]]
 #          [DQN: --lr --gamma --eps-start --eps-end --eps-decay --buffer-size --batch-size --target-update]
 #          [action flags: --cpu-step --mem-step --replica-step --cpu-min --cpu-max --mem-min --mem-max
 #           --replicas-min --replicas-max]
@@ -17,6 +17,8 @@
 # Agents: greedy (tabular Q-learning; checkpoints in checkpoints/<run>/), the hand-coded policies
 # noop, heuristic, random, bump_cpu, bump_mem, scale_replicas, or an outside program (--policy-cmd). Output goes to checkpoints/<run>/train.log when standard
 # output is not a terminal (nohup, cron). SIGINT/SIGTERM finish the current step, then exit 130/143.
+# --fast runs the steps in one process (sa-train) with the same step.jsonl, summary.json and
+# checkpoints, writing step directories only with --keep-steps; --hooks are not supported with it.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -63,11 +65,11 @@ fi
 
 trace="" traces="" target="" deploy=web agent=heuristic episodes=200 steps=200 duration=90 reward=shaped
 actions=4 seed="" goal="" policy_cmd="" cluster="" hooks="" namespace="" interval=10 load="" save=""
-log_to_terminal=0
+log_to_terminal=0 fast=0 keep_steps=0
 action_flags=() learner_flags=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --log-to-terminal|-h|--help) ;;
+    --log-to-terminal|--fast|--keep-steps|-h|--help) ;;
     *) [ $# -ge 2 ] || die "$1 needs a value" ;;
   esac
   case "$1" in
@@ -93,6 +95,8 @@ while [ $# -gt 0 ]; do
     --runs-dir) runs_dir="$2"; shift 2 ;;
     --checkpoints-dir) checkpoints_dir="$2"; shift 2 ;;
     --log-to-terminal) log_to_terminal=1; shift ;;
+    --fast) fast=1; shift ;;
+    --keep-steps) keep_steps=1; shift ;;
     --lr|--gamma|--eps-start|--eps-end|--eps-decay|--buffer-size|--batch-size|--target-update)
       learner_flags+=("$1" "$2"); shift 2 ;;
     --cpu-step|--mem-step|--replica-step|--cpu-min|--cpu-max|--mem-min|--mem-max|--replicas-min|--replicas-max)
@@ -109,6 +113,8 @@ case "$agent" in
   dqn) die "--agent dqn: the DQN agent is not built yet; use greedy (tabular Q-learning), a hand-coded policy or --policy-cmd" ;;
   *) die "--agent must be greedy, noop, heuristic, random, bump_cpu, bump_mem, scale_replicas (or use --policy-cmd)" ;;
 esac
+if [ "$fast" = 0 ] && [ "$keep_steps" = 1 ]; then die "--keep-steps goes with --fast (the shell path always keeps the steps)"; fi
+if [ "$fast" = 1 ] && [ -n "$hooks" ]; then die "--hooks are not supported with --fast; drop --fast to run hooks"; fi
 [[ "$interval" =~ ^[1-9][0-9]*$ ]] || die "--checkpoint-interval must be a positive whole number"
 if [ "$learning" = 0 ] && [ -n "$load$save${learner_flags[*]}" ]; then
   die "--load, --save and the learning flags need a learning agent (--agent greedy)"
@@ -153,6 +159,28 @@ if [ "$log_to_terminal" = 0 ] && [ ! -t 1 ]; then
   exec >>"$checkpoint_dir/train.log" 2>&1
 fi
 echo "run $run (seed $seed)${resume:+, resumed}: $run_dir"
+
+if [ "$fast" = 1 ]; then
+  # sa-train takes the run's lock itself (exec keeps this pid), runs every remaining step, saves
+  # the checkpoints, and prints the same progress lines.
+  fast_flags=(--run-dir "$run_dir" --deploy "$deploy" --duration "$duration" --reward "$reward"
+    --steps "$steps" --Naction "$actions" --checkpoints-dir "$checkpoints_dir" --checkpoint-interval "$interval")
+  [ -n "$target" ] && fast_flags+=(--target "$target")
+  [ -n "$namespace" ] && fast_flags+=(--namespace "$namespace")
+  [ -n "$goal" ] && fast_flags+=(--goal "$goal")
+  [ -n "$cluster" ] && fast_flags+=(--cluster "$cluster")
+  [ -n "$save" ] && fast_flags+=(--save "$save")
+  [ "$keep_steps" = 1 ] && fast_flags+=(--keep-steps)
+  if [ "$agent" = command ]; then
+    fast_flags+=(--policy-cmd "$policy_cmd")
+  elif [ "$learning" = 1 ]; then
+    fast_flags+=(--agent "$agent" "${learner_flags[@]}")
+  else
+    fast_flags+=(--policy "$agent")
+  fi
+  stop_if_interrupted
+  exec "$bin/sa-train" "${fast_flags[@]}" "${action_flags[@]}"
+fi
 
 "$bin/sa-run" lock --run-dir "$run_dir" --pid $$ || exit 75
 finish() {

@@ -10,9 +10,15 @@ public enum RunCheckpoints {
         guard let episode = summary.episodes.last(where: \.finished) else { return [] }
         let state = runDirectory + "/" + RunDirectory.stepPath(episode: episode.episode, step: episode.lastStep) + "/agent.json"
         guard FileIO.exists(state) else { return [] }
-        let bytes = try FileIO.read(state)
+        return try save(agentState: try FileIO.read(state), episode: episode.episode, to: folder, interval: interval, extra: extra)
+    }
+
+    /// Saves `agentState` (the bytes of the agent's JSON state, as `agent.json` holds them) as
+    /// the checkpoints of finished episode `episode`. Returns the files written.
+    @discardableResult
+    public static func save(agentState bytes: [UInt8], episode: Int, to folder: String, interval: Int, extra: String? = nil) throws -> [String] {
         var written = [folder + "/checkpoint_latest.json"]
-        if interval > 0, episode.episode % interval == 0 { written.append(folder + "/checkpoint_ep\(episode.episode).json") }
+        if interval > 0, episode % interval == 0 { written.append(folder + "/checkpoint_ep\(episode).json") }
         if let extra { written.append(extra) }
         for path in written { try FileIO.writeAtomically(bytes, to: path) }
         return written

@@ -138,18 +138,24 @@ public enum RunDirectory {
         let settings = try settings(of: directory)
         let record = try StepRecord(run: settings, runDirectory: directory, episode: episode, step: step,
                                     durationSeconds: durationSeconds)
-        // The summary first: `next` trusts the last line of step.jsonl, so that line must only
-        // appear once everything it stands for is saved. Both updates skip a step already counted.
         let summaryPath = directory + "/summary.json"
         var summary = FileIO.exists(summaryPath)
             ? try RunSummary(document: try Document.read(summaryPath)) : RunSummary(agent: settings.agent)
-        summary.add(record)
-        try Document.write(summary.value, to: summaryPath)
-        let log = directory + "/step.jsonl"
-        let last = try FileIO.lastLine(of: log).map { try JSONReader.parse($0) }
-        let alreadyThere = last?["episode"]?.int64Value == Int64(episode) && last?["step"]?.int64Value == Int64(step)
-        if !alreadyThere { try FileIO.appendLine(try record.line(), to: log) }
+        try append(record, to: directory, summary: &summary)
         try FileIO.writeAtomically([], to: directory + "/" + stepPath(episode: episode, step: step) + "/complete")
         return record
+    }
+
+    /// Counts `record` in `summary` and saves it as `summary.json`, then appends the record to
+    /// `step.jsonl` unless it is already the last line. Safe to repeat after a crash at any point.
+    public static func append(_ record: StepRecord, to directory: String, summary: inout RunSummary) throws {
+        // The summary first: `next` trusts the last line of step.jsonl, so that line must only
+        // appear once everything it stands for is saved. Both updates skip a step already counted.
+        summary.add(record)
+        try Document.write(summary.value, to: directory + "/summary.json")
+        let log = directory + "/step.jsonl"
+        let last = try FileIO.lastLine(of: log).map { try JSONReader.parse($0) }
+        let alreadyThere = last?["episode"]?.int64Value == Int64(record.episode) && last?["step"]?.int64Value == Int64(record.step)
+        if !alreadyThere { try FileIO.appendLine(try record.line(), to: log) }
     }
 }

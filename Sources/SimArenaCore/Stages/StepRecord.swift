@@ -9,18 +9,28 @@ public struct StepRecord: Sendable {
     /// Reads `observation.json`, `reward.json` and (unless the step ended the episode)
     /// `action.json` from `stepDirectory`.
     public init(run: RunSettings, runDirectory: String, episode: Int, step: Int, durationSeconds: Double) throws {
+        let base = runDirectory + "/" + RunDirectory.stepPath(episode: episode, step: step)
+        let observation = try Document.decode(base + "/observation.json", Observation.init(document:))
+        let reward = try Document.decode(base + "/reward.json", RewardReport.init(document:))
+        let action = reward.endsEpisode ? nil : try Document.decode(base + "/action.json", ActionReport.init(document:))
+        self.init(run: run, episode: episode, step: step, observation: observation, reward: reward, action: action,
+                  durationSeconds: durationSeconds)
+    }
+
+    /// Builds the record from a step's values in memory (`action` nil when the step ended the
+    /// episode); the same line as from the step's files.
+    public init(run: RunSettings, episode: Int, step: Int, observation: Observation, reward: RewardReport,
+                action: ActionReport?, durationSeconds: Double) {
         self.episode = episode
         self.step = step
         let directory = RunDirectory.stepPath(episode: episode, step: step)
-        let base = runDirectory + "/" + directory
-        let observation = try Document.decode(base + "/observation.json", Observation.init(document:))
-        let reward = try Document.decode(base + "/reward.json", RewardReport.init(document:))
         let ends = reward.endsEpisode
-        let action = ends ? nil : try Document.decode(base + "/action.json", ActionReport.init(document:))
+        let action = ends ? nil : action
+        let observed = observation.value
         var obs = KMap()
         for key in ["ready", "pending", "total", "running", "replicas", "unschedulable", "oom_killed", "crash_looping",
                     "throttled", "evicted", "restarts", "cpu_request", "memory_request", "cpu_waste", "memory_waste"] {
-            obs[key] = observation.value[key]
+            obs[key] = observed[key]
         }
         var info: KValue = .null
         if let action {
@@ -34,7 +44,7 @@ public struct StepRecord: Sendable {
             "seed": .integer(run.seed(episode: episode, step: step)),
             "trace_in": .string(directory + "/trace.msgpack"),
             "trace_out": ends ? .null : .string(directory + "/next-trace.msgpack"),
-            "obs": .map(obs), "state": observation.value["features"] ?? .null,
+            "obs": .map(obs), "state": observed["features"] ?? .null,
             "reward": reward.reward.map(KValue.double) ?? .null, "prev_action": reward.forAction.map(KValue.string) ?? .null,
             "action_idx": action.map { .int(Int64($0.action.rawValue)) } ?? .null,
             "action": action.map { .string($0.action.name) } ?? .null, "action_info": info,
