@@ -37,7 +37,9 @@ while [ $# -gt 0 ]; do
     --policy) policy="$2"; shift 2 ;;
     --policy-cmd) policy_cmd="$2"; shift 2 ;;
     --agent) agent="$2"; shift 2 ;;
-    --lr|--gamma|--eps-start|--eps-end|--eps-decay) learner_flags+=("$1" "$2"); shift 2 ;;
+    --lr|--gamma|--eps-start|--eps-end|--eps-decay|--hidden|--optimizer|--loss|--grad-clip|--buffer-size|--batch-size|\
+    --target-update|--learning-starts|--updates-per-step) learner_flags+=("$1" "$2"); shift 2 ;;
+    --double-dqn) learner_flags+=("$1"); shift ;;
     --cluster) cluster="$2"; shift 2 ;;
     --hooks) hooks="$2"; shift 2 ;;
     --pid) pid="$2"; shift 2 ;;
@@ -118,19 +120,22 @@ stop_after reward
 # learn: learning agents only; hand-coded policies and outside programs do not learn. The agent
 # starts from agent-in.json (the previous step's state, put there by 'sa-run next') and ends in
 # agent.json; the transition is the previous step's observation and action, and this reward.
+state_ext=json
+[ "$agent" = dqn ] && state_ext=safetensors
 if [ -n "$agent" ]; then
   learn_flags=()
-  [ -f "$dir/agent-in.json" ] && learn_flags+=(--state-in "$dir/agent-in.json")
+  [ -f "$dir/agent-in.$state_ext" ] && learn_flags+=(--state-in "$dir/agent-in.$state_ext")
   [ -n "$previous" ] && learn_flags+=(--previous-observation "${previous%action.json}observation.json" --previous-action "$previous")
-  stage learn learn.json "$bin/sa-learn" --agent "$agent" "${learn_flags[@]}" --state-out "$dir/agent.json" \
-    --observation "$dir/observation.json" --reward "$dir/reward.json" --Naction "$actions" "${learner_flags[@]}" \
+  stage learn learn.json "$bin/sa-learn" --agent "$agent" "${learn_flags[@]}" --state-out "$dir/agent.$state_ext" \
+    --observation "$dir/observation.json" --reward "$dir/reward.json" --Naction "$actions" --seed "$seed" \
+    --replay "$run_dir/replay.bin" "${learner_flags[@]}" \
     "${action_flags[@]}" --out "$dir/learn.json"
 fi
 stop_after learn
 
 chooser=(--policy "$policy")
 [ -n "$policy_cmd" ] && chooser=(--policy-cmd "$policy_cmd")
-[ -n "$agent" ] && chooser=(--agent-state "$dir/agent.json")
+[ -n "$agent" ] && chooser=(--agent-state "$dir/agent.$state_ext")
 stage act action.json "$bin/sa-act" --observation "$dir/observation.json" --reward "$dir/reward.json" \
   --trace "$dir/trace.msgpack" --deploy "$deploy" "${namespace_flag[@]}" "${chooser[@]}" --Naction "$actions" \
   --seed "$seed" "${action_flags[@]}" --out-trace "$dir/next-trace.msgpack" --out "$dir/action.json" >/dev/null

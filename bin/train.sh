@@ -7,14 +7,17 @@
 #          [--traces DIR|GLOB] [--policy-cmd CMD] [--cluster FILE] [--hooks FILE] [--ns NS]
 #          [--checkpoint-interval 10] [--load CKPT] [--save PATH] [--runs-dir runs]
 #          [--checkpoints-dir checkpoints] [--log-to-terminal] [--fast [--keep-steps]]
-#          [DQN: --lr --gamma --eps-start --eps-end --eps-decay --buffer-size --batch-size --target-update]
+#          [learning: --lr --gamma --eps-start --eps-end --eps-decay]
+#          [dqn: --hidden 64,64 --optimizer adam|rmsprop --loss huber|mse --grad-clip 10 --buffer-size 10000
+#           --batch-size 32 --target-update 50 --learning-starts 32 --updates-per-step 1 --double-dqn]
 #          [action flags: --cpu-step --mem-step --replica-step --cpu-min --cpu-max --mem-min --mem-max
 #           --replicas-min --replicas-max]
 #        bin/train.sh --resume RUN [--log-to-terminal]
 #                                       continue a killed run (a name in runs/, or a run directory)
 #
 # --target defaults to the target a demo scenario declares in its metadata.
-# Agents: greedy (tabular Q-learning; checkpoints in checkpoints/<run>/), the hand-coded policies
+# Agents: dqn (deep Q-learning) and greedy (tabular Q-learning), with checkpoints in checkpoints/<run>/,
+# the hand-coded policies
 # noop, heuristic, random, bump_cpu, bump_mem, scale_replicas, or an outside program (--policy-cmd). Output goes to checkpoints/<run>/train.log when standard
 # output is not a terminal (nohup, cron). SIGINT/SIGTERM finish the current step, then exit 130/143.
 # --fast runs the steps in one process (sa-train) with the same step.jsonl, summary.json and
@@ -69,7 +72,7 @@ log_to_terminal=0 fast=0 keep_steps=0
 action_flags=() learner_flags=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --log-to-terminal|--fast|--keep-steps|-h|--help) ;;
+    --log-to-terminal|--fast|--keep-steps|--double-dqn|-h|--help) ;;
     *) [ $# -ge 2 ] || die "$1 needs a value" ;;
   esac
   case "$1" in
@@ -97,8 +100,10 @@ while [ $# -gt 0 ]; do
     --log-to-terminal) log_to_terminal=1; shift ;;
     --fast) fast=1; shift ;;
     --keep-steps) keep_steps=1; shift ;;
-    --lr|--gamma|--eps-start|--eps-end|--eps-decay|--buffer-size|--batch-size|--target-update)
+    --lr|--gamma|--eps-start|--eps-end|--eps-decay|--hidden|--optimizer|--loss|--grad-clip|--buffer-size|--batch-size|\
+    --target-update|--learning-starts|--updates-per-step)
       learner_flags+=("$1" "$2"); shift 2 ;;
+    --double-dqn) learner_flags+=("$1"); shift ;;
     --cpu-step|--mem-step|--replica-step|--cpu-min|--cpu-max|--mem-min|--mem-max|--replicas-min|--replicas-max)
       action_flags+=("$1" "$2"); shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -109,19 +114,23 @@ done
 learning=0
 case "$agent" in
   noop|heuristic|random|bump_cpu|bump_mem|scale_replicas|command) ;;
-  greedy) learning=1 ;;
-  dqn) die "--agent dqn: the DQN agent is not built yet; use greedy (tabular Q-learning), a hand-coded policy or --policy-cmd" ;;
-  *) die "--agent must be greedy, noop, heuristic, random, bump_cpu, bump_mem, scale_replicas (or use --policy-cmd)" ;;
+  greedy|dqn) learning=1 ;;
+  *) die "--agent must be dqn, greedy, noop, heuristic, random, bump_cpu, bump_mem, scale_replicas (or use --policy-cmd)" ;;
 esac
 if [ "$fast" = 0 ] && [ "$keep_steps" = 1 ]; then die "--keep-steps goes with --fast (the shell path always keeps the steps)"; fi
 if [ "$fast" = 1 ] && [ -n "$hooks" ]; then die "--hooks are not supported with --fast; drop --fast to run hooks"; fi
 [[ "$interval" =~ ^[1-9][0-9]*$ ]] || die "--checkpoint-interval must be a positive whole number"
 if [ "$learning" = 0 ] && [ -n "$load$save${learner_flags[*]}" ]; then
-  die "--load, --save and the learning flags need a learning agent (--agent greedy)"
+  die "--load, --save and the learning flags need a learning agent (--agent dqn or greedy)"
 fi
-for flag in "${learner_flags[@]}"; do
-  case "$flag" in --buffer-size|--batch-size|--target-update) die "$flag is a DQN flag; the DQN agent is not built yet" ;; esac
-done
+if [ "$agent" = greedy ]; then
+  for flag in "${learner_flags[@]}"; do
+    case "$flag" in
+      --hidden|--optimizer|--loss|--grad-clip|--buffer-size|--batch-size|--target-update|--learning-starts|--updates-per-step|--double-dqn)
+        die "$flag is a DQN flag (--agent dqn); the greedy agent is tabular" ;;
+    esac
+  done
+fi
 trace_list=()
 if [ -n "$traces" ]; then
   if [ -d "$traces" ]; then

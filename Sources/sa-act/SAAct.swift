@@ -32,7 +32,7 @@ struct SAAct: ParsableCommand {
     @Option(name: .customLong("policy-cmd"), help: "An outside program: gets the observation (JSON) on stdin, prints an action index or name.")
     var policyCommand: String?
 
-    @Option(name: .customLong("agent-state"), help: "A learning agent's state (sa-learn's output): choose with the greedy agent.")
+    @Option(name: .customLong("agent-state"), help: "A learning agent's state (sa-learn's output, .json or .safetensors): choose epsilon-greedily with it.")
     var agentState: String?
 
     @Option(name: .customLong("policy-timeout"), help: "Seconds the outside program may take.")
@@ -77,7 +77,7 @@ struct SAAct: ParsableCommand {
         if let policy {
             chooser = .policy(policy)
         } else if let agentState {
-            chooser = .tabular(try Document.decode(agentState, TabularQAgent.init(document:)))
+            chooser = .agent(try LearningAgent.load(agentState))
         } else {
             chooser = .command(policyCommand ?? "", timeout: policyTimeout)
         }

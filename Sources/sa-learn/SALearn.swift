@@ -15,9 +15,6 @@ struct SALearn: ParsableCommand {
             state is saved unchanged. Agent: greedy (tabular Q-learning, docs/run-directory.md).
             """)
 
-    @Option(help: "The learning agent (greedy).")
-    var agent: String = "greedy"
-
     @Option(name: .customLong("state-in"), help: "The agent state to start from (absent: a fresh agent).")
     var stateIn: String?
 
@@ -39,20 +36,13 @@ struct SALearn: ParsableCommand {
     @Option(name: .customLong("Naction"), help: "Size of the action space, for a fresh agent.")
     var actionCount: Int = 4
 
-    @Option(help: "Step size alpha of a fresh tabular agent.")
-    var lr: Double = 0.5
+    @Option(help: "Seed for this step: initialises a fresh DQN agent's networks and draws its minibatches.")
+    var seed: UInt64 = 0
 
-    @Option(help: "Discount factor of a fresh agent.")
-    var gamma: Double = 0.97
+    @Option(help: "The run's replay journal (dqn; default: replay.bin in the folder above the step's).")
+    var replay: String?
 
-    @Option(name: .customLong("eps-start"), help: "Initial exploration rate of a fresh agent.")
-    var epsilonStart: Double = 1.0
-
-    @Option(name: .customLong("eps-end"), help: "Final exploration rate of a fresh agent.")
-    var epsilonEnd: Double = 0.1
-
-    @Option(name: .customLong("eps-decay"), help: "Learning steps over which epsilon falls, for a fresh agent.")
-    var epsilonDecay: Int = 1000
+    @OptionGroup var learner: LearnerOptions
 
     @OptionGroup var actions: ActionSettingsOptions
 
@@ -64,30 +54,41 @@ struct SALearn: ParsableCommand {
     }
 
     func validate() throws {
-        guard agent == "greedy" else { throw ValidationError("--agent: only greedy (tabular Q-learning) is built so far") }
         guard (1...AgentAction.allCases.count).contains(actionCount) else { throw ValidationError("--Naction must be 1 to 7") }
-        guard lr > 0, lr <= 1, gamma >= 0, gamma <= 1 else { throw ValidationError("--lr must be in (0, 1] and --gamma in [0, 1]") }
-        guard (0...1).contains(epsilonStart), (0...1).contains(epsilonEnd), epsilonDecay >= 0 else {
-            throw ValidationError("--eps-start and --eps-end must be in [0, 1], --eps-decay not negative")
-        }
+        guard stateIn != nil || learner.agent != nil else { throw ValidationError("give --state-in, or --agent for a fresh agent") }
         guard (previousObservation == nil) == (previousAction == nil) else {
             throw ValidationError("give both --previous-observation and --previous-action, or neither")
         }
     }
 
     func run() throws {
-        let start = try stateIn.map { try Document.decode($0, TabularQAgent.init(document:)) }
-            ?? TabularQAgent(actions: actionCount, learningRate: lr, gamma: gamma,
-                             schedule: EpsilonSchedule(start: epsilonStart, end: epsilonEnd, decaySteps: epsilonDecay))
+        let start = try stateIn.map(LearningAgent.load) ?? learner.fresh(actions: actionCount)!.make(seed: seed)
         var previous: (observation: Observation, action: ActionReport)?
         if let previousObservation, let previousAction {
             previous = (try Document.decode(previousObservation, Observation.init(document:)),
                         try Document.decode(previousAction, ActionReport.init(document:)))
         }
+        var buffer: ReplayBuffer?
+        let journal = replay ?? Self.defaultJournal(forStateOut: stateOut)
+        if case .dqn(let dqn) = start {
+            buffer = try ReplayBuffer.fromJournal(journal, capacity: dqn.settings.bufferSize, total: dqn.steps)
+        }
         let report = LearnStage.learn(
             agent: start, observation: try Document.decode(observation, Observation.init(document:)), previous: previous,
-            reward: try Document.decode(reward, RewardReport.init(document:)), settings: actions.settings)
-        try Document.write(report.agent.value, to: stateOut)
+            reward: try Document.decode(reward, RewardReport.init(document:)), settings: actions.settings, replay: &buffer,
+            seed: seed)
+        // The journal before the state: a learn stage redone after a kill rewrites the same record.
+        if report.updated, let buffer {
+            try ReplayJournal.write([buffer[buffer.count - 1]], at: buffer.total - 1, to: journal)
+        }
+        try FileIO.writeAtomically(try report.agent.encoded(), to: stateOut)
         try Document.write(report.value, to: out)
+    }
+
+    /// `<run>/replay.bin` for a state written to `<run>/epNNNN/stepNNNN/agent.safetensors`.
+    static func defaultJournal(forStateOut path: String) -> String {
+        var parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast(3)
+        if parts.isEmpty { parts = ["."] }
+        return parts.joined(separator: "/") + "/" + ReplayJournal.fileName
     }
 }

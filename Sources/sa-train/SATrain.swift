@@ -54,23 +54,7 @@ struct SATrain: ParsableCommand {
     @Option(name: .customLong("policy-timeout"), help: "Seconds the outside program may take.")
     var policyTimeout: Double = 5
 
-    @Option(help: "A learning agent: greedy.")
-    var agent: String?
-
-    @Option(help: "Step size alpha of a fresh tabular agent.")
-    var lr: Double = 0.5
-
-    @Option(help: "Discount factor of a fresh agent.")
-    var gamma: Double = 0.97
-
-    @Option(name: .customLong("eps-start"), help: "Initial exploration rate of a fresh agent.")
-    var epsilonStart: Double = 1.0
-
-    @Option(name: .customLong("eps-end"), help: "Final exploration rate of a fresh agent.")
-    var epsilonEnd: Double = 0.1
-
-    @Option(name: .customLong("eps-decay"), help: "Learning steps over which epsilon falls, for a fresh agent.")
-    var epsilonDecay: Int = 1000
+    @OptionGroup var learner: LearnerOptions
 
     @Option(help: "The cluster spec (default: the built-in demo cluster).")
     var cluster: String?
@@ -97,20 +81,15 @@ struct SATrain: ParsableCommand {
         guard (1...AgentAction.allCases.count).contains(actionCount) else {
             throw ValidationError("--Naction must be between 1 and \(AgentAction.allCases.count)")
         }
-        guard [policy != nil, policyCommand != nil, agent != nil].filter({ $0 }).count == 1 else {
+        guard [policy != nil, policyCommand != nil, learner.agent != nil].filter({ $0 }).count == 1 else {
             throw ValidationError("give exactly one of --policy, --policy-cmd or --agent")
         }
-        if let agent, agent != "greedy" { throw ValidationError("--agent: only greedy (tabular Q-learning) is built so far") }
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
         guard checkpointInterval >= 1 else { throw ValidationError("--checkpoint-interval must be a positive whole number") }
         guard duration.isFinite, duration >= 0, duration <= Double(SimulationOptions.maxDuration / 1000) else {
             throw ValidationError("--duration must be between 0 and \(SimulationOptions.maxDuration / 1000) seconds")
         }
         if let target, target < 0 || target > 1_000_000 { throw ValidationError("--target must be between 0 and 1000000") }
-        guard lr > 0, lr <= 1, gamma >= 0, gamma <= 1 else { throw ValidationError("--lr must be in (0, 1] and --gamma in [0, 1]") }
-        guard (0...1).contains(epsilonStart), (0...1).contains(epsilonEnd), epsilonDecay >= 0 else {
-            throw ValidationError("--eps-start and --eps-end must be in [0, 1], --eps-decay not negative")
-        }
         guard policyTimeout > 0, policyTimeout <= 3600 else { throw ValidationError("--policy-timeout must be between 0 and 3600 seconds") }
     }
 
@@ -121,9 +100,7 @@ struct SATrain: ParsableCommand {
         } else if let policyCommand {
             chooser = .command(policyCommand, timeout: policyTimeout)
         } else {
-            chooser = .greedy(fresh: TabularQAgent(
-                actions: actionCount, learningRate: lr, gamma: gamma,
-                schedule: EpsilonSchedule(start: epsilonStart, end: epsilonEnd, decaySteps: epsilonDecay)))
+            chooser = .learning(fresh: try learner.fresh(actions: actionCount)!)
         }
         let run = try RunDirectory.settings(of: runDirectory).run
         var options = FastTrainer.Options(runDirectory: runDirectory, workload: workload.deploy, chooser: chooser, pid: getpid())
@@ -139,7 +116,7 @@ struct SATrain: ParsableCommand {
         options.checkpointInterval = checkpointInterval
         options.save = save
         options.keepSteps = keepSteps
-        if agent != nil {
+        if learner.agent != nil {
             let folder = checkpointsDirectory + "/" + run
             try FileIO.createDirectories(folder)
             options.checkpointFolder = folder

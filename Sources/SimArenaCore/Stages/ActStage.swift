@@ -3,14 +3,14 @@ public enum ActionChooser: Sendable {
     case policy(HandCodedPolicy)
     /// An outside program (`--policy-cmd`), given the observation on stdin.
     case command(String, timeout: Double)
-    /// The tabular Q-learning agent (`--agent greedy`), epsilon-greedy.
-    case tabular(TabularQAgent)
+    /// A learning agent (`--agent greedy` or `dqn`), epsilon-greedy.
+    case agent(LearningAgent)
 
     var label: String {
         switch self {
         case .policy(let policy): return "policy:\(policy.rawValue)"
         case .command(let line, _): return "command:\(line.split(separator: " ").first.map(String.init) ?? line)"
-        case .tabular: return "agent:greedy"
+        case .agent(let agent): return "agent:\(agent.name)"
         }
     }
 }
@@ -28,9 +28,9 @@ public enum ActStage {
             action = policy.choose(observation, allowed: allowed, settings: settings, random: &random)
         case .command(let line, let timeout):
             action = try ExternalPolicy(commandLine: line, timeout: timeout).choose(observation, allowed: allowed)
-        case .tabular(let agent):
+        case .agent(let agent):
             var random = SeededGenerator(seed: seed)
-            let index = agent.choose(StateDiscretizer.key(observation, settings: settings), random: &random)
+            let index = agent.choose(observation, settings: settings, random: &random)
             action = AgentAction(rawValue: index).flatMap { $0.rawValue < allowed ? $0 : nil } ?? .noop
         }
         let outcome = try TraceEditor.apply(action, to: &trace, workload: workload, namespace: namespace, settings: settings)

@@ -12,14 +12,14 @@
 ///   step needs is saved in `fast-carry-0.json`/`fast-carry-1.json` (and `.msgpack` for the next
 ///   trace) in the run directory, alternately, so a killed run resumes (`--resume`) exactly.
 public enum FastTrainer {
-    public static let carryFormat = "simarena.fast-carry/v1"
+    public static let carryFormat = "simarena.fast-carry/v2"
 
     /// Who chooses actions.
     public enum Chooser: Sendable {
         case policy(HandCodedPolicy)
         case command(String, timeout: Double)
-        /// The greedy agent; `fresh` is the agent a run starts with when it has no `--load`.
-        case greedy(fresh: TabularQAgent)
+        /// A learning agent; `fresh` makes the agent a run starts with when it has no `--load`.
+        case learning(fresh: FreshAgent)
     }
 
     public struct Options: Sendable {
@@ -59,7 +59,7 @@ public enum FastTrainer {
         var observation: Observation?
         var action: ActionReport?
         var nextTrace: Trace?
-        var agent: TabularQAgent?
+        var agent: LearningAgent?
         var slot = 0
     }
 
@@ -76,7 +76,8 @@ public enum FastTrainer {
         var summary = FileIO.exists(summaryPath)
             ? try RunSummary(document: try Document.read(summaryPath)) : RunSummary(agent: settings.agent)
         let learning: Bool
-        if case .greedy = options.chooser { learning = true } else { learning = false }
+        if case .learning = options.chooser { learning = true } else { learning = false }
+        let journal = directory + "/" + ReplayJournal.fileName
 
         // Preflight, once per original trace (the run directory and its lock with it).
         var originals: [String: Trace] = [:]
@@ -94,6 +95,12 @@ public enum FastTrainer {
 
         var plan = try RunDirectory.next(directory)
         var carry = try loadCarry(directory, plan: plan, learning: learning)
+        // A DQN agent's replay buffer, kept in memory; its new transitions reach the journal
+        // with each step's carry.
+        var replay: ReplayBuffer?
+        if case .dqn(let agent) = carry?.agent {
+            replay = try ReplayBuffer.fromJournal(journal, capacity: agent.settings.bufferSize, total: agent.steps)
+        }
         var epsilon: Double?
         var currentEpisode = 0
         var episodeStart = Stopwatch.now()
@@ -104,8 +111,8 @@ public enum FastTrainer {
             output(RunProgress.line(episode: finished, of: settings.episodes, epsilon: RunProgress.epsilonText(epsilon),
                                     seconds: Stopwatch.now() - episodeStart))
             if learning, let folder = options.checkpointFolder, let agent = carry?.agent {
-                try RunCheckpoints.save(agentState: try DataFormat.json.encode(agent.value), episode: finished.episode,
-                                        to: folder, interval: options.checkpointInterval)
+                try RunCheckpoints.save(agent: agent, replay: replay, episode: finished.episode, to: folder,
+                                        interval: options.checkpointInterval)
             }
         }
 
@@ -164,24 +171,33 @@ public enum FastTrainer {
             if options.keepSteps { try Document.write(reward.value, to: stepDirectory + "/reward.json") }
 
             // learn
-            var agent: TabularQAgent?
-            if case .greedy(let fresh) = options.chooser {
-                var start = fresh
+            var agent: LearningAgent?
+            if case .learning(let fresh) = options.chooser {
+                var start: LearningAgent
                 if previous != nil, let carried = carry?.agent {
                     start = carried
                 } else if previous == nil, let load = settings.load {
-                    start = try Document.decode(load, TabularQAgent.init(document:))
+                    start = try LearningAgent.load(load)
+                    try ReplayJournal.start(journal, fromCheckpoint: load)
+                } else {
+                    start = fresh.make(seed: seed)
+                }
+                if case .dqn(let dqn) = start, replay == nil {
+                    replay = try ReplayBuffer.fromJournal(journal, capacity: dqn.settings.bufferSize, total: dqn.steps)
                 }
                 var transition: (observation: Observation, action: ActionReport)?
                 if let previousStep, let previousObservation = previousStep.observation, let previousAction = previousStep.action {
                     transition = (previousObservation, previousAction)
                 }
                 let report = LearnStage.learn(agent: start, observation: observation, previous: transition, reward: reward,
-                                              settings: options.actionSettings)
+                                              settings: options.actionSettings, replay: &replay, seed: seed)
+                if report.updated, case .dqn = report.agent, let replay {
+                    try ReplayJournal.write([replay[replay.count - 1]], at: replay.total - 1, to: journal)
+                }
                 agent = report.agent
                 epsilon = report.agent.epsilon
                 if options.keepSteps {
-                    try Document.write(report.agent.value, to: stepDirectory + "/agent.json")
+                    try FileIO.writeAtomically(try report.agent.encoded(), to: stepDirectory + "/agent." + report.agent.fileExtension)
                     try Document.write(report.value, to: stepDirectory + "/learn.json")
                 }
             }
@@ -193,7 +209,7 @@ public enum FastTrainer {
                 switch options.chooser {
                 case .policy(let policy): chooser = .policy(policy)
                 case .command(let line, let timeout): chooser = .command(line, timeout: timeout)
-                case .greedy: chooser = .tabular(agent!)
+                case .learning: chooser = .agent(agent!)
                 }
                 action = try ActStage.act(on: observation, trace: &trace, workload: options.workload, namespace: options.namespace,
                                           chooser: chooser, allowed: options.allowedActions, seed: seed, settings: options.actionSettings)
@@ -234,7 +250,7 @@ public enum FastTrainer {
         }
         if learning, let save = options.save, let folder = options.checkpointFolder, let agent = carry?.agent,
            let finished = summary.episodes.last(where: \.finished) {
-            try RunCheckpoints.save(agentState: try DataFormat.json.encode(agent.value), episode: finished.episode, to: folder,
+            try RunCheckpoints.save(agent: agent, replay: replay, episode: finished.episode, to: folder,
                                     interval: options.checkpointInterval, extra: save)
         }
         output("done: \(directory)/summary.json")
@@ -246,11 +262,13 @@ public enum FastTrainer {
     }
 
     private static func saveCarry(_ carry: Carry, in directory: String) throws {
+        // The JSON file last: it names the step, and a slot counts only once it does.
         if let trace = carry.nextTrace { try trace.write(to: carryPath(directory, slot: carry.slot, "msgpack")) }
+        if let agent = carry.agent { try FileIO.writeAtomically(try agent.encoded(), to: carryPath(directory, slot: carry.slot, "agent")) }
         let value: KValue = [
             "format": .string(carryFormat), "episode": .int(Int64(carry.episode)), "step": .int(Int64(carry.step)),
             "observation": carry.observation?.value ?? .null, "action": carry.action?.value ?? .null,
-            "has_next_trace": .bool(carry.nextTrace != nil), "agent": carry.agent?.value ?? .null,
+            "has_next_trace": .bool(carry.nextTrace != nil), "has_agent": .bool(carry.agent != nil),
         ]
         try Document.write(value, to: carryPath(directory, slot: carry.slot, "json"))
     }
@@ -279,7 +297,7 @@ public enum FastTrainer {
                 carry.action = try Document.decode(base + "/action.json", ActionReport.init(document:))
             }
             if FileIO.exists(base + "/next-trace.msgpack") { carry.nextTrace = try Trace.load(base + "/next-trace.msgpack") }
-            if FileIO.exists(base + "/agent.json") { carry.agent = try Document.decode(base + "/agent.json", TabularQAgent.init(document:)) }
+            if let file = RunCheckpoints.agentFile(inStep: base) { carry.agent = try LearningAgent.load(file) }
             return carry
         }
         for slot in [0, 1] {
@@ -291,7 +309,7 @@ public enum FastTrainer {
             var carry = Carry(episode: episode, step: step, slot: slot)
             if let observation = value["observation"], !observation.isNull { carry.observation = try Observation(document: observation) }
             if let action = value["action"], !action.isNull { carry.action = try ActionReport(document: action) }
-            if let agent = value["agent"], !agent.isNull { carry.agent = try TabularQAgent(document: agent) }
+            if value["has_agent"]?.boolValue == true { carry.agent = try LearningAgent.load(carryPath(directory, slot: slot, "agent")) }
             if value["has_next_trace"]?.boolValue == true { carry.nextTrace = try Trace.load(carryPath(directory, slot: slot, "msgpack")) }
             return carry
         }

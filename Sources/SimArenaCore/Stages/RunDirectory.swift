@@ -18,6 +18,12 @@ public enum RunDirectory {
     /// Creates `<root>/<agent>_<YYYYmmdd_HHMMSS>` (with `-2`, `-3`… if taken), writes `run.json`,
     /// and points `<root>/step.jsonl` and `<root>/summary.json` at the new run. Returns its path.
     public static func create(root: String, settings: RunSettings, startedAt time: time_t) throws -> String {
+        if let load = settings.load {
+            let agent = try LearningAgent.load(load)
+            guard agent.name == settings.agent else {
+                throw SimArenaError(.usage, "--load \(load): a checkpoint of the \(agent.name) agent, not of \(settings.agent)")
+            }
+        }
         try FileIO.createDirectories(root)
         var moment = time
         var parts = tm()
@@ -106,11 +112,14 @@ public enum RunDirectory {
         try place(trace, at: directory + "/" + path + "/trace.msgpack", linking: trace.hasPrefix(directory + "/"))
         // A learning agent starts the step from the state the previous step ended with, or from
         // the run's --load checkpoint at the very first step.
-        let agentIn = directory + "/" + path + "/agent-in.json"
-        if let previous, FileIO.exists(directory + "/" + previous + "/agent.json") {
-            try place(directory + "/" + previous + "/agent.json", at: agentIn, linking: true)
+        // Its file is `agent-in.json` (tabular) or `agent-in.safetensors` (DQN).
+        let stepDirectory = directory + "/" + path
+        if let previous, let state = RunCheckpoints.agentFile(inStep: directory + "/" + previous) {
+            try place(state, at: stepDirectory + "/agent-in." + state.split(separator: ".").last!, linking: true)
         } else if previous == nil, let load = try settings(of: directory).load {
-            try place(load, at: agentIn, linking: false)
+            let agent = try LearningAgent.load(load)
+            try place(load, at: stepDirectory + "/agent-in." + agent.fileExtension, linking: false)
+            try ReplayJournal.start(directory + "/" + ReplayJournal.fileName, fromCheckpoint: load)
         }
     }
 

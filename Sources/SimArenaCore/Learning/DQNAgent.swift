@@ -1,0 +1,110 @@
+/// Deep Q-learning (Mnih et al. 2015) on ``Observation/features``: an online ``MLP`` trained on
+/// minibatches from a ``ReplayBuffer`` toward targets from a periodically synced target network.
+///
+/// The agent is a value: everything that decides its future (weights, optimizer moments, step
+/// counts) is here and goes into its checkpoint (``DQNAgent/checkpoint()``), except the replay
+/// buffer, which the caller owns (in memory, or rebuilt from the ``ReplayJournal``). Randomness
+/// comes from generators the caller seeds per step, so the same inputs give the same agent.
+public struct DQNAgent: Sendable, Equatable {
+    public static let format = "simarena.dqn/v1"
+
+    public var settings: DQNSettings
+    public var online: MLP
+    public var target: MLP
+    public var optimizer: Optimizer
+    /// Learning steps (transitions learned from); drives epsilon and the target syncs.
+    public var steps = 0
+    /// Gradient updates made.
+    public var updates = 0
+
+    /// A fresh agent, its networks initialised from `seed` (the target a copy of the online).
+    public init(settings: DQNSettings, seed: UInt64) {
+        self.settings = settings
+        var random = SeededGenerator(seed: seed, stream: 0x646e_6e69_6e69_74)  // "dqninit"
+        online = MLP(sizes: settings.layerSizes, random: &random)
+        target = online
+        optimizer = Optimizer(kind: settings.optimizer, learningRate: Float(settings.learningRate),
+                              parameterCount: online.parameters.count)
+    }
+
+    public var epsilon: Double { settings.schedule.epsilon(atStep: steps) }
+
+    public func qValues(_ features: [Float]) -> [Float] { online(features) }
+
+    /// The action with the highest Q-value (the lowest index among equals).
+    public func greedyAction(_ features: [Float]) -> Int {
+        Self.argmax(qValues(features)[...])
+    }
+
+    /// Explores with probability epsilon (uniformly), else acts greedily.
+    public func choose(_ features: [Float], random: inout SeededGenerator) -> Int {
+        random.unitDouble() < epsilon ? Int(random.next(below: UInt64(settings.actions))) : greedyAction(features)
+    }
+
+    /// What one learning step did.
+    public struct StepReport: Sendable, Equatable {
+        /// Mean loss over the step's gradient updates; nil when none was made.
+        public var loss: Float?
+        public var updates: Int
+        public var targetSynced: Bool
+    }
+
+    /// Adds `transition` to `buffer` and, once the buffer holds enough, makes
+    /// `updatesPerStep` gradient updates on minibatches drawn with `random`.
+    public mutating func learn(_ transition: Transition, buffer: inout ReplayBuffer, random: inout SeededGenerator) -> StepReport {
+        buffer.add(transition)
+        steps += 1
+        var losses: [Float] = []
+        if buffer.count >= max(settings.learningStarts, 1) {
+            for _ in 0..<settings.updatesPerStep {
+                losses.append(update(on: buffer.sample(settings.batchSize, random: &random)))
+            }
+        }
+        let synced = steps % settings.targetUpdate == 0
+        if synced { target = online }
+        return StepReport(loss: losses.isEmpty ? nil : losses.reduce(0, +) / Float(losses.count),
+                          updates: losses.count, targetSynced: synced)
+    }
+
+    /// One gradient step on `batch`; returns the batch's mean loss before the step.
+    /// The target is `r + γ·(1 − terminated)·max_a' Q_target(s', a')` (or, with double DQN,
+    /// `Q_target(s', argmax_a' Q_online(s', a'))`): a terminated transition never bootstraps.
+    @discardableResult
+    public mutating func update(on batch: [Transition]) -> Float {
+        let size = batch.count
+        let (actions, gamma) = (settings.actions, Float(settings.gamma))
+        var current = MLP.Activations()
+        online.forward(batch.flatMap(\.state), batch: size, into: &current)
+        let nextStates = batch.flatMap(\.next)
+        var nextTarget = MLP.Activations()
+        target.forward(nextStates, batch: size, into: &nextTarget)
+        var nextOnline = MLP.Activations()
+        if settings.doubleDQN { online.forward(nextStates, batch: size, into: &nextOnline) }
+
+        var outputGradient = [Float](repeating: 0, count: size * actions)
+        var totalLoss: Float = 0
+        for (index, transition) in batch.enumerated() {
+            var bootstrap: Float = 0
+            if !transition.terminated {
+                let values = nextTarget.output(index)
+                bootstrap = settings.doubleDQN ? values[values.startIndex + Self.argmax(nextOnline.output(index))] : values.max()!
+            }
+            let goal = transition.reward + gamma * bootstrap
+            let error = current.output(index)[index * actions + transition.action] - goal
+            totalLoss += settings.loss.value(error)
+            outputGradient[index * actions + transition.action] = settings.loss.derivative(error) / Float(size)
+        }
+        var gradient = [Float](repeating: 0, count: online.parameters.count)
+        online.backward(current, outputGradient: outputGradient, into: &gradient)
+        if settings.gradientClip > 0 { clipGradientNorm(&gradient, maxNorm: Float(settings.gradientClip)) }
+        optimizer.apply(gradient, to: &online.parameters)
+        updates += 1
+        return totalLoss / Float(size)
+    }
+
+    static func argmax(_ values: ArraySlice<Float>) -> Int {
+        var best = values.startIndex
+        for index in values.indices where values[index] > values[best] { best = index }
+        return best - values.startIndex
+    }
+}

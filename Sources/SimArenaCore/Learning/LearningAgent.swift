@@ -1,0 +1,90 @@
+/// A learning agent's state, whichever kind: what `agent.json` / `agent.safetensors` in a step
+/// directory and a checkpoint hold.
+public enum LearningAgent: Sendable, Equatable {
+    /// `--agent greedy`: tabular Q-learning, saved as JSON.
+    case tabular(TabularQAgent)
+    /// `--agent dqn`, saved as `.safetensors`.
+    case dqn(DQNAgent)
+
+    /// The names `--agent` takes for learning agents.
+    public static let names = ["greedy", "dqn"]
+
+    public var name: String {
+        switch self {
+        case .tabular: return "greedy"
+        case .dqn: return "dqn"
+        }
+    }
+
+    /// The extension of its state files (`agent.<ext>`, `checkpoint_latest.<ext>`).
+    public var fileExtension: String { Self.fileExtension(agent: name) }
+
+    public static func fileExtension(agent: String) -> String { agent == "dqn" ? "safetensors" : "json" }
+
+    public var epsilon: Double {
+        switch self {
+        case .tabular(let agent): return agent.epsilon
+        case .dqn(let agent): return agent.epsilon
+        }
+    }
+
+    /// Learning steps taken.
+    public var steps: Int {
+        switch self {
+        case .tabular(let agent): return agent.steps
+        case .dqn(let agent): return agent.steps
+        }
+    }
+
+    /// How many actions it chooses among.
+    public var actions: Int {
+        switch self {
+        case .tabular(let agent): return agent.actions
+        case .dqn(let agent): return agent.settings.actions
+        }
+    }
+
+    /// Q-values of every action in `observation`.
+    public func qValues(_ observation: Observation, settings: ActionSettings) -> [Double] {
+        switch self {
+        case .tabular(let agent): return agent.qValues(StateDiscretizer.key(observation, settings: settings))
+        case .dqn(let agent): return agent.qValues(observation.features).map(Double.init)
+        }
+    }
+
+    /// Epsilon-greedy choice.
+    public func choose(_ observation: Observation, settings: ActionSettings, random: inout SeededGenerator) -> Int {
+        switch self {
+        case .tabular(let agent): return agent.choose(StateDiscretizer.key(observation, settings: settings), random: &random)
+        case .dqn(let agent): return agent.choose(observation.features, random: &random)
+        }
+    }
+
+    /// The state file's bytes.
+    public func encoded() throws -> [UInt8] {
+        switch self {
+        case .tabular(let agent): return try DataFormat.json.encode(agent.value)
+        case .dqn(let agent): return try agent.checkpoint()
+        }
+    }
+
+    /// Reads a state file of either kind, telling them apart by content: a safetensors file
+    /// starts with its header's length and then `{`; the tabular agent's JSON starts with `{`.
+    public init(bytes: [UInt8]) throws {
+        if bytes.count > 8, bytes[8] == UInt8(ascii: "{"),
+           (0..<8).reduce(UInt64(0), { $0 | UInt64(bytes[$1]) << (8 * $1) }) <= UInt64(bytes.count - 8) {
+            self = .dqn(try DQNAgent(checkpoint: bytes))
+        } else {
+            self = .tabular(try TabularQAgent(document: try DataFormat.json.decode(bytes)))
+        }
+    }
+
+    public static func load(_ path: String) throws -> LearningAgent {
+        let bytes = try FileIO.read(path, limit: 1 << 28)
+        do {
+            return try LearningAgent(bytes: bytes)
+        } catch let error as SimArenaError {
+            throw error.prefixed(path)
+        }
+    }
+}
