@@ -38,6 +38,8 @@ done
 [ -n "$dir" ] || die "missing CHECKPOINT_DIR (see jobs/plot.sh --help)"
 [ -d "$dir" ] || die "$dir: no such directory" 66
 [ -w "$dir" ] || die "$dir: not writable" 73
+command -v gnuplot >/dev/null 2>&1 \
+  || die "gnuplot is not installed; run bin/build.sh or apt-get install gnuplot-nox" 69
 
 # require FILE: exits 66 unless FILE is a readable file.
 require() {
@@ -46,14 +48,16 @@ require() {
 }
 
 # meta FILE KIND: prints the rest of FILE's first line after "# simarena.plots/v1 KIND ";
-# exits 65 when the line does not start so.
+# exits 65 when the line does not start so, or when FILE has no data line.
 meta() {
   local line=""
   IFS= read -r line <"$1" || true
   case "$line" in
-    "# simarena.plots/v1 $2 "*) printf '%s\n' "${line#"# simarena.plots/v1 $2 "}" ;;
+    "# simarena.plots/v1 $2 "*) ;;
     *) die "$1: the first line is not '# simarena.plots/v1 $2 …'" 65 ;;
   esac
+  grep -q '^[^#]' "$1" || die "$1: no data lines, only comments" 65
+  printf '%s\n' "${line#"# simarena.plots/v1 $2 "}"
 }
 
 # render SCRIPT INPUT PNG [ARG...]: gnuplot -c SCRIPT INPUT TMP ARG..., then TMP is renamed to PNG.
@@ -86,8 +90,6 @@ qvalues="$dir/agent_qvalues.tsv"
 grid="$dir/agent_grid.tsv"
 require "$curve"
 curve_meta=$(meta "$curve" learning_curve)
-command -v gnuplot >/dev/null 2>&1 \
-  || die "gnuplot is not installed; run bin/build.sh or apt-get install gnuplot-nox" 69
 
 render learning_curve.gp "$curve" "$dir/learning_curve_latest.png" "$curve_meta"
 publish learning_curve

@@ -173,6 +173,8 @@ expect_status 66 "$plot" "$SCRATCH/empty" && expect_one_line_error "learning_cur
 expect_status 66 "$plot" "$SCRATCH/absent" && expect_one_line_error "absent: no such directory"
 printf 'episode\treturn\n1\t2\n' >"$SCRATCH/empty/learning_curve.tsv"
 expect_status 65 "$plot" "$SCRATCH/empty" && expect_one_line_error "learning_curve.tsv: the first line"
+head -n 2 "$policy/learning_curve.tsv" >"$SCRATCH/empty/learning_curve.tsv"
+expect_status 65 "$plot" "$SCRATCH/empty" && expect_one_line_error "learning_curve.tsv: no data lines"
 expect_status 64 "$plot" "$policy" --bogus && expect_one_line_error "'--bogus'"
 expect_status 64 "$plot" "$policy" --copy-as && expect_one_line_error "--copy-as needs a SUFFIX"
 expect_status 64 "$plot" "$policy" --copy-as ../x && expect_one_line_error "'../x'"
