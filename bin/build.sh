@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds Sim-Arena's release binaries into .build/release/, first installing what is missing:
-# the C libraries' -dev packages (msgpack-c, libcurl, jansson) through apt-get.
+# the C libraries' -dev packages (msgpack-c, libcurl, jansson) and gnuplot (for jobs/plot.sh)
+# through apt-get.
 # Quick when nothing changed. Usage: bin/build.sh [--quiet]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ declare -A packages=(
 )
 missing=()
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot-nox)
 for module in "${!packages[@]}"; do
   if ! pkg-config --exists "$module" 2>/dev/null; then
     missing+=("${packages[$module]}")
