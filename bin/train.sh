@@ -6,7 +6,7 @@
 #          [--steps 200] [--duration 90] [--reward shaped] [--Naction 4] [--seed N] [--goal G]
 #          [--traces DIR|GLOB] [--policy-cmd CMD] [--cluster FILE] [--hooks FILE] [--ns NS]
 #          [--checkpoint-interval 10] [--load CKPT] [--save PATH] [--runs-dir runs]
-#          [--checkpoints-dir checkpoints] [--log-to-terminal] [--fast [--keep-steps]]
+#          [--checkpoints-dir checkpoints] [--log-to-terminal] [--no-plots] [--fast [--keep-steps]]
 #          [learning: --lr --gamma --eps-start --eps-end --eps-decay]
 #          [dqn: --hidden 64,64 --optimizer adam|rmsprop --loss huber|mse --grad-clip 10 --buffer-size 10000
 #           --batch-size 32 --target-update 50 --learning-starts 32 --updates-per-step 1 --double-dqn]
@@ -20,6 +20,9 @@
 # the hand-coded policies
 # noop, heuristic, random, bump_cpu, bump_mem, scale_replicas, or an outside program (--policy-cmd). Output goes to checkpoints/<run>/train.log when standard
 # output is not a terminal (nohup, cron). SIGINT/SIGTERM finish the current step, then exit 130/143.
+# After each episode the plots in checkpoints/<run>/ (learning_curve_latest.png, and for learning
+# agents agent_visualization_latest.png; docs/plots.md) are rendered with gnuplot, at most every 2 s,
+# with copies every --checkpoint-interval episodes; --no-plots turns this off.
 # --fast runs the steps in one process (sa-train) with the same step.jsonl, summary.json and
 # checkpoints, writing step directories only with --keep-steps; --hooks are not supported with it.
 set -euo pipefail
@@ -68,11 +71,11 @@ fi
 
 trace="" traces="" target="" deploy=web agent=heuristic episodes=200 steps=200 duration=90 reward=shaped
 actions=4 seed="" goal="" policy_cmd="" cluster="" hooks="" namespace="" interval=10 load="" save=""
-log_to_terminal=0 fast=0 keep_steps=0
+log_to_terminal=0 fast=0 keep_steps=0 plots=1
 action_flags=() learner_flags=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --log-to-terminal|--fast|--keep-steps|--double-dqn|-h|--help) ;;
+    --log-to-terminal|--fast|--keep-steps|--no-plots|--double-dqn|-h|--help) ;;
     *) [ $# -ge 2 ] || die "$1 needs a value" ;;
   esac
   case "$1" in
@@ -100,6 +103,7 @@ while [ $# -gt 0 ]; do
     --log-to-terminal) log_to_terminal=1; shift ;;
     --fast) fast=1; shift ;;
     --keep-steps) keep_steps=1; shift ;;
+    --no-plots) plots=0; shift ;;
     --lr|--gamma|--eps-start|--eps-end|--eps-decay|--hidden|--optimizer|--loss|--grad-clip|--buffer-size|--batch-size|\
     --target-update|--learning-starts|--updates-per-step)
       learner_flags+=("$1" "$2"); shift 2 ;;
@@ -180,6 +184,7 @@ if [ "$fast" = 1 ]; then
   [ -n "$cluster" ] && fast_flags+=(--cluster "$cluster")
   [ -n "$save" ] && fast_flags+=(--save "$save")
   [ "$keep_steps" = 1 ] && fast_flags+=(--keep-steps)
+  [ "$plots" = 1 ] && fast_flags+=(--plot-script "$root/jobs/plot.sh")
   if [ "$agent" = command ]; then
     fast_flags+=(--policy-cmd "$policy_cmd")
   elif [ "$learning" = 1 ]; then
@@ -222,6 +227,12 @@ while :; do
       micros=$(( ${EPOCHREALTIME//[!0-9]/} - episode_start ))
       "$bin/sa-run" progress --run-dir "$run_dir" --seconds "$((micros / 1000000)).$(printf '%06d' $((micros % 1000000)))"
       [ "$learning" = 0 ] || "$bin/sa-run" checkpoint --run-dir "$run_dir" --to "$checkpoint_dir" --interval "$interval"
+      if [ "$plots" = 1 ]; then
+        final=()
+        [ "$episode" = finished ] && final=(--final)
+        "$bin/sa-run" plot --run-dir "$run_dir" --to "$checkpoint_dir" --script "$root/jobs/plot.sh" \
+          --interval "$interval" "${final[@]}" "${action_flags[@]}" 2>&1 || true
+      fi
     fi
     current_episode="$episode"
     episode_start="${EPOCHREALTIME//[!0-9]/}"

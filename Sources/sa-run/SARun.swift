@@ -12,7 +12,7 @@ struct SARun: ParsableCommand {
         commandName: "sa-run",
         abstract: "Run-directory bookkeeping for the orchestrator: create a run, plan the next step, record a step.",
         discussion: "The run directory's files are described in docs/run-directory.md.",
-        subcommands: [New.self, Next.self, Record.self, Hook.self, Progress.self, Checkpoint.self, Command.self, Lock.self, Unlock.self])
+        subcommands: [New.self, Next.self, Record.self, Hook.self, Progress.self, Checkpoint.self, Plot.self, Command.self, Lock.self, Unlock.self])
 
     static func main() {
         runAsTool()
@@ -57,7 +57,6 @@ struct SARun: ParsableCommand {
 
         func run() throws {
             for path in trace { _ = try Trace.load(path) }
-            if let load { _ = try Document.decode(load, TabularQAgent.init(document:)) }
             let settings = RunSettings(run: "", agent: agent, traces: trace, episodes: episodes, steps: steps, seed: seed,
                                        command: command.first == "--" ? Array(command.dropFirst()) : command, load: load)
             print(try RunDirectory.create(root: root, settings: settings, startedAt: time(nil)))
@@ -165,6 +164,42 @@ struct SARun: ParsableCommand {
 
         func run() throws {
             try RunCheckpoints.save(runDirectory: runDirectory, to: to, interval: interval, extra: save)
+        }
+    }
+
+    struct Plot: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the plot data of the last finished episode into the checkpoint folder and render it (docs/plots.md).",
+            discussion: "Exits 0 with a one-line warning on stderr when the plots cannot be made (for example without gnuplot).")
+
+        @Option(name: .customLong("run-dir"), help: "The run directory.")
+        var runDirectory: String
+
+        @Option(help: "The run's checkpoints folder.")
+        var to: String
+
+        @Option(help: "The plotting job (jobs/plot.sh).")
+        var script: String
+
+        @Option(help: "Also keep *_ep<N>.png copies every this many episodes.")
+        var interval: Int = 10
+
+        @Flag(help: "The run's last episode: render even if the last rendering was a moment ago.")
+        var final = false
+
+        @OptionGroup var actions: ActionSettingsOptions
+
+        func run() throws {
+            let settings = try RunDirectory.settings(of: runDirectory)
+            let summary = try RunSummary(document: try Document.read(runDirectory + "/summary.json"))
+            guard let last = summary.episodes.last(where: \.finished) else { return }
+            let state = RunCheckpoints.agentFile(inStep: runDirectory + "/" + RunDirectory.stepPath(episode: last.episode, step: last.lastStep))
+            let rows = PlotRows.fromStepDirectories(runDirectory, settings: settings, lastEpisode: last.episode)
+            if let warning = RunPlots.update(folder: to, summary: summary, run: settings.run, agent: try state.map(LearningAgent.load),
+                                             rows: rows, settings: actions.settings, script: script, interval: interval,
+                                             final: final) {
+                printError(warning)
+            }
         }
     }
 

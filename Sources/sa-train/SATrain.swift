@@ -71,6 +71,9 @@ struct SATrain: ParsableCommand {
     @Flag(name: .customLong("keep-steps"), help: "Write every step's directory, as the shell path does.")
     var keepSteps = false
 
+    @Option(name: .customLong("plot-script"), help: "The plotting job (jobs/plot.sh) to render plots into the checkpoint folder after each episode.")
+    var plotScript: String?
+
     @OptionGroup var actions: ActionSettingsOptions
 
     static func main() {
@@ -116,7 +119,8 @@ struct SATrain: ParsableCommand {
         options.checkpointInterval = checkpointInterval
         options.save = save
         options.keepSteps = keepSteps
-        if learner.agent != nil {
+        options.plotScript = plotScript
+        if learner.agent != nil || plotScript != nil {
             let folder = checkpointsDirectory + "/" + run
             try FileIO.createDirectories(folder)
             options.checkpointFolder = folder

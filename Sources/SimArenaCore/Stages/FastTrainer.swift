@@ -41,6 +41,9 @@ public enum FastTrainer {
         public var checkpointInterval: Int = 10
         public var save: String?
         public var keepSteps = false
+        /// The plotting job (`jobs/plot.sh`) to render the checkpoint folder's plots after each
+        /// episode; nil for none.
+        public var plotScript: String?
         /// The process holding the run's lock.
         public var pid: Int32
 
@@ -106,7 +109,11 @@ public enum FastTrainer {
         var episodeStart = Stopwatch.now()
         let duration = Int64((options.durationSeconds * 1000).rounded())
 
-        func finishEpisode() throws {
+        // The plots' rows: each trace's latest first observation (from this process's steps).
+        var plotRows: [String: PlotData.Row] = [:]
+        var plotting = options.plotScript != nil
+
+        func finishEpisode(final: Bool) throws {
             guard let finished = summary.episodes.last(where: \.finished) else { return }
             output(RunProgress.line(episode: finished, of: settings.episodes, epsilon: RunProgress.epsilonText(epsilon),
                                     seconds: Stopwatch.now() - episodeStart))
@@ -114,13 +121,20 @@ public enum FastTrainer {
                 try RunCheckpoints.save(agent: agent, replay: replay, episode: finished.episode, to: folder,
                                         interval: options.checkpointInterval)
             }
+            if plotting, let folder = options.checkpointFolder, let script = options.plotScript,
+               let warning = RunPlots.update(folder: folder, summary: summary, run: settings.run, agent: carry?.agent,
+                                             rows: plotRows.sorted { $0.key < $1.key }.map(\.value), settings: options.actionSettings,
+                                             script: script, interval: options.checkpointInterval, final: final) {
+                output(warning + "; no more plots in this run")
+                plotting = false
+            }
         }
 
         while true {
             let episode: Int
             if case .step(let planned, _, _, _, _, _) = plan { episode = planned } else { episode = -1 }
             if episode != currentEpisode {
-                if currentEpisode != 0 { try finishEpisode() }
+                if currentEpisode != 0 { try finishEpisode(final: episode == -1) }
                 currentEpisode = episode
                 episodeStart = Stopwatch.now()
             }
@@ -161,6 +175,10 @@ public enum FastTrainer {
             let observation = try Observation(simulation: simulated, trace: trace, workload: options.workload,
                                               namespace: options.namespace, target: target)
             if options.keepSteps { try Document.write(observation.value, to: stepDirectory + "/observation.json") }
+            if step == 1, plotting {
+                plotRows[traceFrom] = PlotData.Row(label: PlotRows.label(tracePath: traceFrom, trace: originals[traceFrom]),
+                                                   observation: observation)
+            }
 
             // reward
             let previousStep = step > 1 ? carry : nil
@@ -172,6 +190,7 @@ public enum FastTrainer {
 
             // learn
             var agent: LearningAgent?
+            var learning: StepRecord.Learning?
             if case .learning(let fresh) = options.chooser {
                 var start: LearningAgent
                 if previous != nil, let carried = carry?.agent {
@@ -196,6 +215,7 @@ public enum FastTrainer {
                 }
                 agent = report.agent
                 epsilon = report.agent.epsilon
+                learning = StepRecord.Learning(loss: report.loss, epsilon: report.agent.epsilon)
                 if options.keepSteps {
                     try FileIO.writeAtomically(try report.agent.encoded(), to: stepDirectory + "/agent." + report.agent.fileExtension)
                     try Document.write(report.value, to: stepDirectory + "/learn.json")
@@ -225,7 +245,7 @@ public enum FastTrainer {
                              nextTrace: reward.endsEpisode ? nil : trace, agent: agent, slot: slot)
             if !options.keepSteps { try saveCarry(next, in: directory) }
             let record = StepRecord(run: settings, episode: episode, step: step, observation: observation, reward: reward,
-                                    action: action, durationSeconds: options.durationSeconds)
+                                    action: action, learning: learning, durationSeconds: options.durationSeconds)
             try RunDirectory.append(record, to: directory, summary: &summary)
             if options.keepSteps { try FileIO.writeAtomically([], to: stepDirectory + "/complete") }
             carry = next

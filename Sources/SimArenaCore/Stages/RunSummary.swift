@@ -9,7 +9,13 @@ public struct RunSummary: Sendable {
         public var steps: Int
         public var terminated: Bool
         public var truncated: Bool
+        /// A learning agent's losses over the episode's updates (their sum and count), and its
+        /// exploration rate at the episode's last step.
+        public var lossSum: Double = 0
+        public var lossCount = 0
+        public var epsilon: Double?
         public var success: Bool { terminated }
+        public var meanLoss: Double? { lossCount > 0 ? lossSum / Double(lossCount) : nil }
         public var finished: Bool { terminated || truncated }
     }
 
@@ -33,6 +39,11 @@ public struct RunSummary: Sendable {
         if fields["action"]?.isNull == false { episodes[index].steps += 1 }
         episodes[index].terminated = fields["terminated"]?.boolValue ?? false
         episodes[index].truncated = fields["truncated"]?.boolValue ?? false
+        if let loss = fields["loss"]?.doubleValue {
+            episodes[index].lossSum += loss
+            episodes[index].lossCount += 1
+        }
+        if let epsilon = fields["epsilon"]?.doubleValue { episodes[index].epsilon = epsilon }
     }
 
     public var value: KValue {
@@ -43,7 +54,9 @@ public struct RunSummary: Sendable {
             "episodes": .array(episodes.map { episode in
                 ["episode": .int(Int64(episode.episode)), "return": .double(episode.returnValue),
                  "steps": .int(Int64(episode.steps)), "last_step": .int(Int64(episode.lastStep)),
-                 "success": .bool(episode.success), "terminated": .bool(episode.terminated), "truncated": .bool(episode.truncated)]
+                 "success": .bool(episode.success), "terminated": .bool(episode.terminated), "truncated": .bool(episode.truncated),
+                 "loss_sum": .double(episode.lossSum), "loss_count": .int(Int64(episode.lossCount)),
+                 "epsilon": episode.epsilon.map(KValue.double) ?? .null]
             }),
             "total_steps": .int(Int64(episodes.reduce(0) { $0 + $1.steps })),
             "total_rewards": .double(Observation.rounded(episodes.reduce(0) { $0 + $1.returnValue })),
@@ -59,7 +72,9 @@ public struct RunSummary: Sendable {
                 lastStep: Int(try item["last_step"]?.requireInt64(at: "last_step") ?? 0),
                 returnValue: item["return"]?.doubleValue ?? 0,
                 steps: Int(try item["steps"]?.requireInt64(at: "steps") ?? 0),
-                terminated: item["terminated"]?.boolValue ?? false, truncated: item["truncated"]?.boolValue ?? false)
+                terminated: item["terminated"]?.boolValue ?? false, truncated: item["truncated"]?.boolValue ?? false,
+                lossSum: item["loss_sum"]?.doubleValue ?? 0, lossCount: Int(try item["loss_count"]?.requireInt64(at: "loss_count") ?? 0),
+                epsilon: item["epsilon"]?.doubleValue)
         }
     }
 }

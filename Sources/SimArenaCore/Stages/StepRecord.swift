@@ -6,21 +6,37 @@ public struct StepRecord: Sendable {
     public var step: Int
     public var value: KValue
 
-    /// Reads `observation.json`, `reward.json` and (unless the step ended the episode)
-    /// `action.json` from `stepDirectory`.
+    /// Reads `observation.json`, `reward.json`, (unless the step ended the episode)
+    /// `action.json` and (for a learning agent) `learn.json` from `stepDirectory`.
     public init(run: RunSettings, runDirectory: String, episode: Int, step: Int, durationSeconds: Double) throws {
         let base = runDirectory + "/" + RunDirectory.stepPath(episode: episode, step: step)
         let observation = try Document.decode(base + "/observation.json", Observation.init(document:))
         let reward = try Document.decode(base + "/reward.json", RewardReport.init(document:))
         let action = reward.endsEpisode ? nil : try Document.decode(base + "/action.json", ActionReport.init(document:))
+        var learning: Learning?
+        if FileIO.exists(base + "/learn.json") {
+            let report = try Document.read(base + "/learn.json")
+            learning = Learning(loss: report["loss"]?.doubleValue, epsilon: report["epsilon"]?.doubleValue ?? 0)
+        }
         self.init(run: run, episode: episode, step: step, observation: observation, reward: reward, action: action,
-                  durationSeconds: durationSeconds)
+                  learning: learning, durationSeconds: durationSeconds)
+    }
+
+    /// What a learning agent's learn stage reported at the step.
+    public struct Learning: Sendable {
+        public var loss: Double?
+        public var epsilon: Double
+
+        public init(loss: Double?, epsilon: Double) {
+            self.loss = loss
+            self.epsilon = epsilon
+        }
     }
 
     /// Builds the record from a step's values in memory (`action` nil when the step ended the
     /// episode); the same line as from the step's files.
     public init(run: RunSettings, episode: Int, step: Int, observation: Observation, reward: RewardReport,
-                action: ActionReport?, durationSeconds: Double) {
+                action: ActionReport?, learning: Learning? = nil, durationSeconds: Double) {
         self.episode = episode
         self.step = step
         let directory = RunDirectory.stepPath(episode: episode, step: step)
@@ -50,6 +66,7 @@ public struct StepRecord: Sendable {
             "action": action.map { .string($0.action.name) } ?? .null, "action_info": info,
             "at_target": .bool(reward.atTarget), "goal_reached": .bool(reward.goalReached),
             "terminated": .bool(reward.terminated), "truncated": .bool(reward.truncated),
+            "loss": learning?.loss.map(KValue.double) ?? .null, "epsilon": learning.map { .double($0.epsilon) } ?? .null,
             "duration_s": .double(durationSeconds),
         ]
     }
