@@ -108,3 +108,60 @@ steps = open(sys.argv[1]).readline().split()[0]
 print("fast path: %s steps per run; median %.0f environment steps/s (min %.0f, max %.0f)"
       % (steps, statistics.median(rates), min(rates), max(rates)))
 PY
+
+echo
+echo "== learning quality (goal: DQN solves >= 95% of 100 held-out scenarios, in <= 1.2x the heuristic's mean steps)"
+# Train DQN and the tabular agent on the demo traces (all 7 actions), then evaluate each greedily
+# (epsilon 0, no learning) on 100 scenarios 'sa-trace generate' makes with another seed than the
+# demo's (seed 1), next to the heuristic, random and noop policies on the same scenarios.
+.build/release/sa-trace generate --count 100 --seed 20261125 --out "$scratch/heldout" >/dev/null
+quality="$scratch/quality.tsv"
+# learn AGENT EPISODES FLAGS...: trains into $scratch/learn-AGENT; prints the checkpoint path.
+learn() {
+  local agent="$1" episodes="$2"
+  shift 2
+  local run
+  run=$(.build/release/sa-run new --root "$scratch/learn-$agent" --agent "$agent" --episodes "$episodes" --steps 20 --seed 7 \
+    $(printf -- '--trace %s ' demo/traces/*.msgpack))
+  local start=${EPOCHREALTIME//[.,]/}
+  .build/release/sa-train --run-dir "$run" --deploy web --agent "$agent" --Naction 7 --steps 20 \
+    --checkpoints-dir "$scratch/learn-$agent-ck" "$@" >/dev/null
+  local end=${EPOCHREALTIME//[.,]/}
+  echo "trained $agent: $episodes episodes, $(wc -l <"$run/step.jsonl") steps in $(( (end - start) / 1000 )) ms" >&2
+  find "$scratch/learn-$agent-ck" -name "checkpoint_latest.*" ! -name "*.replay.*"
+}
+# evaluate NAME CHOOSER...: one greedy episode on each held-out scenario; appends NAME and the summary path.
+evaluate() {
+  local name="$1"
+  shift
+  local run
+  run=$(.build/release/sa-run new --root "$scratch/eval-$name" --agent eval --episodes 100 --steps 20 --seed 11 \
+    $(printf -- '--trace %s ' "$scratch"/heldout/*.msgpack))
+  .build/release/sa-train --run-dir "$run" --deploy web --Naction 7 --steps 20 "$@" >/dev/null
+  printf '%s\t%s\n' "$name" "$run/summary.json" >>"$quality"
+}
+dqn_checkpoint=$(learn dqn 3000 --eps-decay 8000 --eps-end 0.05 --buffer-size 20000 --target-update 200 --learning-starts 500 \
+  --double-dqn)
+greedy_checkpoint=$(learn greedy 3000 --eps-decay 8000 --eps-end 0.05)
+evaluate dqn --evaluate "$dqn_checkpoint"
+evaluate greedy --evaluate "$greedy_checkpoint"
+for policy in heuristic random noop; do evaluate "$policy" --policy "$policy"; done
+python3 - "$quality" <<'PY'
+import json, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, path = line.rstrip("\n").split("\t")
+    rows[name] = [e for e in json.load(open(path))["episodes"]]
+solved = lambda name: {i for i, e in enumerate(rows[name]) if e["success"]}
+both = solved("dqn") & solved("heuristic")
+print("%-10s %8s %16s %24s" % ("agent", "solved", "mean steps", "steps where DQN+heuristic solved"))
+for name, episodes in rows.items():
+    wins = [e for e in episodes if e["success"]]
+    mean = sum(e["steps"] for e in wins) / len(wins) if wins else float("nan")
+    common = sum(episodes[i]["steps"] for i in both) / len(both) if both else float("nan")
+    print("%-10s %7.0f%% %16.2f %24.2f" % (name, 100 * len(wins) / len(episodes), mean, common))
+rate = len(solved("dqn")) / len(rows["dqn"])
+ratio = (sum(rows["dqn"][i]["steps"] for i in both) / max(1, sum(rows["heuristic"][i]["steps"] for i in both)))
+print("DQN solve rate %.0f%% (goal >= 95%%): %s; steps vs heuristic on the scenarios both solve %.2fx (goal <= 1.2x): %s"
+      % (100 * rate, "MET" if rate >= 0.95 else "MISSED", ratio, "MET" if ratio <= 1.2 else "MISSED"))
+PY

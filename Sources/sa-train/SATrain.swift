@@ -56,6 +56,9 @@ struct SATrain: ParsableCommand {
 
     @OptionGroup var learner: LearnerOptions
 
+    @Option(help: "Evaluate a trained agent's checkpoint: act greedily with it (epsilon 0), without learning.")
+    var evaluate: String?
+
     @Option(help: "The cluster spec (default: the built-in demo cluster).")
     var cluster: String?
 
@@ -84,8 +87,8 @@ struct SATrain: ParsableCommand {
         guard (1...AgentAction.allCases.count).contains(actionCount) else {
             throw ValidationError("--Naction must be between 1 and \(AgentAction.allCases.count)")
         }
-        guard [policy != nil, policyCommand != nil, learner.agent != nil].filter({ $0 }).count == 1 else {
-            throw ValidationError("give exactly one of --policy, --policy-cmd or --agent")
+        guard [policy != nil, policyCommand != nil, learner.agent != nil, evaluate != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --policy, --policy-cmd, --agent or --evaluate")
         }
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
         guard checkpointInterval >= 1 else { throw ValidationError("--checkpoint-interval must be a positive whole number") }
@@ -102,6 +105,8 @@ struct SATrain: ParsableCommand {
             chooser = .policy(policy)
         } else if let policyCommand {
             chooser = .command(policyCommand, timeout: policyTimeout)
+        } else if let evaluate {
+            chooser = .trained(try LearningAgent.load(evaluate).withoutExploration)
         } else {
             chooser = .learning(fresh: try learner.fresh(actions: actionCount)!)
         }

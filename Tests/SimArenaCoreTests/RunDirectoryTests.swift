@@ -87,4 +87,30 @@ final class RunDirectoryTests: XCTestCase {
         let missing = PreflightVerdict(tracePath: trace, workload: "db", namespace: nil, clusterPath: nil, runDirectory: nil, pid: nil)
         XCTAssertTrue(missing.failure?.contains("no workload named \"db\"") == true)
     }
+
+    /// The fast path writes summary.json just before the step.jsonl lines it counts; a kill in
+    /// between leaves the summary ahead, possibly by whole episodes. Resuming then rebuilds it.
+    func testASummaryAheadOfTheStepLogIsRebuiltFromIt() throws {
+        let directory = NSTemporaryDirectory() + "summary-\(UInt64.random(in: 0...UInt64.max))"
+        try FileIO.createDirectories(directory)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func record(_ episode: Int, _ step: Int, reward: Double?, ends: Bool) -> StepRecord {
+            try! StepRecord(line: ["episode": .int(Int64(episode)), "step": .int(Int64(step)), "reward": reward.map(KValue.double) ?? .null,
+                                   "action": ends ? .null : "noop", "terminated": .bool(ends), "truncated": false, "loss": 0.5])
+        }
+        let records = [record(1, 1, reward: nil, ends: false), record(1, 2, reward: 1, ends: true),
+                       record(2, 1, reward: nil, ends: false), record(2, 2, reward: -0.25, ends: false)]
+        var full = RunSummary(agent: "dqn")
+        records.forEach { full.add($0) }
+        try Document.write(full.value, to: directory + "/summary.json")
+        // step.jsonl holds only episode 1: the summary ran ahead into episode 2.
+        for item in records.prefix(2) { try FileIO.appendLine(try item.line(), to: directory + "/step.jsonl") }
+        var expected = RunSummary(agent: "dqn")
+        records.prefix(2).forEach { expected.add($0) }
+        XCTAssertEqual(try RunSummary.consistent(runDirectory: directory, agent: "dqn").value, expected.value)
+        // In step, the summary is taken as it is.
+        for item in records.suffix(2) { try FileIO.appendLine(try item.line(), to: directory + "/step.jsonl") }
+        XCTAssertEqual(try RunSummary.consistent(runDirectory: directory, agent: "dqn").value, full.value)
+        XCTAssertEqual(full.episodes.map(\.lossCount), [2, 2])
+    }
 }

@@ -73,7 +73,9 @@ for file in "$shell_run"/ep*/step*/agent.json "$shell_run"/ep*/step*/learn.json;
 done
 
 # A --fast run killed mid-way resumes (--resume) to the same step.jsonl.
-flags=(--trace "$ROOT/demo/traces/mem-heavy.msgpack" --agent heuristic --episodes 40 --steps 40 --Naction 7 --seed 21)
+# (The records reach the disk every half second; a kill loses the steps since, which the resumed
+# run recomputes.)
+flags=(--trace "$ROOT/demo/traces/mem-heavy.msgpack" --agent heuristic --episodes 400 --steps 40 --Naction 7 --seed 21 --no-plots)
 expect_status 0 train "${flags[@]}" --fast --runs-dir "$SCRATCH/whole" --log-to-terminal
 setsid "$ROOT/bin/train.sh" "${flags[@]}" --fast --runs-dir "$SCRATCH/killed" --checkpoints-dir "$SCRATCH/checkpoints" \
   --log-to-terminal >/dev/null 2>&1 &

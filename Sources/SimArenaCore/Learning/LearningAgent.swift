@@ -44,6 +44,19 @@ public enum LearningAgent: Sendable, Equatable {
         }
     }
 
+    /// The same agent, always greedy (epsilon 0): for evaluating a trained agent.
+    public var withoutExploration: LearningAgent {
+        let greedy = EpsilonSchedule(start: 0, end: 0, decaySteps: 0)
+        switch self {
+        case .tabular(var agent):
+            agent.schedule = greedy
+            return .tabular(agent)
+        case .dqn(var agent):
+            agent.settings.schedule = greedy
+            return .dqn(agent)
+        }
+    }
+
     /// Q-values of every action in `observation`.
     public func qValues(_ observation: Observation, settings: ActionSettings) -> [Double] {
         switch self {

@@ -20,6 +20,9 @@ public enum FastTrainer {
         case command(String, timeout: Double)
         /// A learning agent; `fresh` makes the agent a run starts with when it has no `--load`.
         case learning(fresh: FreshAgent)
+        /// A trained agent that acts (as it is, so usually ``LearningAgent/withoutExploration``)
+        /// but does not learn: an evaluation.
+        case trained(LearningAgent)
     }
 
     public struct Options: Sendable {
@@ -63,6 +66,7 @@ public enum FastTrainer {
         var action: ActionReport?
         var nextTrace: Trace?
         var agent: LearningAgent?
+        /// The carry file slot it was last written to (or would have been).
         var slot = 0
     }
 
@@ -75,9 +79,7 @@ public enum FastTrainer {
         if let note = try RunLock.acquire(directory, pid: options.pid) { output(note) }
         defer { RunLock.release(directory, pid: options.pid) }
         let cluster = try options.clusterPath.map(ClusterSpec.load) ?? .demo
-        let summaryPath = directory + "/summary.json"
-        var summary = FileIO.exists(summaryPath)
-            ? try RunSummary(document: try Document.read(summaryPath)) : RunSummary(agent: settings.agent)
+        var summary = try RunSummary.consistent(runDirectory: directory, agent: settings.agent)
         let learning: Bool
         if case .learning = options.chooser { learning = true } else { learning = false }
         let journal = directory + "/" + ReplayJournal.fileName
@@ -99,8 +101,12 @@ public enum FastTrainer {
         var plan = try RunDirectory.next(directory)
         var carry = try loadCarry(directory, plan: plan, learning: learning)
         // A DQN agent's replay buffer, kept in memory; its new transitions reach the journal
-        // with each step's carry.
+        // with the pending steps.
         var replay: ReplayBuffer?
+        var pending = PendingSteps()
+        var lastCheckpoint = -Double.infinity
+        /// A finished episode's checkpoint not yet written (they are written at most every second).
+        var unsavedCheckpoint: (agent: LearningAgent, replay: ReplayBuffer?, episode: Int)?
         if case .dqn(let agent) = carry?.agent {
             replay = try ReplayBuffer.fromJournal(journal, capacity: agent.settings.bufferSize, total: agent.steps)
         }
@@ -118,8 +124,14 @@ public enum FastTrainer {
             output(RunProgress.line(episode: finished, of: settings.episodes, epsilon: RunProgress.epsilonText(epsilon),
                                     seconds: Stopwatch.now() - episodeStart))
             if learning, let folder = options.checkpointFolder, let agent = carry?.agent {
-                try RunCheckpoints.save(agent: agent, replay: replay, episode: finished.episode, to: folder,
-                                        interval: options.checkpointInterval)
+                let interval = options.checkpointInterval
+                if final || finished.episode % interval == 0 || Stopwatch.now() - lastCheckpoint >= 1 {
+                    try RunCheckpoints.save(agent: agent, replay: replay, episode: finished.episode, to: folder, interval: interval)
+                    lastCheckpoint = Stopwatch.now()
+                    unsavedCheckpoint = nil
+                } else {
+                    unsavedCheckpoint = (agent, replay, finished.episode)
+                }
             }
             if plotting, let folder = options.checkpointFolder, let script = options.plotScript,
                let warning = RunPlots.update(folder: folder, summary: summary, run: settings.run, agent: carry?.agent,
@@ -130,144 +142,157 @@ public enum FastTrainer {
             }
         }
 
-        while true {
-            let episode: Int
-            if case .step(let planned, _, _, _, _, _) = plan { episode = planned } else { episode = -1 }
-            if episode != currentEpisode {
-                if currentEpisode != 0 { try finishEpisode(final: episode == -1) }
-                currentEpisode = episode
-                episodeStart = Stopwatch.now()
-            }
-            guard case .step(_, let step, let seed, let path, let traceFrom, let previous) = plan else { break }
-            let stepDirectory = directory + "/" + path
-
-            // The trace in force and what the step before left.
-            var trace: Trace
-            if step == 1 {
-                trace = try original(traceFrom)
-            } else {
-                guard let next = carry?.nextTrace else {
-                    throw SimArenaError(.noInput, "\(traceFrom): the trace of step \(step) of episode \(episode) is missing")
+        do {
+            while true {
+                let episode: Int
+                if case .step(let planned, _, _, _, _, _) = plan { episode = planned } else { episode = -1 }
+                if episode != currentEpisode {
+                    if currentEpisode != 0 { try finishEpisode(final: episode == -1) }
+                    currentEpisode = episode
+                    episodeStart = Stopwatch.now()
                 }
-                trace = next
-            }
-            if options.keepSteps {
-                try RunDirectory.prepare(plan, in: directory)
-                let verdict = PreflightVerdict(tracePath: stepDirectory + "/trace.msgpack", workload: options.workload,
-                                               namespace: options.namespace, clusterPath: options.clusterPath,
-                                               runDirectory: directory, pid: options.pid)
-                try Document.write(verdict.value, to: stepDirectory + "/preflight.json")
-                if let failure = verdict.failure { throw SimArenaError(.temporary, "preflight failed: \(failure)") }
-            }
+                guard case .step(_, let step, let seed, let path, let traceFrom, let previous) = plan else { break }
+                let stepDirectory = directory + "/" + path
 
-            // simulate, observe
-            let result: SimulationResult
-            do {
-                result = try ClusterSimulator(trace: trace, cluster: cluster, options: SimulationOptions(duration: duration, seed: seed)).run()
-            } catch let error as SimArenaError where error.kind == .data {
-                throw error.prefixed("\(path)/trace.msgpack")
-            }
-            let simulated = result.value
-            if options.keepSteps { try Document.write(simulated, to: stepDirectory + "/simulation.json") }
-            guard let target = options.target ?? Observation.declaredTarget(of: trace) else {
-                throw SimArenaError(.usage, "--target is needed: \(traceFrom) declares no metadata.scenario.target")
-            }
-            let observation = try Observation(simulation: simulated, trace: trace, workload: options.workload,
-                                              namespace: options.namespace, target: target)
-            if options.keepSteps { try Document.write(observation.value, to: stepDirectory + "/observation.json") }
-            if step == 1, plotting {
-                plotRows[traceFrom] = PlotData.Row(label: PlotRows.label(tracePath: traceFrom, trace: originals[traceFrom]),
-                                                   observation: observation)
-            }
-
-            // reward
-            let previousStep = step > 1 ? carry : nil
-            let reward = RewardReport(
-                observation: observation, previous: previousStep?.action, function: options.reward,
-                goal: options.goal ?? observation.declaredGoal ?? .healthy, step: step, maxActions: options.maxActions,
-                settings: options.actionSettings)
-            if options.keepSteps { try Document.write(reward.value, to: stepDirectory + "/reward.json") }
-
-            // learn
-            var agent: LearningAgent?
-            var learning: StepRecord.Learning?
-            if case .learning(let fresh) = options.chooser {
-                var start: LearningAgent
-                if previous != nil, let carried = carry?.agent {
-                    start = carried
-                } else if previous == nil, let load = settings.load {
-                    start = try LearningAgent.load(load)
-                    try ReplayJournal.start(journal, fromCheckpoint: load)
+                // The trace in force and what the step before left.
+                var trace: Trace
+                if step == 1 {
+                    trace = try original(traceFrom)
                 } else {
-                    start = fresh.make(seed: seed)
+                    guard let next = carry?.nextTrace else {
+                        throw SimArenaError(.noInput, "\(traceFrom): the trace of step \(step) of episode \(episode) is missing")
+                    }
+                    trace = next
                 }
-                if case .dqn(let dqn) = start, replay == nil {
-                    replay = try ReplayBuffer.fromJournal(journal, capacity: dqn.settings.bufferSize, total: dqn.steps)
-                }
-                var transition: (observation: Observation, action: ActionReport)?
-                if let previousStep, let previousObservation = previousStep.observation, let previousAction = previousStep.action {
-                    transition = (previousObservation, previousAction)
-                }
-                let report = LearnStage.learn(agent: start, observation: observation, previous: transition, reward: reward,
-                                              settings: options.actionSettings, replay: &replay, seed: seed)
-                if report.updated, case .dqn = report.agent, let replay {
-                    try ReplayJournal.write([replay[replay.count - 1]], at: replay.total - 1, to: journal)
-                }
-                agent = report.agent
-                epsilon = report.agent.epsilon
-                learning = StepRecord.Learning(loss: report.loss, epsilon: report.agent.epsilon)
                 if options.keepSteps {
-                    try FileIO.writeAtomically(try report.agent.encoded(), to: stepDirectory + "/agent." + report.agent.fileExtension)
-                    try Document.write(report.value, to: stepDirectory + "/learn.json")
+                    try RunDirectory.prepare(plan, in: directory)
+                    let verdict = PreflightVerdict(tracePath: stepDirectory + "/trace.msgpack", workload: options.workload,
+                                                   namespace: options.namespace, clusterPath: options.clusterPath,
+                                                   runDirectory: directory, pid: options.pid)
+                    try Document.write(verdict.value, to: stepDirectory + "/preflight.json")
+                    if let failure = verdict.failure { throw SimArenaError(.temporary, "preflight failed: \(failure)") }
+                }
+
+                // simulate, observe
+                let result: SimulationResult
+                do {
+                    result = try ClusterSimulator(trace: trace, cluster: cluster, options: SimulationOptions(duration: duration, seed: seed)).run()
+                } catch let error as SimArenaError where error.kind == .data {
+                    throw error.prefixed("\(path)/trace.msgpack")
+                }
+                if options.keepSteps { try Document.write(result.value, to: stepDirectory + "/simulation.json") }
+                guard let target = options.target ?? Observation.declaredTarget(of: trace) else {
+                    throw SimArenaError(.usage, "--target is needed: \(traceFrom) declares no metadata.scenario.target")
+                }
+                let observation = try Observation(result: result, trace: trace, workload: options.workload,
+                                                  namespace: options.namespace, target: target)
+                if options.keepSteps { try Document.write(observation.value, to: stepDirectory + "/observation.json") }
+                if step == 1, plotting {
+                    plotRows[traceFrom] = PlotData.Row(label: PlotRows.label(tracePath: traceFrom, trace: originals[traceFrom]),
+                                                       observation: observation)
+                }
+
+                // reward
+                let previousStep = step > 1 ? carry : nil
+                let reward = RewardReport(
+                    observation: observation, previous: previousStep?.action, function: options.reward,
+                    goal: options.goal ?? observation.declaredGoal ?? .healthy, step: step, maxActions: options.maxActions,
+                    settings: options.actionSettings)
+                if options.keepSteps { try Document.write(reward.value, to: stepDirectory + "/reward.json") }
+
+                // learn
+                var agent: LearningAgent?
+                var learning: StepRecord.Learning?
+                if case .learning(let fresh) = options.chooser {
+                    var start: LearningAgent
+                    if previous != nil, let carried = carry?.agent {
+                        start = carried
+                    } else if previous == nil, let load = settings.load {
+                        start = try LearningAgent.load(load)
+                        try ReplayJournal.start(journal, fromCheckpoint: load)
+                    } else {
+                        start = fresh.make(seed: seed)
+                    }
+                    if case .dqn(let dqn) = start, replay == nil {
+                        replay = try ReplayBuffer.fromJournal(journal, capacity: dqn.settings.bufferSize, total: dqn.steps)
+                    }
+                    var transition: (observation: Observation, action: ActionReport)?
+                    if let previousStep, let previousObservation = previousStep.observation, let previousAction = previousStep.action {
+                        transition = (previousObservation, previousAction)
+                    }
+                    let report = LearnStage.learn(agent: start, observation: observation, previous: transition, reward: reward,
+                                                  settings: options.actionSettings, replay: &replay, seed: seed)
+                    if report.updated, case .dqn = report.agent, let replay {
+                        pending.add(replay[replay.count - 1], number: replay.total - 1)
+                    }
+                    agent = report.agent
+                    epsilon = report.agent.epsilon
+                    learning = StepRecord.Learning(loss: report.loss, epsilon: report.agent.epsilon)
+                    if options.keepSteps {
+                        try FileIO.writeAtomically(try report.agent.encoded(), to: stepDirectory + "/agent." + report.agent.fileExtension)
+                        try Document.write(report.value, to: stepDirectory + "/learn.json")
+                    }
+                }
+
+                // act
+                var action: ActionReport?
+                if !reward.endsEpisode {
+                    let chooser: ActionChooser
+                    switch options.chooser {
+                    case .policy(let policy): chooser = .policy(policy)
+                    case .command(let line, let timeout): chooser = .command(line, timeout: timeout)
+                    case .learning: chooser = .agent(agent!)
+                    case .trained(let trained): chooser = .agent(trained)
+                    }
+                    action = try ActStage.act(on: observation, trace: &trace, workload: options.workload, namespace: options.namespace,
+                                              chooser: chooser, allowed: options.allowedActions, seed: seed, settings: options.actionSettings)
+                    if options.keepSteps {
+                        try trace.write(to: stepDirectory + "/next-trace.msgpack")
+                        try Document.write(action!.value, to: stepDirectory + "/action.json")
+                    }
+                }
+
+                // record (written with the pending steps; every step with keepSteps, as the shell path)
+                carry = Carry(episode: episode, step: step, observation: observation, action: action,
+                              nextTrace: reward.endsEpisode ? nil : trace, agent: agent, slot: carry?.slot ?? 1)
+                let record = StepRecord(run: settings, episode: episode, step: step, observation: observation, reward: reward,
+                                        action: action, learning: learning, durationSeconds: options.durationSeconds)
+                summary.add(record)
+                pending.lines.append(try record.line())
+                if options.keepSteps || pending.isDue {
+                    try pending.flush(carry: &carry, summary: summary, directory: directory, journal: journal, keepSteps: options.keepSteps)
+                }
+                if options.keepSteps { try FileIO.writeAtomically([], to: stepDirectory + "/complete") }
+
+                // The next step, as `RunDirectory.next` plans it from the line just recorded.
+                if reward.endsEpisode {
+                    plan = episode + 1 <= settings.episodes
+                        ? .step(episode: episode + 1, step: 1, seed: settings.seed(episode: episode + 1, step: 1),
+                                directory: RunDirectory.stepPath(episode: episode + 1, step: 1),
+                                trace: settings.trace(forEpisode: episode + 1), previous: path)
+                        : .finished
+                } else {
+                    plan = .step(episode: episode, step: step + 1, seed: settings.seed(episode: episode, step: step + 1),
+                                 directory: RunDirectory.stepPath(episode: episode, step: step + 1),
+                                 trace: directory + "/" + path + "/next-trace.msgpack", previous: path)
+                }
+                let stop = interrupted()
+                if stop != 0 {
+                    try pending.flush(carry: &carry, summary: summary, directory: directory, journal: journal, keepSteps: options.keepSteps)
+                    if let unsaved = unsavedCheckpoint, let folder = options.checkpointFolder {
+                        try RunCheckpoints.save(agent: unsaved.agent, replay: unsaved.replay, episode: unsaved.episode, to: folder,
+                                                interval: options.checkpointInterval)
+                    }
+                    output("interrupted: stopped cleanly after the last complete step; continue with: bin/train.sh --resume \(settings.run)")
+                    return stop
                 }
             }
-
-            // act
-            var action: ActionReport?
-            if !reward.endsEpisode {
-                let chooser: ActionChooser
-                switch options.chooser {
-                case .policy(let policy): chooser = .policy(policy)
-                case .command(let line, let timeout): chooser = .command(line, timeout: timeout)
-                case .learning: chooser = .agent(agent!)
-                }
-                action = try ActStage.act(on: observation, trace: &trace, workload: options.workload, namespace: options.namespace,
-                                          chooser: chooser, allowed: options.allowedActions, seed: seed, settings: options.actionSettings)
-                if options.keepSteps {
-                    try trace.write(to: stepDirectory + "/next-trace.msgpack")
-                    try Document.write(action!.value, to: stepDirectory + "/action.json")
-                }
-            }
-
-            // record
-            let slot = 1 - (carry?.slot ?? 1)
-            let next = Carry(episode: episode, step: step, observation: observation, action: action,
-                             nextTrace: reward.endsEpisode ? nil : trace, agent: agent, slot: slot)
-            if !options.keepSteps { try saveCarry(next, in: directory) }
-            let record = StepRecord(run: settings, episode: episode, step: step, observation: observation, reward: reward,
-                                    action: action, learning: learning, durationSeconds: options.durationSeconds)
-            try RunDirectory.append(record, to: directory, summary: &summary)
-            if options.keepSteps { try FileIO.writeAtomically([], to: stepDirectory + "/complete") }
-            carry = next
-
-            // The next step, as `RunDirectory.next` plans it from the line just recorded.
-            if reward.endsEpisode {
-                plan = episode + 1 <= settings.episodes
-                    ? .step(episode: episode + 1, step: 1, seed: settings.seed(episode: episode + 1, step: 1),
-                            directory: RunDirectory.stepPath(episode: episode + 1, step: 1),
-                            trace: settings.trace(forEpisode: episode + 1), previous: path)
-                    : .finished
-            } else {
-                plan = .step(episode: episode, step: step + 1, seed: settings.seed(episode: episode, step: step + 1),
-                             directory: RunDirectory.stepPath(episode: episode, step: step + 1),
-                             trace: directory + "/" + path + "/next-trace.msgpack", previous: path)
-            }
-            let stop = interrupted()
-            if stop != 0 {
-                output("interrupted: stopped cleanly after the last complete step; continue with: bin/train.sh --resume \(settings.run)")
-                return stop
-            }
+        } catch {
+            // The steps recorded before the failure are sound: keep them.
+            try? pending.flush(carry: &carry, summary: summary, directory: directory, journal: journal, keepSteps: options.keepSteps)
+            throw error
         }
+        try pending.flush(carry: &carry, summary: summary, directory: directory, journal: journal, keepSteps: options.keepSteps)
         if learning, let save = options.save, let folder = options.checkpointFolder, let agent = carry?.agent,
            let finished = summary.episodes.last(where: \.finished) {
             try RunCheckpoints.save(agent: agent, replay: replay, episode: finished.episode, to: folder,
@@ -281,7 +306,7 @@ public enum FastTrainer {
         directory + "/fast-carry-\(slot).\(ext)"
     }
 
-    private static func saveCarry(_ carry: Carry, in directory: String) throws {
+    static func saveCarry(_ carry: Carry, in directory: String) throws {
         // The JSON file last: it names the step, and a slot counts only once it does.
         if let trace = carry.nextTrace { try trace.write(to: carryPath(directory, slot: carry.slot, "msgpack")) }
         if let agent = carry.agent { try FileIO.writeAtomically(try agent.encoded(), to: carryPath(directory, slot: carry.slot, "agent")) }

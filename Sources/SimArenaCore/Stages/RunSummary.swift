@@ -46,6 +46,24 @@ public struct RunSummary: Sendable {
         if let epsilon = fields["epsilon"]?.doubleValue { episodes[index].epsilon = epsilon }
     }
 
+    /// The run's `summary.json`, or, when it does not end at `step.jsonl`'s last record (the fast
+    /// path writes it just before the lines it counts, so a kill between the two leaves it
+    /// ahead), the summary rebuilt from `step.jsonl`.
+    public static func consistent(runDirectory directory: String, agent: String) throws -> RunSummary {
+        let path = directory + "/summary.json"
+        let log = directory + "/step.jsonl"
+        let summary = FileIO.exists(path) ? try RunSummary(document: try Document.read(path)) : RunSummary(agent: agent)
+        let last = try FileIO.lastLine(of: log).map { try StepRecord(line: try JSONReader.parse($0)) }
+        if last?.episode == summary.episodes.last?.episode, last?.step == summary.episodes.last?.lastStep { return summary }
+        var rebuilt = RunSummary(agent: agent)
+        if FileIO.exists(log) {
+            for line in try FileIO.read(log).split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
+                rebuilt.add(try StepRecord(line: try JSONReader.parse(Array(line))))
+            }
+        }
+        return rebuilt
+    }
+
     public var value: KValue {
         let finished = episodes.filter(\.finished)
         let successes = finished.filter(\.success).count

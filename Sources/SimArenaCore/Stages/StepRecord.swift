@@ -71,6 +71,16 @@ public struct StepRecord: Sendable {
         ]
     }
 
+    /// A record read back from a line of `step.jsonl`.
+    public init(line value: KValue) throws {
+        guard let episode = value["episode"]?.int64Value, let step = value["step"]?.int64Value else {
+            throw SimArenaError(.data, "step.jsonl: a record without \"episode\" and \"step\"")
+        }
+        self.episode = Int(episode)
+        self.step = Int(step)
+        self.value = value
+    }
+
     /// The compact JSON line.
     public func line() throws -> [UInt8] {
         try JSONWriter.encode(value, pretty: false)
