@@ -44,6 +44,11 @@ let package = Package(
         .testTarget(
             name: "SimArenaCoreTests",
             dependencies: ["SimArenaCore", "CJansson", "CMsgPack", "CCurl"]),
+
+        // The Kubernetes client against a loopback test API server (Tests/kube-server).
+        .testTarget(
+            name: "SimArenaKubeTests",
+            dependencies: ["SimArenaCore"]),
     ] + tools.map { tool in
         .executableTarget(
             name: tool,

@@ -114,7 +114,6 @@ private struct YAMLParser {
             if atBlockEnd(indent: indent) { break }
             guard column == indent else { throw fail("unexpected indentation") }
             keyLine = line
-            if peek() == UInt8(ascii: "?") && isSeparator(at: pos + 1) { throw fail("complex mapping keys are not supported") }
             let scalar = try parseScalar(inFlow: false)
             skipSpaces()
             guard peek() == UInt8(ascii: ":") && isSeparator(at: pos + 1) else {
@@ -346,6 +345,7 @@ private struct YAMLParser {
         case UInt8(ascii: "\""), UInt8(ascii: "'"):
             let text = try parseQuoted(double: byte == UInt8(ascii: "\""))
             return Scalar(text: text, value: .string(text))
+        case UInt8(ascii: "?") where isSeparator(at: pos + 1): throw fail("complex mapping keys are not supported")
         case UInt8(ascii: "&"): throw fail("anchors are not supported")
         case UInt8(ascii: "*"): throw fail("aliases are not supported")
         case UInt8(ascii: "!"): throw fail("tags are not supported")
