@@ -118,10 +118,9 @@ struct FileStamp: Equatable {
 }
 
 extension String {
-    /// The text without leading and trailing spaces, tabs and line breaks.
+    /// The text without leading and trailing white space and line breaks (`\r\n` included).
     func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
         return String(self[first...last])
     }
 }

@@ -81,7 +81,7 @@ public struct ExecCredential: Sendable, Equatable {
         }
         if let stamp = try status["expirationTimestamp"].string() {
             guard let seconds = RFC3339.parse(stamp) else {
-                throw status["expirationTimestamp"].error("\"\(stamp)\" is not an RFC 3339 time")
+                throw status["expirationTimestamp"].error("is not an RFC 3339 time")
             }
             credential.expiration = seconds
         }

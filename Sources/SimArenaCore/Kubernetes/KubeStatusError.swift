@@ -36,7 +36,7 @@ enum KubeStatusError {
     }
 
     private static func oneLine(_ text: String) -> String? {
-        let line = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map { String($0).trimmingWhitespace() } ?? ""
+        let line = text.split(whereSeparator: \.isNewline).first.map { String($0).trimmingWhitespace() } ?? ""
         guard !line.isEmpty else { return nil }
         return line.count > 300 ? String(line.prefix(300)) + "…" : line
     }
