@@ -1,8 +1,11 @@
 #include "CCurlLoader.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <time.h>
 
 // In-memory certificates and keys (CURLOPT_CAINFO_BLOB) arrived in libcurl 7.77.0.
 #define SA_CURL_MINIMUM_VERSION 0x074d00
@@ -89,7 +92,41 @@ const char *sa_curl_version(void) { return loaded_version; }
 
 CURL *sa_curl_easy_init(void) { return api.easy_init(); }
 
-void sa_curl_easy_cleanup(CURL *handle) { api.easy_cleanup(handle); }
+// With CURLOPT_NOSIGNAL set, libcurl leaves SIGPIPE alone, and OpenSSL writing to a connection
+// the server closed would raise it. Calls that may write therefore run with SIGPIPE blocked on
+// the calling thread, and a SIGPIPE they raised is consumed before the mask is restored.
+typedef struct {
+    sigset_t pipe_signal;
+    sigset_t previous_mask;
+    int was_pending;
+} sigpipe_guard;
+
+static void sigpipe_block(sigpipe_guard *guard) {
+    sigset_t pending;
+    sigemptyset(&guard->pipe_signal);
+    sigaddset(&guard->pipe_signal, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &guard->pipe_signal, &guard->previous_mask);
+    sigpending(&pending);
+    guard->was_pending = sigismember(&pending, SIGPIPE);
+}
+
+static void sigpipe_restore(sigpipe_guard *guard) {
+    sigset_t pending;
+    sigpending(&pending);
+    if (!guard->was_pending && sigismember(&pending, SIGPIPE)) {
+        struct timespec zero = {0, 0};
+        while (sigtimedwait(&guard->pipe_signal, NULL, &zero) < 0 && errno == EINTR) {
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &guard->previous_mask, NULL);
+}
+
+void sa_curl_easy_cleanup(CURL *handle) {
+    sigpipe_guard guard;
+    sigpipe_block(&guard);
+    api.easy_cleanup(handle);
+    sigpipe_restore(&guard);
+}
 
 void sa_curl_easy_reset(CURL *handle) { api.easy_reset(handle); }
 
@@ -118,7 +155,13 @@ CURLcode sa_curl_setopt_blob(CURL *handle, CURLoption option, const void *data, 
     return api.easy_setopt(handle, option, &blob);
 }
 
-CURLcode sa_curl_perform(CURL *handle) { return api.easy_perform(handle); }
+CURLcode sa_curl_perform(CURL *handle) {
+    sigpipe_guard guard;
+    sigpipe_block(&guard);
+    CURLcode code = api.easy_perform(handle);
+    sigpipe_restore(&guard);
+    return code;
+}
 
 CURLcode sa_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return api.easy_getinfo(handle, info, value);

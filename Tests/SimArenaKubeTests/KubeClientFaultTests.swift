@@ -134,6 +134,14 @@ final class KubeClientFaultTests: XCTestCase {
         XCTAssertEqual(text, "GET \(server.url)/version: the response is larger than the 16-byte limit")
     }
 
+    func testLoopbackServersBypassAProxyFromTheEnvironment() throws {
+        // kubectl (Go's proxy rules) never sends loopback traffic to an environment proxy.
+        setenv("http_proxy", "http://127.0.0.1:9", 1)
+        defer { unsetenv("http_proxy") }
+        XCTAssertEqual(try client().version()["major"], "1")
+        XCTAssertEqual(pauses.pauses, [])
+    }
+
     func testBackOffIsCappedAndJittered() {
         let policy = RetryPolicy(baseDelay: 0.25, maxDelay: 8, random: { 0.999 }, sleep: { _ in })
         XCTAssertEqual(policy.delay(afterAttempt: 1, retryAfter: nil), 0.24975, accuracy: 1e-9)

@@ -33,6 +33,7 @@ CURLcode sa_curl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist
 CURLcode sa_curl_setopt_callback(CURL *handle, CURLoption option, sa_curl_data_callback callback);
 /// Sets a CURLOPT_*_BLOB option; libcurl copies the bytes (CURL_BLOB_COPY).
 CURLcode sa_curl_setopt_blob(CURL *handle, CURLoption option, const void *data, size_t length);
+/// Performs the transfer with SIGPIPE blocked on the calling thread (also in cleanup).
 CURLcode sa_curl_perform(CURL *handle);
 CURLcode sa_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 const char *sa_curl_strerror(CURLcode code);

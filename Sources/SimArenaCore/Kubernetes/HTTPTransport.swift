@@ -102,6 +102,15 @@ public final class HTTPTransport {
 
     deinit { sa_curl_easy_cleanup(handle) }
 
+    /// Hosts that a proxy from the environment (`https_proxy`) is not used for: `no_proxy`'s,
+    /// and loopback addresses, which Go's proxy rules (and so kubectl) never send to a proxy.
+    /// libcurl's NOPROXY option replaces `no_proxy`, so its entries are carried over.
+    static let noProxyList: String = {
+        let names = ["no_proxy", "NO_PROXY"]
+        let fromEnvironment = names.compactMap { name in getenv(name).map { String(cString: $0) } }
+        return (fromEnvironment.filter { !$0.isEmpty } + ["localhost", "127.0.0.1", "::1"]).joined(separator: ",")
+    }()
+
     /// Writes a warning line to standard error.
     public static func warnOnStandardError(_ line: String) {
         let bytes = Array((line + "\n").utf8)
@@ -132,7 +141,11 @@ public final class HTTPTransport {
             try set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorText.baseAddress!))
             try setMethod(request)
             connectTo = try setTLS(auth)
-            if let proxy = cluster.proxyURL { try set(CURLOPT_PROXY, proxy) }
+            if let proxy = cluster.proxyURL {
+                try set(CURLOPT_PROXY, proxy)
+            } else {
+                try set(CURLOPT_NOPROXY, Self.noProxyList)
+            }
             if let username = auth.basicUsername, let password = auth.basicPassword {
                 try set(CURLOPT_HTTPAUTH, SA_CURLAUTH_BASIC)
                 try set(CURLOPT_USERNAME, username)
