@@ -174,6 +174,32 @@ final class KubeConfigLoaderTests: XCTestCase {
         XCTAssertEqual(
             read("contexts:\n- name: a\n  context: {cluster: c}\n- name: a\n  context: {cluster: d}\n"),
             "\(path): contexts[1]: context \"a\" is defined twice")
+        try writeText("""
+            clusters:
+            - name: both
+              cluster: {server: "https://h:1", certificate-authority: ca.crt, certificate-authority-data: aGk=}
+            - name: insecure
+              cluster: {server: "https://h:1", certificate-authority: ca.crt, insecure-skip-tls-verify: true}
+            users:
+            - name: both
+              user: {client-certificate-data: aGk=, client-certificate: u.crt, client-key: u.key}
+            contexts:
+            - {name: both, context: {cluster: both, user: both}}
+            - {name: insecure, context: {cluster: insecure}}
+            - {name: user, context: {cluster: insecure, user: both}}
+            """, to: path)
+        XCTAssertNoThrow(try KubeConfig.read(path: path), "conflicts matter only for the entries a context uses")
+        XCTAssertEqual(
+            message { try KubeConfigLoader.resolve(self.options(kubeconfig: path, context: "both")) },
+            "cluster \"both\": certificate-authority-data and certificate-authority are both set; set one")
+        XCTAssertEqual(
+            message { try KubeConfigLoader.resolve(self.options(kubeconfig: path, context: "insecure")) },
+            "cluster \"insecure\": insecure-skip-tls-verify cannot be combined with a certificate authority")
+        let user = try XCTUnwrap(try KubeConfig.read(path: path).users["both"])
+        XCTAssertEqual(
+            message { try ClusterCredentials(user: user, userName: "both", cluster: KubeCluster(server: "https://h:1")) },
+            "user \"both\": client-certificate-data and client-certificate are both set; set one")
+
         let inline = try { () throws -> KubeConfig in
             try writeText("users:\n- name: u\n  user:\n    client-certificate-data: aGVsbG8=\n    client-key-data: a2V5\n", to: path)
             return try KubeConfig.read(path: path)

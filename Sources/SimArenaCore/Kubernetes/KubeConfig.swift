@@ -66,6 +66,8 @@ public struct KubeCluster: Sendable, Equatable {
     /// The name to verify the server's certificate against instead of the server's host.
     public var tlsServerName: String?
     public var proxyURL: String?
+    /// Fields set together that kubectl refuses together; an error once the cluster is used.
+    public var conflicts: [String] = []
 
     public init(
         server: String, certificateAuthority: CertificateSource? = nil, insecureSkipTLSVerify: Bool = false,
@@ -81,10 +83,20 @@ public struct KubeCluster: Sendable, Equatable {
     init(_ fields: KubeFields, folder: String) throws {
         _ = try fields.map()
         server = try fields["server"].string() ?? ""
-        certificateAuthority = try fields.certificate(file: "certificate-authority", data: "certificate-authority-data", folder: folder)
+        certificateAuthority = try fields.certificate(
+            file: "certificate-authority", data: "certificate-authority-data", folder: folder, conflicts: &conflicts)
         insecureSkipTLSVerify = try fields["insecure-skip-tls-verify"].bool() ?? false
         tlsServerName = try fields["tls-server-name"].string()
         proxyURL = try fields["proxy-url"].string()
+    }
+
+    /// Checks what kubectl checks of the cluster a context uses.
+    func validate(name: String) throws {
+        if let conflict = conflicts.first { throw SimArenaError(.data, "cluster \"\(name)\": \(conflict); set one") }
+        if insecureSkipTLSVerify && certificateAuthority != nil {
+            throw SimArenaError(
+                .data, "cluster \"\(name)\": insecure-skip-tls-verify cannot be combined with a certificate authority")
+        }
     }
 }
 

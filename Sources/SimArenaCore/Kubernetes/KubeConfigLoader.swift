@@ -102,6 +102,7 @@ public enum KubeConfigLoader {
         guard let cluster = config.clusters[context.cluster] else {
             throw SimArenaError(.usage, "\(sources): cluster \"\(context.cluster)\" of context \"\(contextName)\" not found")
         }
+        try cluster.validate(name: context.cluster)
         guard cluster.server.hasPrefix("https://") || cluster.server.hasPrefix("http://") else {
             let found = cluster.server.isEmpty ? "none" : "\"\(cluster.server)\""
             throw SimArenaError(.data, "\(sources): cluster \"\(context.cluster)\" needs a server URL (https://HOST:PORT), found \(found)")

@@ -49,14 +49,18 @@ struct KubeFields {
     }
 
     /// A certificate or key given as a file (`fileKey`, resolved against `folder`) or as base64
-    /// data (`dataKey`). When both are set the data wins, as in client-go.
-    func certificate(file fileKey: String, data dataKey: String, folder: String) throws -> CertificateSource? {
+    /// data (`dataKey`). kubectl refuses an entry that sets both, but only when it is used, so
+    /// that is noted in `conflicts` rather than thrown here.
+    func certificate(file fileKey: String, data dataKey: String, folder: String, conflicts: inout [String]) throws
+        -> CertificateSource?
+    {
+        let path = try self[fileKey].string().flatMap { $0.isEmpty ? nil : $0 }
         if let encoded = try self[dataKey].string(), !encoded.isEmpty {
             guard let bytes = Base64.decode(encoded) else { throw self[dataKey].error("is not valid base64") }
+            if path != nil { conflicts.append("\(dataKey) and \(fileKey) are both set") }
             return .data(SecretBytes(bytes))
         }
-        guard let path = try self[fileKey].string(), !path.isEmpty else { return nil }
-        return .file(Self.resolve(path, against: folder))
+        return path.map { .file(Self.resolve($0, against: folder)) }
     }
 
     func error(_ message: String) -> SimArenaError {

@@ -10,6 +10,8 @@ public struct KubeUser: Sendable, Equatable {
     public var exec: ExecConfig?
     /// The name of a legacy `auth-provider` plugin, which Sim-Arena does not support.
     public var authProvider: String?
+    /// Fields set together that kubectl refuses together; an error once the user is used.
+    public var conflicts: [String] = []
 
     public init(
         token: SecretText? = nil, tokenFile: String? = nil, clientCertificate: CertificateSource? = nil,
@@ -29,8 +31,9 @@ public struct KubeUser: Sendable, Equatable {
         try fields.map()
         token = try fields["token"].string().flatMap { $0.isEmpty ? nil : SecretText($0) }
         tokenFile = try fields["tokenFile"].string().flatMap { $0.isEmpty ? nil : KubeFields.resolve($0, against: folder) }
-        clientCertificate = try fields.certificate(file: "client-certificate", data: "client-certificate-data", folder: folder)
-        clientKey = try fields.certificate(file: "client-key", data: "client-key-data", folder: folder)
+        clientCertificate = try fields.certificate(
+            file: "client-certificate", data: "client-certificate-data", folder: folder, conflicts: &conflicts)
+        clientKey = try fields.certificate(file: "client-key", data: "client-key-data", folder: folder, conflicts: &conflicts)
         username = try fields["username"].string().flatMap { $0.isEmpty ? nil : $0 }
         password = try fields["password"].string().flatMap { $0.isEmpty ? nil : SecretText($0) }
         exec = try fields["exec"].map() == nil ? nil : try ExecConfig(fields["exec"], folder: folder)
@@ -40,6 +43,7 @@ public struct KubeUser: Sendable, Equatable {
     /// Checks the combination of methods as client-go does: a bearer token and basic auth
     /// exclude each other, exec and auth-provider too, and a certificate needs its key.
     func validate(name: String) throws {
+        if let conflict = conflicts.first { throw SimArenaError(.data, "user \"\(name)\": \(conflict); set one") }
         var methods: [String] = []
         if token != nil || tokenFile != nil { methods.append("token") }
         if username != nil || password != nil { methods.append("basic auth") }
