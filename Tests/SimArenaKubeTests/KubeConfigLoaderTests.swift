@@ -224,6 +224,20 @@ final class KubeConfigLoaderTests: XCTestCase {
             message { try ClusterCredentials(user: halfCertificate, userName: "half", cluster: cluster) },
             "user \"half\": client-certificate and client-key must be given together")
         XCTAssertEqual(try ClusterCredentials(user: KubeUser(), userName: "anonymous", cluster: cluster).method, .none)
+
+        // client.authentication.k8s.io/v1 needs an interactive mode; v1beta1 defaults it.
+        let v1 = ExecConfig(command: "p", interactiveMode: nil)
+        XCTAssertEqual(
+            message { try ClusterCredentials(user: KubeUser(exec: v1), userName: "e", cluster: cluster) },
+            "user \"e\": an exec plugin with client.authentication.k8s.io/v1 needs interactiveMode (Never, IfAvailable or Always)")
+        let v1beta1 = ExecConfig(command: "p", apiVersion: "client.authentication.k8s.io/v1beta1", interactiveMode: nil)
+        XCTAssertEqual(try ClusterCredentials(user: KubeUser(exec: v1beta1), userName: "e", cluster: cluster).method, .exec)
+        XCTAssertEqual(
+            message { try ClusterCredentials(user: KubeUser(exec: ExecConfig(command: "p", interactiveMode: "Always")), userName: "e", cluster: cluster) },
+            "user \"e\": the exec plugin needs a terminal (interactiveMode: Always), which Sim-Arena cannot give it")
+        XCTAssertEqual(
+            message { try ClusterCredentials(user: KubeUser(exec: ExecConfig(command: "p", interactiveMode: "Sometimes")), userName: "e", cluster: cluster) },
+            "user \"e\": invalid exec interactiveMode \"Sometimes\" (Never, IfAvailable or Always)")
     }
 
     func testInClusterConfigurationFromTheServiceAccount() throws {

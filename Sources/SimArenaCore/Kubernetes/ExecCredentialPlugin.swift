@@ -15,17 +15,40 @@ public struct ExecConfig: Sendable, Equatable {
     public var apiVersion: String
     public var installHint: String?
     public var provideClusterInfo: Bool
-    /// `Never`, `IfAvailable` or `Always`; Sim-Arena never has a terminal to offer.
+    /// `Never`, `IfAvailable` or `Always`; required with `v1`. Sim-Arena never has a terminal
+    /// to offer, so `Always` is refused.
     public var interactiveMode: String?
 
     public static let supportedVersions = ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"]
 
-    public init(command: String, args: [String] = [], env: [Variable] = [], apiVersion: String = supportedVersions[0]) {
+    public init(
+        command: String, args: [String] = [], env: [Variable] = [], apiVersion: String = supportedVersions[0],
+        interactiveMode: String? = "Never"
+    ) {
         self.command = command
         self.args = args
         self.env = env
         self.apiVersion = apiVersion
+        self.interactiveMode = interactiveMode
         self.provideClusterInfo = false
+    }
+
+    /// Checks the interactive mode as kubectl does: `v1` needs one (`v1beta1` defaults to
+    /// `IfAvailable`), and it must be a known one.
+    func validate(user: String) throws {
+        guard let mode = interactiveMode else {
+            if apiVersion == Self.supportedVersions[0] {
+                throw SimArenaError(.data, "user \"\(user)\": an exec plugin with \(apiVersion) needs interactiveMode (Never, IfAvailable or Always)")
+            }
+            return
+        }
+        switch mode {
+        case "Never", "IfAvailable": return
+        case "Always":
+            throw SimArenaError(.usage, "user \"\(user)\": the exec plugin needs a terminal (interactiveMode: Always), which Sim-Arena cannot give it")
+        default:
+            throw SimArenaError(.data, "user \"\(user)\": invalid exec interactiveMode \"\(mode)\" (Never, IfAvailable or Always)")
+        }
     }
 
     init(_ fields: KubeFields, folder: String) throws {
@@ -122,9 +145,6 @@ final class ExecCredentialPlugin {
     private var name: String { "\"\(config.command)\"" }
 
     private func run() throws -> ExecCredential {
-        if config.interactiveMode == "Always" {
-            throw SimArenaError(.usage, "exec plugin \(name) needs an interactive terminal (interactiveMode: Always), which Sim-Arena cannot give it")
-        }
         var environment: [String: String] = [:]
         for variable in config.env { environment[variable.name] = variable.value }
         environment["KUBERNETES_EXEC_INFO"] = String(decoding: try JSONWriter.encode(try execInfo(), pretty: false), as: UTF8.self)

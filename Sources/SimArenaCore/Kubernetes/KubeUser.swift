@@ -56,6 +56,7 @@ public struct KubeUser: Sendable, Equatable {
         if (clientCertificate == nil) != (clientKey == nil) {
             throw SimArenaError(.data, "user \"\(name)\": client-certificate and client-key must be given together")
         }
+        try exec?.validate(user: name)
         if username != nil && password == nil {
             throw SimArenaError(.data, "user \"\(name)\": username without a password")
         }
