@@ -95,6 +95,7 @@ def resource_of(path):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "kube-test-server"
+    disable_nagle_algorithm = True  # headers and body go out in two writes
 
     def log_message(self, *args):
         pass
