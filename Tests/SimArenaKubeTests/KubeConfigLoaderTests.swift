@@ -150,6 +150,13 @@ final class KubeConfigLoaderTests: XCTestCase {
         XCTAssertEqual(config.users["e"]?.exec?.args, ["get-token"])
         XCTAssertEqual(config.users["e"]?.exec?.env, [ExecConfig.Variable(name: "REGION", value: "eu")])
         XCTAssertEqual(config.users["p"]?.exec?.command, "aws", "a bare command is looked up on PATH")
+
+        // A kubeconfig named by a relative path still yields absolute paths.
+        let previous = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(folder))
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
+        let fromRelative = try KubeConfig.read(path: "conf/config")
+        XCTAssertEqual(fromRelative.clusters["c"]?.certificateAuthority, .file(folder + "/conf/certs/ca.crt"))
     }
 
     func testFieldsAreCheckedWithClearMessages() throws {

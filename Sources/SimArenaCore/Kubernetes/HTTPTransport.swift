@@ -87,6 +87,9 @@ public final class HTTPTransport {
         cluster: KubeCluster, timeouts: Timeouts = Timeouts(), maxResponseBytes: Int = defaultMaxResponseBytes,
         warn: (String) -> Void = HTTPTransport.warnOnStandardError
     ) throws {
+        guard timeouts.connect > 0, timeouts.total > 0, timeouts.connect < 1e6, timeouts.total < 1e6 else {
+            throw SimArenaError(.usage, "timeouts must be positive numbers of seconds below a million")
+        }
         if let problem = sa_curl_load() { throw SimArenaError(.noInput, String(cString: problem)) }
         guard let handle = sa_curl_easy_init() else { throw SimArenaError(.temporary, "libcurl could not make a handle") }
         self.handle = handle
@@ -127,8 +130,9 @@ public final class HTTPTransport {
             sa_curl_slist_free_all(connectTo)
         }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        let code: CURLcode = try errorBuffer.withUnsafeMutableBufferPointer { errorText in
-            sa_curl_easy_reset(handle)
+        let (code, status) = try errorBuffer.withUnsafeMutableBufferPointer { errorText in
+            // Leave the handle without pointers into this call's memory and without credentials.
+            defer { sa_curl_easy_reset(handle) }
             var lines = ["Accept: application/json", "User-Agent: sim-arena", "Expect:"]
             if request.body != nil { lines.append("Content-Type: \(request.contentType)") }
             if let authorization = auth.authorization { lines.append("Authorization: \(authorization.exposedValue)") }
@@ -156,14 +160,15 @@ public final class HTTPTransport {
             try set(CURLOPT_WRITEDATA, pointer: context)
             try check(sa_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, receiveHeader), CURLOPT_HEADERFUNCTION)
             try set(CURLOPT_HEADERDATA, pointer: context)
-            return withExtendedLifetime(sink) { sa_curl_perform(handle) }
+            let code = withExtendedLifetime(sink) { sa_curl_perform(handle) }
+            var status = 0
+            _ = sa_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+            return (code, status)
         }
         guard code == CURLE_OK else {
             let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             throw failure(code, detail: detail, tooLarge: sink.overLimit)
         }
-        var status = 0
-        _ = sa_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return HTTPResponse(status: status, retryAfter: sink.retryAfter, body: sink.body)
     }
 

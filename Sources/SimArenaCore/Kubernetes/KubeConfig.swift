@@ -22,7 +22,7 @@ public struct KubeConfig: Sendable, Equatable {
     public init(parsing document: KValue, path: String) throws {
         let fields = KubeFields(document, file: path, path: "")
         guard !document.isNull else { return }
-        _ = try fields.map()
+        try fields.map()
         let folder = KubeFields.folder(of: path)
         currentContext = try fields["current-context"].string().flatMap { $0.isEmpty ? nil : $0 }
         clusters = try Self.namedEntries(fields["clusters"], member: "cluster") { try KubeCluster($0, folder: folder) }
@@ -81,7 +81,7 @@ public struct KubeCluster: Sendable, Equatable {
     }
 
     init(_ fields: KubeFields, folder: String) throws {
-        _ = try fields.map()
+        try fields.map()
         server = try fields["server"].string() ?? ""
         certificateAuthority = try fields.certificate(
             file: "certificate-authority", data: "certificate-authority-data", folder: folder, conflicts: &conflicts)
@@ -135,7 +135,7 @@ public struct KubeContext: Sendable, Equatable {
     }
 
     init(_ fields: KubeFields) throws {
-        _ = try fields.map()
+        try fields.map()
         cluster = try fields["cluster"].string() ?? ""
         user = try fields["user"].string() ?? ""
         namespace = try fields["namespace"].string().flatMap { $0.isEmpty ? nil : $0 }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A field of a kubeconfig or ExecCredential document, with the file and the field path that
 /// name it in errors (`~/.kube/config: users[0].user.token: expected a string`). Absent and
 /// null fields read as nil.
@@ -71,16 +75,21 @@ struct KubeFields {
         error("expected \(expected), found \(value?.typeDescription ?? "nothing")")
     }
 
-    /// The folder holding `file` (`.` for a bare name).
+    /// The absolute path of the folder holding `file`.
     static func folder(of file: String) -> String {
-        guard let slash = file.lastIndex(of: "/") else { return "." }
-        return slash == file.startIndex ? "/" : String(file[..<slash])
+        var absolute = file
+        if !file.hasPrefix("/"), let cwd = getcwd(nil, 0) {
+            absolute = String(cString: cwd) + "/" + file
+            free(cwd)
+        }
+        guard let slash = absolute.lastIndex(of: "/") else { return "." }
+        return slash == absolute.startIndex ? "/" : String(absolute[..<slash])
     }
 
     /// `path` made absolute against `folder` when it is relative (kubectl resolves the paths in
     /// a kubeconfig against the folder of the file that holds them).
     static func resolve(_ path: String, against folder: String) -> String {
         guard !path.hasPrefix("/") else { return path }
-        return folder == "." ? path : (folder.hasSuffix("/") ? folder + path : folder + "/" + path)
+        return folder.hasSuffix("/") ? folder + path : folder + "/" + path
     }
 }
