@@ -159,6 +159,9 @@ final class KubeYAMLReaderTests: XCTestCase {
         XCTAssertEqual(failure("a: \"open\nb: 2\n"), "config.yaml:1: unterminated quoted string")
         XCTAssertEqual(failure("a: [1, 2\n"), "config.yaml:2: unterminated flow collection")
         XCTAssertEqual(failure("a: - x\n"), "config.yaml:1: a sequence cannot start on the same line as its key")
+        XCTAssertEqual(
+            failure("command: echo a: b\n"),
+            "config.yaml:1: a mapping cannot start on the same line as its key; quote a value that holds \": \"")
         XCTAssertEqual(failure("? complex\n: value\n"), "config.yaml:1: complex mapping keys are not supported")
         XCTAssertEqual(failure("a: `cmd`\n"), "config.yaml:1: a plain value cannot start with '`'; quote it")
         XCTAssertEqual(failure("just text\nmore: x\n"), "config.yaml:2: unexpected 'm' after the document")

@@ -74,8 +74,10 @@ private struct YAMLParser {
 
     // MARK: Block nodes
 
-    /// The node starting at `pos`; `parentIndent` is the indentation of the collection that owns it.
-    mutating func parseBlockNode(depth: Int, parentIndent: Int) throws(SimArenaError) -> KValue {
+    /// The node starting at `pos`; `parentIndent` is the indentation of the collection that owns
+    /// it. `onKeyLine` says it follows a mapping key on the same line, where YAML allows no
+    /// nested mapping (`a: b: c`).
+    mutating func parseBlockNode(depth: Int, parentIndent: Int, onKeyLine: Bool = false) throws(SimArenaError) -> KValue {
         guard depth <= maxDepth else { throw fail("nesting deeper than \(maxDepth) levels") }
         let indent = column
         switch peek() {
@@ -94,6 +96,7 @@ private struct YAMLParser {
             let scalar = try parseScalar(inFlow: false)
             skipSpaces()
             if peek() == UInt8(ascii: ":") && isSeparator(at: pos + 1) {
+                if onKeyLine { throw fail("a mapping cannot start on the same line as its key; quote a value that holds \": \"") }
                 return try parseMapping(indent: indent, firstKey: scalar.text, keyLine: keyLine, depth: depth)
             }
             try endLine()
@@ -131,7 +134,7 @@ private struct YAMLParser {
             if peek() == UInt8(ascii: "-") && isSeparator(at: pos + 1) {
                 throw fail("a sequence cannot start on the same line as its key")
             }
-            return try parseBlockNode(depth: depth + 1, parentIndent: indent)
+            return try parseBlockNode(depth: depth + 1, parentIndent: indent, onKeyLine: true)
         }
         try endLine()
         if atEnd || atDocumentMarker("---") || atDocumentMarker("...") { return .null }

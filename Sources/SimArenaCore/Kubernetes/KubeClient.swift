@@ -17,7 +17,8 @@ public struct KubeResponse: Sendable {
 /// A Kubernetes API client over libcurl: requests with the resolved connection's credentials,
 /// retried by the ``RetryPolicy``, with error responses turned into one-line messages that never
 /// contain a credential. Errors are ``SimArenaError``s (kind `.temporary` for API and network
-/// failures).
+/// failures). A client keeps one connection and mutable credential state: use it from one
+/// thread at a time.
 public final class KubeClient {
     public let connection: KubeConnection
     public let credentials: ClusterCredentials
@@ -64,7 +65,7 @@ public final class KubeClient {
             }
             if response.status == 401 && !refreshedCredentials && credentials.refreshAfterUnauthorized() {
                 refreshedCredentials = true
-                attempt -= 1
+                attempt -= 1  // the request again with a fresh credential is not a retry
                 continue
             }
             if RetryPolicy.isRetryable(status: response.status) && attempt < retryPolicy.maxAttempts {
