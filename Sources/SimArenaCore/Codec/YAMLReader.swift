@@ -93,9 +93,10 @@ private struct YAMLParser {
             return value
         default:
             let keyLine = line
-            let scalar = try parseScalar(inFlow: false)
+            let scalar = try parseScalar(inFlow: false, continuationColumn: parentIndent + 1)
             skipSpaces()
             if peek() == UInt8(ascii: ":") && isSeparator(at: pos + 1) {
+                if line != keyLine { throw fail("a value runs on into \"key: value\"; check the indentation") }
                 if onKeyLine { throw fail("a mapping cannot start on the same line as its key; quote a value that holds \": \"") }
                 return try parseMapping(indent: indent, firstKey: scalar.text, keyLine: keyLine, depth: depth)
             }
@@ -313,7 +314,7 @@ private struct YAMLParser {
     mutating func parseFlowNode(depth: Int) throws(SimArenaError) -> KValue {
         switch peek() {
         case UInt8(ascii: "["), UInt8(ascii: "{"): return try parseFlowCollection(depth: depth + 1)
-        default: return try parseScalar(inFlow: true).value
+        default: return try parseScalar(inFlow: true, continuationColumn: 0).value
         }
     }
 
@@ -341,8 +342,9 @@ private struct YAMLParser {
         var value: KValue
     }
 
-    /// The quoted or plain scalar at `pos`.
-    mutating func parseScalar(inFlow: Bool) throws(SimArenaError) -> Scalar {
+    /// The quoted or plain scalar at `pos`; a plain one continues on lines indented at least to
+    /// `continuationColumn` when that is given (not for keys, which fit on one line).
+    mutating func parseScalar(inFlow: Bool, continuationColumn: Int? = nil) throws(SimArenaError) -> Scalar {
         let byte = peek()
         switch byte {
         case UInt8(ascii: "\""), UInt8(ascii: "'"):
@@ -358,27 +360,64 @@ private struct YAMLParser {
             UInt8(ascii: "}"), UInt8(ascii: "["), UInt8(ascii: "{"):
             throw fail("unexpected \(describe(byte))")
         default:
-            let text = parsePlain(inFlow: inFlow)
+            let text = parsePlain(inFlow: inFlow, continuationColumn: continuationColumn)
             guard !text.isEmpty else { throw fail("expected a value, found \(describe(byte))") }
             let isNull = text == "~" || text == "null" || text == "Null" || text == "NULL"
             return Scalar(text: text, value: isNull ? .null : .string(text))
         }
     }
 
-    /// A plain scalar on the current line: up to ` #`, `: ` or the line's end (and, inside a
-    /// flow collection, a flow indicator), without trailing spaces.
-    mutating func parsePlain(inFlow: Bool) -> String {
-        let start = pos
-        var end = pos
-        while let byte = peekByte(), byte != UInt8(ascii: "\n") {
-            if byte == UInt8(ascii: ":") && (isSeparator(at: pos + 1) || (inFlow && isFlowIndicator(at: pos + 1))) { break }
-            if byte == UInt8(ascii: "#") && pos > start && (text[pos - 1] == UInt8(ascii: " ") || text[pos - 1] == UInt8(ascii: "\t")) { break }
-            if inFlow && isFlowIndicator(at: pos) { break }
-            pos += 1
-            if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\r") { end = pos }
+    /// A plain scalar: up to ` #`, `: ` or the line's end (and, inside a flow collection, a flow
+    /// indicator), without trailing spaces. With a `continuationColumn`, it goes on over the
+    /// following lines indented at least that much, folded as YAML folds them (one line break is
+    /// a space, each further one a newline).
+    mutating func parsePlain(inFlow: Bool, continuationColumn: Int?) -> String {
+        var out: [UInt8] = []
+        while true {
+            let start = pos
+            var end = pos
+            while let byte = peekByte(), byte != UInt8(ascii: "\n") {
+                if byte == UInt8(ascii: ":") && (isSeparator(at: pos + 1) || (inFlow && isFlowIndicator(at: pos + 1))) { break }
+                if byte == UInt8(ascii: "#") && pos > start && (text[pos - 1] == UInt8(ascii: " ") || text[pos - 1] == UInt8(ascii: "\t")) { break }
+                if inFlow && isFlowIndicator(at: pos) { break }
+                pos += 1
+                if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\r") { end = pos }
+            }
+            out.append(contentsOf: text[start..<end])
+            pos = end
+            guard let continuationColumn, let breaks = skipToContinuation(inFlow: inFlow, column: continuationColumn) else {
+                return String(decoding: out, as: UTF8.self)
+            }
+            if breaks == 1 {
+                out.append(UInt8(ascii: " "))
+            } else {
+                out.append(contentsOf: repeatElement(UInt8(ascii: "\n"), count: breaks - 1))
+            }
         }
-        pos = end
-        return String(decoding: text[start..<end], as: UTF8.self)
+    }
+
+    /// When the plain scalar that ends at `pos` goes on at a later line (indented at least to
+    /// `column`, and not starting a comment, a key's `:`, a marker or a flow indicator), moves
+    /// there and returns how many line breaks it passed; otherwise leaves `pos` alone.
+    mutating func skipToContinuation(inFlow: Bool, column minimum: Int) -> Int? {
+        let saved = (pos, line, lineStart)
+        var breaks = 0
+        while true {
+            skipSpaces()
+            if peekByte() == UInt8(ascii: "\r") { pos += 1 }
+            guard peekByte() == UInt8(ascii: "\n") else { break }
+            consumeNewline()
+            breaks += 1
+        }
+        let byte = peekByte()
+        let continues = breaks > 0 && byte != nil && byte != UInt8(ascii: "#") && column >= minimum
+            && !atDocumentMarker("---") && !atDocumentMarker("...") && !(inFlow && isFlowIndicator(at: pos))
+            && !(byte == UInt8(ascii: ":") && isSeparator(at: pos + 1))
+        guard continues else {
+            (pos, line, lineStart) = saved
+            return nil
+        }
+        return breaks
     }
 
     /// A single- or double-quoted scalar; line breaks inside fold as YAML says (one break is a
