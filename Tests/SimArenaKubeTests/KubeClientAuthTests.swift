@@ -211,8 +211,11 @@ final class KubeClientAuthTests: XCTestCase {
             if token == "FAIL":
                 sys.stderr.write("plugin: the identity provider said no\\n")
                 sys.exit(3)
-            print(json.dumps({"apiVersion": sys.argv[1], "kind": "ExecCredential",
-                              "status": {"token": token, "expirationTimestamp": os.environ["EXPIRY"]}}))
+            status = {"token": token, "expirationTimestamp": os.environ["EXPIRY"]}
+            if token == "CERTIFICATE":
+                status = {"clientCertificateData": open(os.environ["CERT_FILE"]).read(),
+                          "clientKeyData": open(os.environ["KEY_FILE"]).read()}
+            print(json.dumps({"apiVersion": sys.argv[1], "kind": "ExecCredential", "status": status}))
             """, to: script)
         chmod(script, 0o755)
         return script
@@ -248,6 +251,26 @@ final class KubeClientAuthTests: XCTestCase {
         XCTAssertEqual(info["spec"]?["interactive"], false)
         XCTAssertEqual(info["spec"]?["cluster"]?["server"], .string(server.url))
         XCTAssertNotNil(info["spec"]?["cluster"]?["certificate-authority-data"]?.stringValue)
+    }
+
+    func testExecPluginsMayReturnAClientCertificate() throws {
+        let server = try startServer()
+        let script = try makePlugin(tokens: ["CERTIFICATE"])
+        let version = "client.authentication.k8s.io/v1beta1"
+        let exec = ExecConfig(
+            command: script, args: [version],
+            env: [
+                .init(name: "PLUGIN_DIR", value: folder), .init(name: "EXPIRY", value: ""),
+                .init(name: "CERT_FILE", value: pki.clientCertificate), .init(name: "KEY_FILE", value: pki.clientKey),
+            ],
+            apiVersion: version, interactiveMode: nil)
+        let client = try client(KubeUser(exec: exec), cluster: trustedCluster(server))
+        XCTAssertEqual(try client.version()["major"], "1")
+        XCTAssertEqual(try client.version()["major"], "1")
+        XCTAssertEqual(client.credentials.execPluginRuns, 1, "a credential without expiry is kept")
+        XCTAssertEqual(try server.requests().map { $0["auth"] as? String }, ["certificate", "certificate"])
+        let info = try JSONReader.parse(try FileIO.read(folder + "/info.json"))
+        XCTAssertNil(info["spec"]?["cluster"], "no cluster information unless provideClusterInfo is set")
     }
 
     func testExecPluginFailuresAreClear() throws {

@@ -247,6 +247,21 @@ final class KubeConfigLoaderTests: XCTestCase {
             "user \"e\": invalid exec interactiveMode \"Sometimes\" (Never, IfAvailable or Always)")
     }
 
+    func testServerURLsAreTakenApart() throws {
+        let plain = try ServerAddress("http://example.test")
+        XCTAssertEqual([plain.host, "\(plain.port)", plain.prefix, "\(plain.isTLS)"], ["example.test", "80", "", "false"])
+        let proxied = try ServerAddress("https://rancher.test/k8s/clusters/c-1/")
+        XCTAssertEqual(proxied.port, 443)
+        XCTAssertEqual(proxied.url(for: "/version", serverName: nil), "https://rancher.test:443/k8s/clusters/c-1/version")
+        let ipv6 = try ServerAddress("https://[fd00::1]:6443")
+        XCTAssertEqual(ipv6.url(for: "/api", serverName: "api.test"), "https://api.test:6443/api")
+        XCTAssertEqual(ipv6.host, "[fd00::1]")
+        for bad in ["ftp://h", "https://", "https://h:0", "https://h:x", "https://user@h", "https://[::1"] {
+            XCTAssertEqual(
+                message { try ServerAddress(bad) }, "server \"\(bad)\" is not an http:// or https:// URL with a host", bad)
+        }
+    }
+
     func testInClusterConfigurationFromTheServiceAccount() throws {
         let serviceAccount = folder + "/serviceaccount"
         try FileManager.default.createDirectory(atPath: serviceAccount, withIntermediateDirectories: true)

@@ -22,10 +22,10 @@ public struct HTTPRequest: Sendable {
 }
 
 /// The server's answer: status, the `Retry-After` header when sent, and the body.
-public struct HTTPResponse: Sendable {
-    public var status: Int
-    public var retryAfter: String?
-    public var body: [UInt8]
+struct HTTPResponse {
+    var status: Int
+    var retryAfter: String?
+    var body: [UInt8]
 }
 
 /// A request that got no HTTP response, and whether trying again may help.
