@@ -260,7 +260,11 @@ public final class HTTPTransport {
                 message: "timed out (connect timeout \(Self.seconds(timeouts.connect)), total timeout \(Self.seconds(timeouts.total))): \(text)")
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE:
             return TransportFailure(reason: .dropped, message: "the connection was dropped: \(text)")
-        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CONNECT_ERROR:
+        case CURLE_PEER_FAILED_VERIFICATION:
+            return TransportFailure(
+                reason: .other,
+                message: "TLS failed: \(text) (check the cluster's certificate-authority and tls-server-name)")
+        case CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CONNECT_ERROR:
             return TransportFailure(reason: .other, message: "TLS failed: \(text)")
         default:
             return TransportFailure(reason: .other, message: text)
