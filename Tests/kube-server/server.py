@@ -15,7 +15,8 @@ applied to each incoming request, so a test writes the next N responses before m
     {"drop": true}                     close the connection without answering
 Each request is logged to --log as one JSON line: method, path, user, status.
 
-The chosen port is written to --port-file once the server listens.
+The chosen port is written to --port-file once the server listens. The server exits when the
+process that started it does, so a test run that crashes leaves no server behind.
 """
 
 import argparse
@@ -277,6 +278,14 @@ class Server(ThreadingHTTPServer):
         pass  # dropped and timed-out connections are part of the tests
 
 
+def exit_with_parent():
+    """Ends this process once its parent has gone (it is then adopted by another)."""
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port-file", required=True)
@@ -301,6 +310,7 @@ def main():
     with open(args.port_file + ".tmp", "w") as handle:
         handle.write(str(server.server_address[1]))
     os.replace(args.port_file + ".tmp", args.port_file)
+    threading.Thread(target=exit_with_parent, daemon=True).start()
     server.serve_forever()
 
 
