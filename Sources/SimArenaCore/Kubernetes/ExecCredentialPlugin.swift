@@ -102,7 +102,8 @@ public struct ExecCredential: Sendable, Equatable {
         guard credential.token != nil || credential.clientCertificate != nil else {
             throw status.error("holds neither a token nor a client certificate")
         }
-        if let stamp = try status["expirationTimestamp"].string() {
+        // An empty timestamp reads as none, as Kubernetes' time type reads it.
+        if let stamp = try status["expirationTimestamp"].string(), !stamp.isEmpty {
             guard let seconds = RFC3339.parse(stamp) else {
                 throw status["expirationTimestamp"].error("is not an RFC 3339 time")
             }
