@@ -97,7 +97,9 @@ private struct YAMLParser {
             skipSpaces()
             if peek() == UInt8(ascii: ":") && isSeparator(at: pos + 1) {
                 if line != keyLine { throw fail("a value runs on into \"key: value\"; check the indentation") }
-                if onKeyLine { throw fail("a mapping cannot start on the same line as its key; quote a value that holds \": \"") }
+                if onKeyLine {
+                    throw fail("a mapping cannot start on the same line as its key; quote a value that holds \": \"")
+                }
                 return try parseMapping(indent: indent, firstKey: scalar.text, keyLine: keyLine, depth: depth)
             }
             try endLine()
@@ -219,7 +221,8 @@ private struct YAMLParser {
             consumeNewline()
         }
         try advanceToContent()
-        let body = Self.joinBlockLines(lines.map { Array($0.last == UInt8(ascii: "\r") ? $0.dropLast() : $0) }, folded: folded)
+        let withoutCarriageReturns = lines.map { Array($0.last == UInt8(ascii: "\r") ? $0.dropLast() : $0) }
+        let body = Self.joinBlockLines(withoutCarriageReturns, folded: folded)
         return .string(String(decoding: Self.chomp(body, mode: chomping), as: UTF8.self))
     }
 
@@ -305,7 +308,8 @@ private struct YAMLParser {
                 pos += 1
             } else if peek() != closer {
                 let what = isMapping ? "mapping" : "sequence"
-                throw fail("expected ',' or '\(Character(Unicode.Scalar(closer)))' in a flow \(what), found \(describe(peek()))")
+                let expected = "',' or '\(Character(Unicode.Scalar(closer)))'"
+                throw fail("expected \(expected) in a flow \(what), found \(describe(peek()))")
             }
         }
     }
@@ -377,8 +381,10 @@ private struct YAMLParser {
             let start = pos
             var end = pos
             while let byte = peekByte(), byte != UInt8(ascii: "\n") {
-                if byte == UInt8(ascii: ":") && (isSeparator(at: pos + 1) || (inFlow && isFlowIndicator(at: pos + 1))) { break }
-                if byte == UInt8(ascii: "#") && pos > start && (text[pos - 1] == UInt8(ascii: " ") || text[pos - 1] == UInt8(ascii: "\t")) { break }
+                let endsAtColon = isSeparator(at: pos + 1) || (inFlow && isFlowIndicator(at: pos + 1))
+                if byte == UInt8(ascii: ":") && endsAtColon { break }
+                let afterSpace = pos > start && (text[pos - 1] == UInt8(ascii: " ") || text[pos - 1] == UInt8(ascii: "\t"))
+                if byte == UInt8(ascii: "#") && afterSpace { break }
                 if inFlow && isFlowIndicator(at: pos) { break }
                 pos += 1
                 if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\r") { end = pos }

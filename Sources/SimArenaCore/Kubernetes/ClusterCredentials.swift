@@ -38,7 +38,9 @@ public final class ClusterCredentials {
 
     /// Loads `user`'s certificate files and prepares its exec plugin; `cluster` is what the
     /// plugin is told when it asks for cluster information.
-    public init(user: KubeUser, userName: String, cluster: KubeCluster, clock: @escaping @Sendable () -> Double = RFC3339.now) throws {
+    public init(
+        user: KubeUser, userName: String, cluster: KubeCluster, clock: @escaping @Sendable () -> Double = RFC3339.now
+    ) throws {
         try user.validate(name: userName)
         self.user = user
         self.userName = userName
@@ -120,7 +122,9 @@ struct FileStamp: Equatable {
 extension String {
     /// The text without leading and trailing white space and line breaks (`\r\n` included).
     func trimmingWhitespace() -> String {
-        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else {
+            return ""
+        }
         return String(self[first...last])
     }
 }

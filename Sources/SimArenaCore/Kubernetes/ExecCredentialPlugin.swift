@@ -38,21 +38,26 @@ public struct ExecConfig: Sendable, Equatable {
     func validate(user: String) throws {
         guard let mode = interactiveMode else {
             if apiVersion == Self.supportedVersions[0] {
-                throw SimArenaError(.data, "user \"\(user)\": an exec plugin with \(apiVersion) needs interactiveMode (Never, IfAvailable or Always)")
+                throw SimArenaError(
+                    .data, "user \"\(user)\": an exec plugin with \(apiVersion) needs interactiveMode (Never, IfAvailable or Always)")
             }
             return
         }
         switch mode {
         case "Never", "IfAvailable": return
         case "Always":
-            throw SimArenaError(.usage, "user \"\(user)\": the exec plugin needs a terminal (interactiveMode: Always), which Sim-Arena cannot give it")
+            throw SimArenaError(
+                .usage, "user \"\(user)\": the exec plugin needs a terminal (interactiveMode: Always), which Sim-Arena cannot give it")
         default:
-            throw SimArenaError(.data, "user \"\(user)\": invalid exec interactiveMode \"\(mode)\" (Never, IfAvailable or Always)")
+            throw SimArenaError(
+                .data, "user \"\(user)\": invalid exec interactiveMode \"\(mode)\" (Never, IfAvailable or Always)")
         }
     }
 
     init(_ fields: KubeFields, folder: String) throws {
-        guard let command = try fields["command"].string(), !command.isEmpty else { throw fields.error("exec needs a command") }
+        guard let command = try fields["command"].string(), !command.isEmpty else {
+            throw fields.error("exec needs a command")
+        }
         self.command = command.contains("/") ? KubeFields.resolve(command, against: folder) : command
         args = try fields["args"].array().map { try $0.string() ?? "" }
         env = try fields["env"].array().map { item in
@@ -61,8 +66,8 @@ public struct ExecConfig: Sendable, Equatable {
         }
         apiVersion = try fields["apiVersion"].string() ?? ""
         guard Self.supportedVersions.contains(apiVersion) else {
-            throw fields["apiVersion"].error(
-                "exec plugin apiVersion \"\(apiVersion)\" is not supported (use \(Self.supportedVersions.joined(separator: " or ")))")
+            let supported = Self.supportedVersions.joined(separator: " or ")
+            throw fields["apiVersion"].error("exec plugin apiVersion \"\(apiVersion)\" is not supported (use \(supported))")
         }
         installHint = try fields["installHint"].string()
         provideClusterInfo = try fields["provideClusterInfo"].bool() ?? false
@@ -148,7 +153,8 @@ final class ExecCredentialPlugin {
     private func run() throws -> ExecCredential {
         var environment: [String: String] = [:]
         for variable in config.env { environment[variable.name] = variable.value }
-        environment["KUBERNETES_EXEC_INFO"] = String(decoding: try JSONWriter.encode(try execInfo(), pretty: false), as: UTF8.self)
+        let info = try JSONWriter.encode(try execInfo(), pretty: false)
+        environment["KUBERNETES_EXEC_INFO"] = String(decoding: info, as: UTF8.self)
         runCount += 1
         let result: ProcessResult
         do {

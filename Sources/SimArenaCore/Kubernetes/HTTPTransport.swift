@@ -242,7 +242,8 @@ public final class HTTPTransport {
 
     private func check(_ code: CURLcode, _ option: CURLoption) throws {
         guard code == CURLE_OK else {
-            throw SimArenaError(.temporary, "libcurl refused option \(option.rawValue): \(String(cString: sa_curl_strerror(code)))")
+            let reason = String(cString: sa_curl_strerror(code))
+            throw SimArenaError(.temporary, "libcurl refused option \(option.rawValue): \(reason)")
         }
     }
 
@@ -251,13 +252,13 @@ public final class HTTPTransport {
         let text = detail.isEmpty ? String(cString: sa_curl_strerror(code)) : detail.trimmingWhitespace()
         switch code {
         case CURLE_WRITE_ERROR where tooLarge:
-            return TransportFailure(reason: .other, message: "the response is larger than the \(maxResponseBytes)-byte limit")
+            return TransportFailure(
+                reason: .other, message: "the response is larger than the \(maxResponseBytes)-byte limit")
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
             return TransportFailure(reason: .unreachable, message: "cannot connect: \(text)")
         case CURLE_OPERATION_TIMEDOUT:
-            return TransportFailure(
-                reason: .timedOut,
-                message: "timed out (connect timeout \(Self.seconds(timeouts.connect)), total timeout \(Self.seconds(timeouts.total))): \(text)")
+            let limits = "connect timeout \(Self.seconds(timeouts.connect)), total timeout \(Self.seconds(timeouts.total))"
+            return TransportFailure(reason: .timedOut, message: "timed out (\(limits)): \(text)")
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE:
             return TransportFailure(reason: .dropped, message: "the connection was dropped: \(text)")
         case CURLE_PEER_FAILED_VERIFICATION:
@@ -337,7 +338,9 @@ private final class ResponseSink {
     init(limit: Int) { self.limit = limit }
 }
 
-private func receiveBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+private func receiveBody(
+    _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
+) -> Int {
     let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
     let length = size * count
     guard sink.body.count + length <= sink.limit else {
@@ -348,7 +351,9 @@ private func receiveBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ co
     return length
 }
 
-private func receiveHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+private func receiveHeader(
+    _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
+) -> Int {
     let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
     let length = size * count
     guard let data else { return length }

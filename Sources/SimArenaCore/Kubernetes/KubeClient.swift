@@ -33,8 +33,10 @@ public final class KubeClient {
     ) throws {
         self.connection = connection
         self.retryPolicy = retryPolicy
-        credentials = try ClusterCredentials(user: connection.user, userName: connection.userName, cluster: connection.cluster, clock: clock)
-        transport = try HTTPTransport(cluster: connection.cluster, timeouts: timeouts, maxResponseBytes: maxResponseBytes, warn: warn)
+        credentials = try ClusterCredentials(
+            user: connection.user, userName: connection.userName, cluster: connection.cluster, clock: clock)
+        transport = try HTTPTransport(
+            cluster: connection.cluster, timeouts: timeouts, maxResponseBytes: maxResponseBytes, warn: warn)
     }
 
     /// A client for the connection that kubectl's rules select from `options`.
@@ -58,7 +60,8 @@ public final class KubeClient {
             } catch let failure as TransportFailure {
                 guard failure.isRetryable(method: request.method), attempt < retryPolicy.maxAttempts else {
                     let tries = attempt > 1 ? " (after \(attempt) attempts)" : ""
-                    throw SimArenaError(.temporary, "\(request.method) \(connection.cluster.server)\(request.path): \(failure.message)\(tries)")
+                    let url = connection.cluster.server + request.path
+                    throw SimArenaError(.temporary, "\(request.method) \(url): \(failure.message)\(tries)")
                 }
                 retryPolicy.sleep(retryPolicy.delay(afterAttempt: attempt, retryAfter: nil))
                 continue

@@ -14,7 +14,9 @@ public struct KubeConnection: Sendable, Equatable {
     /// The context used; nil for the in-cluster configuration.
     public var contextName: String?
 
-    public init(cluster: KubeCluster, user: KubeUser, userName: String, namespace: String = "default", contextName: String? = nil) {
+    public init(
+        cluster: KubeCluster, user: KubeUser, userName: String, namespace: String = "default", contextName: String? = nil
+    ) {
         self.cluster = cluster
         self.user = user
         self.userName = userName
@@ -91,7 +93,8 @@ public enum KubeConfigLoader {
         }
         let sources = files.isEmpty ? "the kubeconfig" : files.joined(separator: ":")
         guard !config.isEmpty else {
-            throw SimArenaError(.usage, "no Kubernetes configuration: pass --kubeconfig, set KUBECONFIG or create ~/.kube/config")
+            throw SimArenaError(
+                .usage, "no Kubernetes configuration: pass --kubeconfig, set KUBECONFIG or create ~/.kube/config")
         }
         guard let contextName = options.context ?? config.currentContext else {
             throw SimArenaError(.usage, "\(sources): no current-context; pass --context")
@@ -105,7 +108,8 @@ public enum KubeConfigLoader {
         try cluster.validate(name: context.cluster)
         guard cluster.server.hasPrefix("https://") || cluster.server.hasPrefix("http://") else {
             let found = cluster.server.isEmpty ? "none" : "\"\(cluster.server)\""
-            throw SimArenaError(.data, "\(sources): cluster \"\(context.cluster)\" needs a server URL (https://HOST:PORT), found \(found)")
+            throw SimArenaError(
+                .data, "\(sources): cluster \"\(context.cluster)\" needs a server URL (https://HOST:PORT), found \(found)")
         }
         var user = KubeUser()
         if !context.user.isEmpty {

@@ -17,7 +17,8 @@ enum KubeStatusError {
             text = "\(title) for user \"\(credentials.userName)\" (\(credentials.method.rawValue)) on \(method) \(route)"
         case 403:
             let target = ResourcePath(route)
-            text = "\(title): user \"\(credentials.userName)\" cannot \(target.verb(for: method)) \(target.resourceDescription)"
+            let action = "\(target.verb(for: method)) \(target.resourceDescription)"
+            text = "\(title): user \"\(credentials.userName)\" cannot \(action)"
         default:
             text = "\(title) on \(method) \(route)"
         }

@@ -33,11 +33,14 @@ public struct KubeUser: Sendable, Equatable {
         tokenFile = try fields["tokenFile"].string().flatMap { $0.isEmpty ? nil : KubeFields.resolve($0, against: folder) }
         clientCertificate = try fields.certificate(
             file: "client-certificate", data: "client-certificate-data", folder: folder, conflicts: &conflicts)
-        clientKey = try fields.certificate(file: "client-key", data: "client-key-data", folder: folder, conflicts: &conflicts)
+        clientKey = try fields.certificate(
+            file: "client-key", data: "client-key-data", folder: folder, conflicts: &conflicts)
         username = try fields["username"].string().flatMap { $0.isEmpty ? nil : $0 }
         password = try fields["password"].string().flatMap { $0.isEmpty ? nil : SecretText($0) }
         exec = try fields["exec"].map() == nil ? nil : try ExecConfig(fields["exec"], folder: folder)
-        authProvider = try fields["auth-provider"].map() == nil ? nil : (try fields["auth-provider"]["name"].string() ?? "unnamed")
+        if try fields["auth-provider"].map() != nil {
+            authProvider = try fields["auth-provider"]["name"].string() ?? "unnamed"
+        }
     }
 
     /// Checks the combination of methods as client-go does: a bearer token and basic auth
@@ -48,10 +51,12 @@ public struct KubeUser: Sendable, Equatable {
         if token != nil || tokenFile != nil { methods.append("token") }
         if username != nil || password != nil { methods.append("basic auth") }
         if methods.count > 1 {
-            throw SimArenaError(.data, "user \"\(name)\": more than one authentication method (\(methods.joined(separator: ", "))); only one is allowed")
+            let found = methods.joined(separator: ", ")
+            throw SimArenaError(.data, "user \"\(name)\": more than one authentication method (\(found)); only one is allowed")
         }
         if let authProvider {
-            throw SimArenaError(.usage, "user \"\(name)\": auth-provider \"\(authProvider)\" is not supported; use an exec credential plugin")
+            throw SimArenaError(
+                .usage, "user \"\(name)\": auth-provider \"\(authProvider)\" is not supported; use an exec credential plugin")
         }
         if (clientCertificate == nil) != (clientKey == nil) {
             throw SimArenaError(.data, "user \"\(name)\": client-certificate and client-key must be given together")
