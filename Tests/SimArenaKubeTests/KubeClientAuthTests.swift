@@ -73,7 +73,7 @@ final class KubeClientAuthTests: XCTestCase {
         XCTAssertEqual(created["metadata"]?["resourceVersion"], "1")
         let patched = try client.mergePatch("/apis/simkube.io/v1/simulations/sa-test", ["spec": ["speed": "2"]])
         XCTAssertEqual(patched["spec"]?["speed"], "2")
-        XCTAssertEqual(try client.list("/apis/simkube.io/v1/simulations").count, 1)
+        XCTAssertEqual(try client.list("/apis/simkube.io/v1/simulations", labelSelector: "app.kubernetes.io/managed-by=sim-arena").count, 1)
         XCTAssertTrue(try client.delete("/apis/simkube.io/v1/simulations/sa-test"))
         XCTAssertFalse(try client.delete("/apis/simkube.io/v1/simulations/sa-test"))
 
@@ -87,6 +87,8 @@ final class KubeClientAuthTests: XCTestCase {
         XCTAssertEqual(requests.count, 11)
         XCTAssertTrue(requests.allSatisfy { $0["user"] as? String == "alice" && $0["auth"] as? String == "token" })
         XCTAssertEqual(requests.first { $0["method"] as? String == "PATCH" }?["contentType"] as? String, "application/merge-patch+json")
+        XCTAssertTrue(requests.contains { $0["path"] as? String == "/apis/simkube.io/v1/simulations?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dsim-arena" })
+        XCTAssertEqual(KubeClient.percentEncoded("a b/é,~"), "a%20b%2F%C3%A9%2C~")
     }
 
     func testATokenFileIsReadAgainWhenItChanges() throws {

@@ -101,11 +101,30 @@ public final class KubeClient {
         return try response.json()
     }
 
-    /// The `items` of a list (`/api/v1/namespaces/NS/pods`, with a query if wanted).
-    public func list(_ path: String) throws -> [KValue] {
-        let list = try get(path)
+    /// The `items` of a list (`/api/v1/namespaces/NS/pods`), optionally narrowed by a label
+    /// selector (`app.kubernetes.io/managed-by=sim-arena`).
+    public func list(_ path: String, labelSelector: String? = nil) throws -> [KValue] {
+        let fullPath = labelSelector.map { path + "?labelSelector=" + Self.percentEncoded($0) } ?? path
+        let list = try get(fullPath)
         guard let items = list["items"] else { throw SimArenaError(.data, "GET \(path): the response is not a list") }
         return items.isNull ? [] : try items.requireArray(at: "GET \(path): items")
+    }
+
+    /// `text` with every byte but RFC 3986's unreserved characters percent-encoded, for a query
+    /// value.
+    public static func percentEncoded(_ text: String) -> String {
+        let hexDigits = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(byte)
+            default:
+                out += [UInt8(ascii: "%"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `POST collectionPath` with `object`; returns the created object.
