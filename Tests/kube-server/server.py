@@ -166,8 +166,8 @@ class Handler(BaseHTTPRequestHandler):
             headers["Retry-After"] = str(fault["retryAfter"])
         if code == 403:
             group, resource, namespace, name = resource_of(self.path)
-            verb = {"GET": "get" if name else "list", "POST": "create", "DELETE": "delete",
-                    "PATCH": "patch"}[self.command]
+            verb = {"GET": "get" if name else "list", "POST": "create", "PUT": "update", "DELETE": "delete",
+                    "PATCH": "patch"}.get(self.command, self.command.lower())
             scope = f'in the namespace "{namespace}"' if namespace else "at the cluster scope"
             qualified = f"{resource}.{group}" if group else resource
             message = (f'{qualified} is forbidden: User "{user}" cannot {verb} resource "{resource}" '
@@ -177,7 +177,6 @@ class Handler(BaseHTTPRequestHandler):
         return code, status_object(code, message), headers
 
     def route(self, body):
-        state = self.server.state
         path = self.path.split("?")[0]
         parts = [part for part in path.split("/") if part]
         if path == "/version" and self.command == "GET":
