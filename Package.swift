@@ -23,10 +23,15 @@ let package = Package(
             name: "CJansson", pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"])]),
 
+        // libcurl loaded with dlopen on first use, so the tools do not pay for linking it.
+        .target(
+            name: "CCurlLoader",
+            linkerSettings: [.linkedLibrary("dl")]),
+
         // All logic lives here.
         .target(
             name: "SimArenaCore",
-            dependencies: ["CMsgPack"]),
+            dependencies: ["CMsgPack", "CCurlLoader"]),
 
         // What every command-line tool shares: argument parsing and the error conventions.
         .target(
@@ -39,6 +44,11 @@ let package = Package(
         .testTarget(
             name: "SimArenaCoreTests",
             dependencies: ["SimArenaCore", "CJansson", "CMsgPack", "CCurl"]),
+
+        // The Kubernetes client against a loopback test API server (Tests/kube-server).
+        .testTarget(
+            name: "SimArenaKubeTests",
+            dependencies: ["SimArenaCore"]),
     ] + tools.map { tool in
         .executableTarget(
             name: tool,

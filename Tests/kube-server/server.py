@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+"""A loopback Kubernetes API server for the client's tests.
+
+It speaks the REST conventions the client needs (JSON bodies, `Status` objects on errors) for a
+few routes: /version, namespaces, pods, the SimKube CRD, simulations.simkube.io objects and
+SelfSubjectAccessReviews. Every request must authenticate with one of the configured methods:
+a bearer token (--token USER=TOKEN), basic auth (--basic USER:PASSWORD) or, over TLS, a client
+certificate signed by --client-ca (the user is the certificate's common name).
+
+Faults are injected through a JSON file (--faults): a list whose first entry is removed and
+applied to each incoming request, so a test writes the next N responses before making them:
+    {"status": 429, "retryAfter": 2}   answer with that status (and Retry-After)
+    {"status": 403}                    with a Status message naming the authenticated user
+    {"slow": 3}                        wait 3 seconds, then answer normally
+    {"drop": true}                     close the connection without answering
+Each request is logged to --log as one JSON line: method, path, user, status.
+
+The chosen port is written to --port-file once the server listens. The server exits when the
+process that started it does, so a test run that crashes leaves no server behind.
+"""
+
+import argparse
+import base64
+import json
+import os
+import socket
+import ssl
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+REASONS = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
+           405: "MethodNotAllowed", 409: "AlreadyExists", 415: "UnsupportedMediaType",
+           422: "Invalid", 429: "TooManyRequests", 500: "InternalError", 503: "ServiceUnavailable"}
+
+
+class State:
+    """What the server holds: credentials, objects, the fault queue and the request log."""
+
+    def __init__(self, args):
+        self.tokens = dict(entry.split("=", 1)[::-1] for entry in args.token)  # token -> user
+        self.basic = dict(entry.split(":", 1) for entry in args.basic)         # user -> password
+        self.faults_path = args.faults
+        self.log_path = args.log
+        self.lock = threading.Lock()
+        self.namespaces = {"default", "kube-system", "simkube", "virtual-default"}
+        self.simulations = {}
+        self.pods = {"virtual-default": [
+            {"apiVersion": "v1", "kind": "Pod",
+             "metadata": {"name": "web-0", "namespace": "virtual-default"},
+             "status": {"phase": "Running"}}]}
+
+    def next_fault(self):
+        if not self.faults_path:
+            return None
+        with self.lock:
+            try:
+                with open(self.faults_path) as handle:
+                    faults = json.load(handle)
+            except (FileNotFoundError, ValueError):
+                return None
+            if not faults:
+                return None
+            fault, rest = faults[0], faults[1:]
+            with open(self.faults_path + ".tmp", "w") as handle:
+                json.dump(rest, handle)
+            os.replace(self.faults_path + ".tmp", self.faults_path)
+            return fault
+
+    def log(self, entry):
+        if self.log_path:
+            with self.lock, open(self.log_path, "a") as handle:
+                handle.write(json.dumps(entry) + "\n")
+
+
+def status_object(code, message, reason=None):
+    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": message, "reason": reason or REASONS.get(code, "Unknown"), "code": code}
+
+
+def resource_of(path):
+    """(group, resource, namespace, name) of an API path, as RBAC names them."""
+    parts = [part for part in path.split("?")[0].split("/") if part]
+    group = ""
+    if parts[:1] == ["api"]:
+        parts = parts[2:]
+    elif parts[:1] == ["apis"] and len(parts) >= 3:
+        group, parts = parts[1], parts[3:]
+    namespace = None
+    if len(parts) >= 3 and parts[0] == "namespaces":
+        namespace, parts = parts[1], parts[2:]
+    return group, (parts[0] if parts else ""), namespace, (parts[1] if len(parts) > 1 else None)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "kube-test-server"
+    disable_nagle_algorithm = True  # headers and body go out in two writes
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self.handle_api()
+
+    def do_POST(self):
+        self.handle_api()
+
+    def do_DELETE(self):
+        self.handle_api()
+
+    def do_PATCH(self):
+        self.handle_api()
+
+    # Requests
+
+    def handle_api(self):
+        state = self.server.state
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        user, method = self.authenticate()
+        fault = state.next_fault()
+        if fault and fault.get("drop"):
+            state.log({"method": self.command, "path": self.path, "user": user, "status": "dropped"})
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if fault and "slow" in fault:
+            time.sleep(fault["slow"])
+        if fault and "status" in fault:
+            code, payload, headers = self.fault_response(fault, user)
+        elif user is None:
+            code, payload, headers = 401, status_object(401, "Unauthorized"), {}
+        else:
+            code, payload, headers = self.route(body)
+        state.log({"method": self.command, "path": self.path, "user": user, "auth": method, "status": code,
+                   "contentType": self.headers.get("Content-Type")})
+        self.reply(code, payload, headers)
+
+    def authenticate(self):
+        """(user, method) from the request's credentials, or (None, None)."""
+        state = self.server.state
+        header = self.headers.get("Authorization", "")
+        if header.startswith("Bearer "):
+            user = state.tokens.get(header[len("Bearer "):])
+            return (user, "token") if user else (None, None)
+        if header.startswith("Basic "):
+            try:
+                name, password = base64.b64decode(header[len("Basic "):]).decode().split(":", 1)
+            except ValueError:
+                return None, None
+            return (name, "basic") if state.basic.get(name) == password else (None, None)
+        certificate = self.connection.getpeercert() if isinstance(self.connection, ssl.SSLSocket) else None
+        if certificate:
+            for field in certificate.get("subject", ()):
+                for key, value in field:
+                    if key == "commonName":
+                        return value, "certificate"
+        return None, None
+
+    def fault_response(self, fault, user):
+        code = fault["status"]
+        headers = {}
+        if "retryAfter" in fault:
+            headers["Retry-After"] = str(fault["retryAfter"])
+        if code == 403:
+            group, resource, namespace, name = resource_of(self.path)
+            verb = {"GET": "get" if name else "list", "POST": "create", "PUT": "update", "DELETE": "delete",
+                    "PATCH": "patch"}.get(self.command, self.command.lower())
+            scope = f'in the namespace "{namespace}"' if namespace else "at the cluster scope"
+            qualified = f"{resource}.{group}" if group else resource
+            message = (f'{qualified} is forbidden: User "{user}" cannot {verb} resource "{resource}" '
+                       f'in API group "{group}" {scope}')
+        else:
+            message = fault.get("message", f"injected {code}")
+        return code, status_object(code, message), headers
+
+    def route(self, body):
+        path = self.path.split("?")[0]
+        parts = [part for part in path.split("/") if part]
+        if path == "/version" and self.command == "GET":
+            return 200, {"major": "1", "minor": "30", "gitVersion": "v1.30.0"}, {}
+        if parts[:3] == ["api", "v1", "namespaces"]:
+            return self.route_namespaces(parts[3:])
+        if parts[:4] == ["apis", "apiextensions.k8s.io", "v1", "customresourcedefinitions"] and len(parts) == 5:
+            if parts[4] != "simulations.simkube.io":
+                return 404, status_object(404, f'customresourcedefinitions.apiextensions.k8s.io "{parts[4]}" not found'), {}
+            return 200, {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+                         "metadata": {"name": parts[4]},
+                         "spec": {"group": "simkube.io", "scope": "Cluster",
+                                  "names": {"plural": "simulations", "kind": "Simulation"}}}, {}
+        if parts[:3] == ["apis", "simkube.io", "v1"] and parts[3:4] == ["simulations"]:
+            return self.route_simulations(parts[4:], body)
+        if path == "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews" and self.command == "POST":
+            review = json.loads(body)
+            review["status"] = {"allowed": True}
+            return 201, review, {}
+        return 404, status_object(404, "the server could not find the requested resource"), {}
+
+    def route_namespaces(self, rest):
+        state = self.server.state
+        if not rest or rest[0] not in state.namespaces:
+            name = rest[0] if rest else ""
+            return 404, status_object(404, f'namespaces "{name}" not found'), {}
+        if len(rest) == 1 and self.command == "GET":
+            return 200, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": rest[0]},
+                         "status": {"phase": "Active"}}, {}
+        if rest[1:] == ["pods"] and self.command == "GET":
+            return 200, {"apiVersion": "v1", "kind": "PodList", "metadata": {},
+                         "items": state.pods.get(rest[0], [])}, {}
+        return 404, status_object(404, "the server could not find the requested resource"), {}
+
+    def route_simulations(self, rest, body):
+        simulations = self.server.state.simulations
+        if not rest:
+            if self.command == "GET":
+                return 200, {"apiVersion": "simkube.io/v1", "kind": "SimulationList", "metadata": {},
+                             "items": list(simulations.values())}, {}
+            if self.command == "POST":
+                try:
+                    obj = json.loads(body)
+                except ValueError:
+                    return 400, status_object(400, "the request body is not JSON"), {}
+                name = obj.get("metadata", {}).get("name")
+                if not name:
+                    return 422, status_object(422, "metadata.name: Required value"), {}
+                if name in simulations:
+                    return 409, status_object(409, f'simulations.simkube.io "{name}" already exists'), {}
+                obj["metadata"].update({"uid": str(uuid.uuid4()), "resourceVersion": "1",
+                                        "creationTimestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+                simulations[name] = obj
+                return 201, obj, {}
+        name = rest[0]
+        if name not in simulations:
+            return 404, status_object(404, f'simulations.simkube.io "{name}" not found'), {}
+        if self.command == "GET":
+            return 200, simulations[name], {}
+        if self.command == "DELETE":
+            return 200, simulations.pop(name), {}
+        if self.command == "PATCH":
+            if self.headers.get("Content-Type") != "application/merge-patch+json":
+                return 415, status_object(415, "the body of the request was in an unknown format"), {}
+            merge(simulations[name], json.loads(body))
+            return 200, simulations[name], {}
+        return 405, status_object(405, "method not allowed"), {}
+
+    def reply(self, code, payload, headers):
+        data = json.dumps(payload).encode()
+        try:
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+            self.close_connection = True  # the client gave up (a slow-response test)
+
+
+def merge(target, patch):
+    """An RFC 7386 JSON merge patch."""
+    for key, value in patch.items():
+        if value is None:
+            target.pop(key, None)
+        elif isinstance(value, dict) and isinstance(target.get(key), dict):
+            merge(target[key], value)
+        else:
+            target[key] = value
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # dropped and timed-out connections are part of the tests
+
+
+def exit_with_parent():
+    """Ends this process once its parent has gone (it is then adopted by another)."""
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port-file", required=True)
+    parser.add_argument("--token", action="append", default=[], help="USER=TOKEN")
+    parser.add_argument("--basic", action="append", default=[], help="USER:PASSWORD")
+    parser.add_argument("--cert", help="the server's certificate (PEM); enables TLS")
+    parser.add_argument("--key", help="the server's private key (PEM)")
+    parser.add_argument("--client-ca", help="the CA that signs accepted client certificates")
+    parser.add_argument("--faults", help="JSON file: the list of faults for the next requests")
+    parser.add_argument("--log", help="file to append one JSON line per request to")
+    args = parser.parse_args()
+
+    server = Server(("127.0.0.1", 0), Handler)
+    server.state = State(args)
+    if args.cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.cert, args.key)
+        if args.client_ca:
+            context.load_verify_locations(args.client_ca)
+            context.verify_mode = ssl.CERT_OPTIONAL
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+    with open(args.port_file + ".tmp", "w") as handle:
+        handle.write(str(server.server_address[1]))
+    os.replace(args.port_file + ".tmp", args.port_file)
+    threading.Thread(target=exit_with_parent, daemon=True).start()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
