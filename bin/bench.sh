@@ -89,60 +89,82 @@ print("goal (≤ 30 ms): %s" % ("MET" if statistics.median(steps) <= 30 else "MI
 PY
 
 echo
-echo "== the fast path (bin/train.sh --fast: sa-train, every stage in one process, no step files)"
-# The heuristic on mem-heavy, 20 episodes, as bin/train.sh --fast runs it; environment steps per
-# second of the whole sa-train process (median of 5 runs).
+echo "== the fast path (goals: >= 50,000 environment steps/s for a policy, >= 5,000 for DQN learning every step"
+echo "   with batch 32 and 64x64; peak memory <= 200 MiB)"
+# bin/train.sh --fast as it runs: one sa-train process, no step files, records written every half
+# second. The heuristic, and a fresh DQN agent (learning from the 33rd step on), on mem-heavy,
+# 100 episodes; whole-process wall time and peak RSS, median of 5 runs each.
 fast_rates="$scratch/fast.tsv"
 for _ in 1 2 3 4 5; do
-  fast_run=$(.build/release/sa-run new --root "$scratch/fast-runs" --agent heuristic --trace demo/traces/mem-heavy.msgpack \
-    --episodes 20 --steps 40 --seed 1)
-  start=${EPOCHREALTIME//[.,]/}
-  .build/release/sa-train --run-dir "$fast_run" --deploy web --policy heuristic --Naction 7 --steps 40 >/dev/null
-  end=${EPOCHREALTIME//[.,]/}
-  printf '%s\t%s\n' "$(wc -l <"$fast_run/step.jsonl")" "$((end - start))" >>"$fast_rates"
+  for agent in heuristic dqn; do
+    fast_run=$(.build/release/sa-run new --root "$scratch/fast-runs" --agent "$agent" --trace demo/traces/mem-heavy.msgpack \
+      --episodes 100 --steps 40 --seed 1)
+    chooser=(--policy heuristic)
+    [ "$agent" = dqn ] && chooser=(--agent dqn --checkpoints-dir "$scratch/fast-checkpoints")
+    python3 - "$agent" "$fast_run" "$fast_rates" .build/release/sa-train --run-dir "$fast_run" --deploy web "${chooser[@]}" \
+      --Naction 7 --steps 40 <<'PY'
+import resource, subprocess, sys, time
+agent, run, record, command = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+start = time.monotonic()
+subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+seconds = time.monotonic() - start
+steps = sum(1 for _ in open(run + "/step.jsonl"))
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+with open(record, "a") as out:
+    out.write("%s\t%d\t%f\t%f\n" % (agent, steps, seconds, peak))
+PY
+  done
 done
 python3 - "$fast_rates" <<'PY'
 import statistics, sys
-rates = [int(steps) / (int(micros) / 1e6) for steps, micros in (line.split() for line in open(sys.argv[1]))]
-steps = open(sys.argv[1]).readline().split()[0]
-print("fast path: %s steps per run; median %.0f environment steps/s (min %.0f, max %.0f)"
-      % (steps, statistics.median(rates), min(rates), max(rates)))
+rows = [line.split() for line in open(sys.argv[1])]
+for agent, goal in (("heuristic", 50000), ("dqn", 5000)):
+    mine = [(int(steps), float(seconds), float(peak)) for name, steps, seconds, peak in rows if name == agent]
+    rates = [steps / seconds for steps, seconds, _ in mine]
+    peak = max(p for _, _, p in mine)
+    print("fast path, %-9s: %d steps per run; median %.0f environment steps/s (min %.0f, max %.0f); peak RSS %.0f MiB;"
+          " goal %d steps/s: %s; memory goal: %s"
+          % (agent, mine[0][0], statistics.median(rates), min(rates), max(rates), peak, goal,
+             "MET" if statistics.median(rates) >= goal else "MISSED", "MET" if peak <= 200 else "MISSED"))
 PY
 
 echo
 echo "== learning quality (goal: DQN solves >= 95% of 100 held-out scenarios, in <= 1.2x the heuristic's mean steps)"
-# Train DQN and the tabular agent on the demo traces (all 7 actions), then evaluate each greedily
-# (epsilon 0, no learning) on 100 scenarios 'sa-trace generate' makes with another seed than the
-# demo's (seed 1), next to the heuristic, random and noop policies on the same scenarios.
+# Train DQN and the tabular agent on the 108 demo traces (all 7 actions, at most 50 per episode),
+# then evaluate each greedily (epsilon 0, no learning) on 100 scenarios 'sa-trace generate' makes
+# with another seed than the demo's (1), next to the heuristic, random and noop policies.
 .build/release/sa-trace generate --count 100 --seed 20261125 --out "$scratch/heldout" >/dev/null
 quality="$scratch/quality.tsv"
-# learn AGENT EPISODES FLAGS...: trains into $scratch/learn-AGENT; prints the checkpoint path.
+demo_traces=() heldout_traces=()
+for file in demo/traces/*.msgpack; do demo_traces+=(--trace "$file"); done
+for file in "$scratch"/heldout/*.msgpack; do heldout_traces+=(--trace "$file"); done
+# learn AGENT EPISODES FLAGS...: trains into $scratch/learn-AGENT; prints the checkpoint's path.
 learn() {
   local agent="$1" episodes="$2"
   shift 2
   local run
-  run=$(.build/release/sa-run new --root "$scratch/learn-$agent" --agent "$agent" --episodes "$episodes" --steps 20 --seed 7 \
-    $(printf -- '--trace %s ' demo/traces/*.msgpack))
+  run=$(.build/release/sa-run new --root "$scratch/learn-$agent" --agent "$agent" --episodes "$episodes" --steps 50 \
+    --seed 7 "${demo_traces[@]}")
   local start=${EPOCHREALTIME//[.,]/}
-  .build/release/sa-train --run-dir "$run" --deploy web --agent "$agent" --Naction 7 --steps 20 \
+  .build/release/sa-train --run-dir "$run" --deploy web --agent "$agent" --Naction 7 --steps 50 \
     --checkpoints-dir "$scratch/learn-$agent-ck" "$@" >/dev/null
   local end=${EPOCHREALTIME//[.,]/}
   echo "trained $agent: $episodes episodes, $(wc -l <"$run/step.jsonl") steps in $(( (end - start) / 1000 )) ms" >&2
   find "$scratch/learn-$agent-ck" -name "checkpoint_latest.*" ! -name "*.replay.*"
 }
-# evaluate NAME CHOOSER...: one greedy episode on each held-out scenario; appends NAME and the summary path.
+# evaluate NAME CHOOSER...: one episode on each held-out scenario; records NAME and the summary.
 evaluate() {
   local name="$1"
   shift
   local run
-  run=$(.build/release/sa-run new --root "$scratch/eval-$name" --agent eval --episodes 100 --steps 20 --seed 11 \
-    $(printf -- '--trace %s ' "$scratch"/heldout/*.msgpack))
-  .build/release/sa-train --run-dir "$run" --deploy web --Naction 7 --steps 20 "$@" >/dev/null
+  run=$(.build/release/sa-run new --root "$scratch/eval-$name" --agent eval --episodes 100 --steps 50 --seed 11 \
+    "${heldout_traces[@]}")
+  .build/release/sa-train --run-dir "$run" --deploy web --Naction 7 --steps 50 "$@" >/dev/null
   printf '%s\t%s\n' "$name" "$run/summary.json" >>"$quality"
 }
-dqn_checkpoint=$(learn dqn 3000 --eps-decay 8000 --eps-end 0.05 --buffer-size 20000 --target-update 200 --learning-starts 500 \
-  --double-dqn)
-greedy_checkpoint=$(learn greedy 3000 --eps-decay 8000 --eps-end 0.05)
+dqn_checkpoint=$(learn dqn 3000 --eps-decay 20000 --eps-end 0.05 --buffer-size 50000 --target-update 500 \
+  --learning-starts 1000 --double-dqn --lr 0.0005 --hidden 128,128)
+greedy_checkpoint=$(learn greedy 3000 --eps-decay 20000 --eps-end 0.05)
 evaluate dqn --evaluate "$dqn_checkpoint"
 evaluate greedy --evaluate "$greedy_checkpoint"
 for policy in heuristic random noop; do evaluate "$policy" --policy "$policy"; done

@@ -51,6 +51,7 @@ public struct DQNAgent: Sendable, Equatable {
 
     /// Adds `transition` to `buffer` and, once the buffer holds enough, makes
     /// `updatesPerStep` gradient updates on minibatches drawn with `random`.
+    @discardableResult
     public mutating func learn(_ transition: Transition, buffer: inout ReplayBuffer, random: inout SeededGenerator) -> StepReport {
         buffer.add(transition)
         steps += 1
