@@ -186,4 +186,15 @@ grep -q -- "--copy-as SUFFIX" "$SCRATCH/out" || fail "--help does not describe -
 mkdir "$SCRATCH/path"
 ln -s "$(command -v dirname)" "$SCRATCH/path/dirname"
 expect_status 69 env PATH="$SCRATCH/path" "$BASH" "$plot" "$policy" && expect_one_line_error "gnuplot-nox"
+# A real training run renders them after its episodes: the DQN agent over three demo traces,
+# with copies every 5 episodes.
+expect_status 0 "$ROOT/bin/train.sh" --traces "$ROOT/demo/traces/c*.msgpack" --agent dqn --Naction 7 --episodes 10 \
+  --steps 10 --eps-decay 40 --checkpoint-interval 5 --fast --runs-dir "$SCRATCH/real-runs" \
+  --checkpoints-dir "$SCRATCH/real-ck" --log-to-terminal
+real=$(find "$SCRATCH/real-ck" -mindepth 1 -maxdepth 1 -type d -name 'dqn_*')
+check_pngs 1000x900 "$real/learning_curve_latest.png" "$real/learning_curve_ep5.png" "$real/learning_curve_ep10.png"
+check_pngs 1000x800 "$real/agent_visualization_latest.png" "$real/agent_visualization_ep10.png"
+[ "$(awk -F'\t' '!/^#/ && $6 == 1' "$real/agent_qvalues.tsv" | wc -l)" = 3 ] || fail "agent_qvalues.tsv: not one greedy action for each of the 3 traces"
+[ "$(awk -F'\t' '!/^#/ && NF {print $1}' "$real/learning_curve.tsv" | wc -l)" = 10 ] || fail "learning_curve.tsv has not 10 episodes"
+
 finish
