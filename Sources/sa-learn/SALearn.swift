@@ -12,7 +12,9 @@ struct SALearn: ParsableCommand {
             absent), learns from (previous observation, previous action, this step's reward, this \
             observation, terminated), and writes the new state to --state-out and a report (TD error, \
             loss, epsilon, Q-values) to --out. At an episode's first step there is no transition: the \
-            state is saved unchanged. Agent: greedy (tabular Q-learning, docs/run-directory.md).
+            state is saved unchanged. Agents (docs/agents.md): greedy (tabular Q-learning, JSON state) \
+            and dqn (a .safetensors state; its transitions go to the run's replay journal, --replay, \
+            from which its replay buffer is rebuilt each step).
             """)
 
     @Option(name: .customLong("state-in"), help: "The agent state to start from (absent: a fresh agent).")
