@@ -49,6 +49,23 @@ final class RewardAndObservationTests: XCTestCase {
         XCTAssertEqual(RewardFunction.costAware.reward(for: try observation(ready: 0, pending: 3, total: 3)), -0.45)
     }
 
+    /// Under the right_sized goal, healthy-but-wasteful is not the goal: it scores below zero, so
+    /// an agent cannot earn more by staying there than by right-sizing.
+    func testHealthyButWastefulIsNotRewardedAsTheGoalWhenTheGoalIsRightSized() throws {
+        var wasteful = try observation(ready: 3, pending: 0, total: 3)
+        wasteful.requested = ResourceAmounts(cpuMillis: 3000, memoryBytes: 3 << 30)
+        wasteful.used = ResourceAmounts(cpuMillis: 750, memoryBytes: 3 << 30)  // cpu 75 % unused
+        for function in RewardFunction.allCases {
+            let healthyGoal = function.reward(for: wasteful, goal: .healthy)
+            let rightSized = function.reward(for: wasteful, goal: .rightSized)
+            XCTAssertGreaterThan(healthyGoal, 0, "\(function) under healthy")
+            XCTAssertEqual(rightSized, function == .base ? 0 : -0.14375, "\(function): −0.05 − 0.25 × (0.75 + 0) / 2")
+        }
+        var fixed = wasteful
+        fixed.used = fixed.requested
+        XCTAssertEqual(RewardFunction.shaped.reward(for: fixed, goal: .rightSized), 1, "right-sized is the goal")
+    }
+
     func testRewardReportsScoreTheObservationAfterTheAction() throws {
         let after = try observation(ready: 3, pending: 0, total: 3)
         let previous = ActionReport(action: .scaleUpReplicas, chooser: "policy:heuristic",

@@ -1,5 +1,11 @@
-/// How an observation (the one that follows an action) is scored. The goal everywhere is
-/// `ready == total == target` with nothing pending.
+/// How an observation (the one that follows an action) is scored. "At the goal" below means
+/// `ready == total == target` with nothing pending, under the `healthy` goal.
+///
+/// Under the `right_sized` goal a healthy but over-provisioned workload is not at the goal yet:
+/// every function then scores it −0.05 − 0.25 × the mean of CPU and memory waste (0 for `base`).
+/// Were it scored as the goal, an agent would earn the bonus at every step by leaving the waste
+/// alone, more than the one bonus that ends the episode when it right-sizes: a positive reward for
+/// a state that does not end the episode makes stalling there the best policy.
 public enum RewardFunction: String, Sendable, CaseIterable {
     /// 1 at the goal, else 0.
     case base
@@ -14,8 +20,14 @@ public enum RewardFunction: String, Sendable, CaseIterable {
     /// elsewhere `shaped`. Minus 0.12 when the safeguards blocked the action. Clipped to [−1, 1].
     case costAware = "cost_aware"
 
-    public func reward(for observation: Observation, actionBlocked: Bool = false, settings: ActionSettings = ActionSettings()) -> Double {
+    public func reward(for observation: Observation, actionBlocked: Bool = false, settings: ActionSettings = ActionSettings(),
+                       goal: EpisodeGoal = .healthy) -> Double {
         let value: Double
+        if observation.atTarget, !goal.isReached(by: observation, settings: settings) {
+            let waste = (observation.cpuWaste + observation.memoryWaste) / 2
+            value = self == .base ? 0 : max(-1, -0.05 - 0.25 * waste - (self == .costAware && actionBlocked ? 0.12 : 0))
+            return Observation.rounded(value)
+        }
         switch self {
         case .base:
             value = observation.atTarget ? 1 : 0

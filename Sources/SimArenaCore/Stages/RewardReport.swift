@@ -18,7 +18,7 @@ public struct RewardReport: Sendable, Hashable {
         self.function = function
         forAction = previous?.action.name
         actionBlocked = previous?.outcome.blocked ?? false
-        reward = previous.map { function.reward(for: observation, actionBlocked: $0.outcome.blocked, settings: settings) }
+        reward = previous.map { function.reward(for: observation, actionBlocked: $0.outcome.blocked, settings: settings, goal: goal) }
         atTarget = observation.atTarget
         goalReached = goal.isReached(by: observation, settings: settings)
         terminated = goalReached
