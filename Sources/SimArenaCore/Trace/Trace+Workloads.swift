@@ -6,9 +6,9 @@ extension Trace {
         var latest: [ObjectReference: Workload] = [:]
         for (eventIndex, event) in events.enumerated() {
             for (objectIndex, object) in event.applied.enumerated() {
-                let path = "events[\(eventIndex)].applied_objs[\(objectIndex)]"
-                let tracked = try ObjectReference(object: object, at: path).gvk
-                guard let workload = try Workload(object: object, at: path, tracked: trackedConfig(for: tracked)) else {
+                let tracked = try ObjectReference(object: object, at: "events[\(eventIndex)].applied_objs[\(objectIndex)]").gvk
+                guard let workload = try Workload(object: object, at: "events[\(eventIndex)].applied_objs[\(objectIndex)]",
+                                                  tracked: trackedConfig(for: tracked)) else {
                     continue
                 }
                 if latest[workload.reference] == nil { order.append(workload.reference) }

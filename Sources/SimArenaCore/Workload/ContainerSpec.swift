@@ -11,11 +11,11 @@ public struct ContainerSpec: Sendable, Hashable {
     }
 
     /// Reads one entry of `containers` or `initContainers`.
-    public init(_ value: KValue, at path: String) throws {
-        let map = try value.requireMap(at: path)
-        name = try map["name"]?.requireString(at: "\(path).name") ?? ""
-        let resources = try map["resources"].map { try $0.requireMap(at: "\(path).resources") } ?? KMap()
-        requests = try resources["requests"].map { try ResourceList($0, at: "\(path).resources.requests") } ?? ResourceList()
-        limits = try resources["limits"].map { try ResourceList($0, at: "\(path).resources.limits") } ?? ResourceList()
+    public init(_ value: KValue, at path: @autoclosure () -> String) throws {
+        let map = try value.requireMap(at: path())
+        name = try map["name"]?.requireString(at: "\(path()).name") ?? ""
+        let resources = try map["resources"].map { try $0.requireMap(at: "\(path()).resources") } ?? KMap()
+        requests = try resources["requests"].map { try ResourceList($0, at: "\(path()).resources.requests") } ?? ResourceList()
+        limits = try resources["limits"].map { try ResourceList($0, at: "\(path()).resources.limits") } ?? ResourceList()
     }
 }

@@ -13,18 +13,18 @@ public struct ObjectReference: Sendable, Hashable, CustomStringConvertible {
 
     /// Reads `apiVersion`, `kind`, `metadata.namespace` and `metadata.name`; `path` names the
     /// object in errors.
-    public init(object: KValue, at path: String) throws {
-        let map = try object.requireMap(at: path)
-        guard let kind = map["kind"] else { throw SimArenaError(.data, "\(path): missing \"kind\"") }
-        guard let apiVersion = map["apiVersion"] else { throw SimArenaError(.data, "\(path): missing \"apiVersion\"") }
-        guard let metadata = map["metadata"] else { throw SimArenaError(.data, "\(path): missing \"metadata\"") }
-        let meta = try metadata.requireMap(at: "\(path).metadata")
-        guard let name = meta["name"] else { throw SimArenaError(.data, "\(path).metadata: missing \"name\"") }
+    public init(object: KValue, at path: @autoclosure () -> String) throws {
+        let map = try object.requireMap(at: path())
+        guard let kind = map["kind"] else { throw SimArenaError(.data, "\(path()): missing \"kind\"") }
+        guard let apiVersion = map["apiVersion"] else { throw SimArenaError(.data, "\(path()): missing \"apiVersion\"") }
+        guard let metadata = map["metadata"] else { throw SimArenaError(.data, "\(path()): missing \"metadata\"") }
+        let meta = try metadata.requireMap(at: "\(path()).metadata")
+        guard let name = meta["name"] else { throw SimArenaError(.data, "\(path()).metadata: missing \"name\"") }
         self.gvk = GroupVersionKind(
-            apiVersion: try apiVersion.requireString(at: "\(path).apiVersion"),
-            kind: try kind.requireString(at: "\(path).kind"))
-        self.namespace = try meta["namespace"]?.requireString(at: "\(path).metadata.namespace")
-        self.name = try name.requireString(at: "\(path).metadata.name")
+            apiVersion: try apiVersion.requireString(at: "\(path()).apiVersion"),
+            kind: try kind.requireString(at: "\(path()).kind"))
+        self.namespace = try meta["namespace"]?.requireString(at: "\(path()).metadata.namespace")
+        self.name = try name.requireString(at: "\(path()).metadata.name")
     }
 
     /// The namespace a namespaced object lives in.

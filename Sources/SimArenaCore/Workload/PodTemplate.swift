@@ -10,31 +10,31 @@ public struct PodTemplate: Sendable, Hashable {
     public var initContainers: [ContainerSpec]
 
     /// Reads a template: a map with `metadata` and `spec`.
-    public init(_ value: KValue, at path: String) throws {
-        let map = try value.requireMap(at: path)
-        let metadata = try map["metadata"].map { try $0.requireMap(at: "\(path).metadata") } ?? KMap()
-        labels = try Self.stringMap(metadata["labels"], at: "\(path).metadata.labels")
-        annotations = try Self.stringMap(metadata["annotations"], at: "\(path).metadata.annotations")
-        guard let spec = map["spec"] else { throw SimArenaError(.data, "\(path): missing \"spec\"") }
-        let specMap = try spec.requireMap(at: "\(path).spec")
+    public init(_ value: KValue, at path: @autoclosure () -> String) throws {
+        let map = try value.requireMap(at: path())
+        let metadata = try map["metadata"].map { try $0.requireMap(at: "\(path()).metadata") } ?? KMap()
+        labels = try Self.stringMap(metadata["labels"], at: "\(path()).metadata.labels")
+        annotations = try Self.stringMap(metadata["annotations"], at: "\(path()).metadata.annotations")
+        guard let spec = map["spec"] else { throw SimArenaError(.data, "\(path()): missing \"spec\"") }
+        let specMap = try spec.requireMap(at: "\(path()).spec")
         self.spec = spec
-        containers = try Self.containers(specMap["containers"], at: "\(path).spec.containers")
-        initContainers = try Self.containers(specMap["initContainers"], at: "\(path).spec.initContainers")
+        containers = try Self.containers(specMap["containers"], at: "\(path()).spec.containers")
+        initContainers = try Self.containers(specMap["initContainers"], at: "\(path()).spec.initContainers")
     }
 
     public func label(_ key: String) -> String? { labels.first { $0.key == key }?.value }
     public func annotation(_ key: String) -> String? { annotations.first { $0.key == key }?.value }
 
-    private static func containers(_ list: KValue?, at path: String) throws -> [ContainerSpec] {
+    private static func containers(_ list: KValue?, at path: @autoclosure () -> String) throws -> [ContainerSpec] {
         guard let list, !list.isNull else { return [] }
-        return try list.requireArray(at: path).enumerated().map { try ContainerSpec($0.element, at: "\(path)[\($0.offset)]") }
+        return try list.requireArray(at: path()).enumerated().map { try ContainerSpec($0.element, at: "\(path())[\($0.offset)]") }
     }
 
-    private static func stringMap(_ value: KValue?, at path: String) throws -> [(key: String, value: String)] {
+    private static func stringMap(_ value: KValue?, at path: @autoclosure () -> String) throws -> [(key: String, value: String)] {
         guard let value, !value.isNull else { return [] }
-        return try value.requireMap(at: path).entries.map { entry in
-            let key = try entry.key.requireString(at: "\(path) key")
-            return (key, try entry.value.requireString(at: "\(path).\(key)"))
+        return try value.requireMap(at: path()).entries.map { entry in
+            let key = try entry.key.requireString(at: "\(path()) key")
+            return (key, try entry.value.requireString(at: "\(path()).\(key)"))
         }
     }
 

@@ -15,10 +15,10 @@ public struct ResourceList: Sendable, Hashable {
 
     /// Reads a `requests` or `limits` map. Quantities may be strings (`"500m"`) or numbers
     /// (`2`), as the Kubernetes API accepts both.
-    public init(_ value: KValue, at path: String) throws {
-        entries = try value.requireMap(at: path).entries.map { entry in
-            let name = try entry.key.requireString(at: "\(path) key")
-            return (name, try Quantity(entry.value, at: "\(path).\(name)"))
+    public init(_ value: KValue, at path: @autoclosure () -> String) throws {
+        entries = try value.requireMap(at: path()).entries.map { entry in
+            let name = try entry.key.requireString(at: "\(path()) key")
+            return (name, try Quantity(entry.value, at: "\(path()).\(name)"))
         }
     }
 
@@ -37,7 +37,7 @@ public struct ResourceList: Sendable, Hashable {
 extension Quantity {
     /// Reads a quantity from an object field: a string (`"500m"`) or a number (`2`), as the
     /// Kubernetes API accepts both. Errors name `path`.
-    public init(_ value: KValue, at path: String) throws {
+    public init(_ value: KValue, at path: @autoclosure () -> String) throws {
         let text: String
         switch value {
         case .string(let string): text = string
@@ -46,12 +46,12 @@ extension Quantity {
         case .double(let number): text = String(number)
         case .float(let number): text = String(number)
         default:
-            throw SimArenaError(.data, "\(path): expected a quantity, found \(value.typeDescription)")
+            throw SimArenaError(.data, "\(path()): expected a quantity, found \(value.typeDescription)")
         }
         do {
             self = try Quantity(parsing: text)
         } catch let error as SimArenaError {
-            throw error.prefixed(path)
+            throw error.prefixed(path())
         }
     }
 }

@@ -19,8 +19,8 @@ public struct Workload: Sendable, Hashable {
     /// Reads a workload from an object, or returns `nil` when the object's kind makes no pods.
     /// A tracked-object config that names a pod template path for the kind takes precedence
     /// over the Kubernetes one.
-    public init?(object: KValue, at path: String, tracked: TrackedObjectConfig? = nil, deleted: Bool = false) throws {
-        let reference = try ObjectReference(object: object, at: path)
+    public init?(object: KValue, at path: @autoclosure () -> String, tracked: TrackedObjectConfig? = nil, deleted: Bool = false) throws {
+        let reference = try ObjectReference(object: object, at: path())
         guard let kind = WorkloadKind(reference.gvk) else { return nil }
         self.kind = kind
         self.reference = reference
@@ -28,15 +28,15 @@ public struct Workload: Sendable, Hashable {
         self.deleted = deleted
         templatePointer = tracked?.podSpecTemplatePaths.first ?? kind.templatePointer
         guard let template = object.value(at: templatePointer) else {
-            throw SimArenaError(.data, "\(path) (\(reference)): no pod template at \"\(templatePointer)\"")
+            throw SimArenaError(.data, "\(path()) (\(reference)): no pod template at \"\(templatePointer)\"")
         }
-        self.template = try PodTemplate(template, at: "\(path)\(templatePointer.tokens.map { ".\($0)" }.joined())")
+        self.template = try PodTemplate(template, at: "\(path())\(templatePointer.tokens.map { ".\($0)" }.joined())")
         if kind.hasReplicas {
             let value = object.value(at: JSONPointer(tokens: ["spec", "replicas"]))
             if let value, !value.isNull {
-                let count = try value.requireInt64(at: "\(path).spec.replicas")
+                let count = try value.requireInt64(at: "\(path()).spec.replicas")
                 guard count >= 0 else {
-                    throw SimArenaError(.data, "\(path).spec.replicas: \(count) is negative")
+                    throw SimArenaError(.data, "\(path()).spec.replicas: \(count) is negative")
                 }
                 replicas = count
             } else {
