@@ -218,4 +218,38 @@ final class DQNTests: XCTestCase {
         XCTAssertEqual(buffer.transitions, (6..<9).map(transition))
         XCTAssertEqual(buffer.total, 9)
     }
+
+    /// Actions the safeguards would block are masked: never chosen, greedily or exploring, and
+    /// left out of the bootstrap maximum.
+    func testBlockedActionsAreMaskedOut() throws {
+        var observation = try Observation(document: RewardAndObservationTests.blank(target: 3))
+        observation.replicas = 1
+        observation.cpuRequest = try Quantity(parsing: "16")
+        observation.memoryRequest = try Quantity(parsing: "512Mi")
+        let allowed = ActionMask.allowed(observation, actions: 7, settings: ActionSettings())
+        XCTAssertEqual(allowed, [true, false, true, true, true, true, false], "no CPU above 16, no replicas below 1")
+        XCTAssertEqual(ActionMask.allowed(bits: ActionMask.bits(allowed), actions: 7), allowed)
+
+        var settings = DQNSettings(actions: 7)
+        settings.hidden = [8]
+        settings.loss = .mse
+        settings.gamma = 1
+        var agent = DQNAgent(settings: settings, seed: 4)
+        // Make action 6 by far the best everywhere: the output bias.
+        let outputBias = agent.online.biasOffsets[1]
+        agent.online.parameters[outputBias + 6] = 100
+        agent.target = agent.online
+        XCTAssertEqual(agent.greedyAction(observation.features), 6)
+        XCTAssertNotEqual(agent.greedyAction(observation.features, allowed: allowed), 6)
+        agent.settings.schedule = EpsilonSchedule(start: 1, end: 1, decaySteps: 0)
+        var random = SeededGenerator(seed: 1)
+        for _ in 0..<200 { XCTAssertTrue(allowed[agent.choose(observation.features, allowed: allowed, random: &random)]) }
+        // The bootstrap skips the masked action 6 (its target value would be about 100).
+        let transition = Transition(state: observation.features, action: 0, reward: 0, next: observation.features, terminated: false,
+                                    nextAllowed: ActionMask.bits(allowed))
+        let q = agent.online(observation.features)
+        let masked = agent.target(observation.features).enumerated().filter { allowed[$0.offset] }.map(\.element).max()!
+        var copy = agent
+        XCTAssertEqual(copy.update(on: [transition]), (q[0] - masked) * (q[0] - masked), accuracy: 1e-3)
+    }
 }

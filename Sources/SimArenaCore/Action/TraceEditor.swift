@@ -96,7 +96,7 @@ public enum TraceEditor {
         }
     }
 
-    private static func blocked<T: Comparable & CustomStringConvertible>(
+    static func blocked<T: Comparable & CustomStringConvertible>(
         _ value: T, increasing: Bool, range: ClosedRange<T>, what: String
     ) -> String? {
         if increasing && value > range.upperBound { return "\(what) \(value) would exceed the maximum \(range.upperBound)" }

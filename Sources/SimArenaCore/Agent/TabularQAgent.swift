@@ -29,23 +29,30 @@ public struct TabularQAgent: Sendable, Equatable {
         table[state] ?? Array(repeating: 0, count: actions)
     }
 
-    /// The best action (the lowest index among equals).
-    public func greedyAction(_ state: String) -> Int {
+    /// The best allowed action (all when `allowed` is nil; the lowest index among equals).
+    public func greedyAction(_ state: String, allowed: [Bool]? = nil) -> Int {
         let values = qValues(state)
-        return values.indices.max { values[$0] < values[$1] || (values[$0] == values[$1] && $0 > $1) } ?? 0
+        let candidates = values.indices.filter { allowed?[$0] ?? true }
+        return candidates.max { values[$0] < values[$1] || (values[$0] == values[$1] && $0 > $1) } ?? 0
     }
 
-    /// Explores with probability epsilon (uniformly), else acts greedily.
-    public func choose(_ state: String, random: inout SeededGenerator) -> Int {
-        random.unitDouble() < epsilon ? Int(random.next(below: UInt64(actions))) : greedyAction(state)
+    /// Explores with probability epsilon (uniformly among the allowed actions), else acts
+    /// greedily.
+    public func choose(_ state: String, allowed: [Bool]? = nil, random: inout SeededGenerator) -> Int {
+        guard random.unitDouble() < epsilon else { return greedyAction(state, allowed: allowed) }
+        let choices = (0..<actions).filter { allowed?[$0] ?? true }
+        return choices.isEmpty ? 0 : choices[Int(random.next(below: UInt64(choices.count)))]
     }
 
-    /// One Q-learning update; a terminated transition does not bootstrap (a truncated one does).
-    /// Returns the temporal-difference error before the update.
+    /// One Q-learning update; a terminated transition does not bootstrap (a truncated one does,
+    /// over the actions allowed in `next`). Returns the temporal-difference error before the
+    /// update.
     @discardableResult
-    public mutating func update(state: String, action: Int, reward: Double, next: String, terminated: Bool) -> Double {
+    public mutating func update(state: String, action: Int, reward: Double, next: String, terminated: Bool,
+                                nextAllowed: [Bool]? = nil) -> Double {
         var values = qValues(state)
-        let target = reward + (terminated ? 0 : gamma * (qValues(next).max() ?? 0))
+        let following = qValues(next)
+        let target = reward + (terminated ? 0 : gamma * following[greedyAction(next, allowed: nextAllowed)])
         let error = target - values[action]
         values[action] += learningRate * error
         table[state] = values

@@ -31,14 +31,17 @@ public struct DQNAgent: Sendable, Equatable {
 
     public func qValues(_ features: [Float]) -> [Float] { online(features) }
 
-    /// The action with the highest Q-value (the lowest index among equals).
-    public func greedyAction(_ features: [Float]) -> Int {
-        Self.argmax(qValues(features)[...])
+    /// The allowed action with the highest Q-value (the lowest index among equals).
+    public func greedyAction(_ features: [Float], allowed: [Bool]? = nil) -> Int {
+        Self.argmax(qValues(features)[...], allowed: allowed)
     }
 
-    /// Explores with probability epsilon (uniformly), else acts greedily.
-    public func choose(_ features: [Float], random: inout SeededGenerator) -> Int {
-        random.unitDouble() < epsilon ? Int(random.next(below: UInt64(settings.actions))) : greedyAction(features)
+    /// Explores with probability epsilon (uniformly among the allowed actions), else acts
+    /// greedily.
+    public func choose(_ features: [Float], allowed: [Bool]? = nil, random: inout SeededGenerator) -> Int {
+        guard random.unitDouble() < epsilon else { return greedyAction(features, allowed: allowed) }
+        let choices = (0..<settings.actions).filter { allowed?[$0] ?? true }
+        return choices.isEmpty ? 0 : choices[Int(random.next(below: UInt64(choices.count)))]
     }
 
     /// What one learning step did.
@@ -69,7 +72,8 @@ public struct DQNAgent: Sendable, Equatable {
 
     /// One gradient step on `batch`; returns the batch's mean loss before the step.
     /// The target is `r + γ·(1 − terminated)·max_a' Q_target(s', a')` (or, with double DQN,
-    /// `Q_target(s', argmax_a' Q_online(s', a'))`): a terminated transition never bootstraps.
+    /// `Q_target(s', argmax_a' Q_online(s', a'))`), over the actions allowed in s': a terminated
+    /// transition never bootstraps.
     @discardableResult
     public mutating func update(on batch: [Transition]) -> Float {
         let size = batch.count
@@ -88,7 +92,9 @@ public struct DQNAgent: Sendable, Equatable {
             var bootstrap: Float = 0
             if !transition.terminated {
                 let values = nextTarget.output(index)
-                bootstrap = settings.doubleDQN ? values[values.startIndex + Self.argmax(nextOnline.output(index))] : values.max()!
+                let allowed = ActionMask.allowed(bits: transition.nextAllowed, actions: actions)
+                let best = Self.argmax(settings.doubleDQN ? nextOnline.output(index) : values, allowed: allowed)
+                bootstrap = values[values.startIndex + best]
             }
             let goal = transition.reward + gamma * bootstrap
             let error = current.output(index)[index * actions + transition.action] - goal
@@ -103,9 +109,13 @@ public struct DQNAgent: Sendable, Equatable {
         return totalLoss / Float(size)
     }
 
-    static func argmax(_ values: ArraySlice<Float>) -> Int {
-        var best = values.startIndex
-        for index in values.indices where values[index] > values[best] { best = index }
-        return best - values.startIndex
+    /// The index (from 0) of the highest value among the allowed ones (all when nil), the lowest
+    /// among equals; 0 when none is allowed.
+    static func argmax(_ values: ArraySlice<Float>, allowed: [Bool]? = nil) -> Int {
+        var best: Int?
+        for offset in 0..<values.count where allowed.map({ offset < $0.count && $0[offset] }) ?? true {
+            if best == nil || values[values.startIndex + offset] > values[values.startIndex + best!] { best = offset }
+        }
+        return best ?? 0
     }
 }

@@ -65,11 +65,14 @@ public enum LearningAgent: Sendable, Equatable {
         }
     }
 
-    /// Epsilon-greedy choice.
+    /// Epsilon-greedy choice among the actions the safeguards allow (``ActionMask``).
     public func choose(_ observation: Observation, settings: ActionSettings, random: inout SeededGenerator) -> Int {
+        let allowed = ActionMask.allowed(observation, actions: actions, settings: settings)
         switch self {
-        case .tabular(let agent): return agent.choose(StateDiscretizer.key(observation, settings: settings), random: &random)
-        case .dqn(let agent): return agent.choose(observation.features, random: &random)
+        case .tabular(let agent):
+            return agent.choose(StateDiscretizer.key(observation, settings: settings), allowed: allowed, random: &random)
+        case .dqn(let agent):
+            return agent.choose(observation.features, allowed: allowed, random: &random)
         }
     }
 

@@ -1,6 +1,7 @@
 /// The replay buffer on disk: rebuilt from a run's ``ReplayJournal``, and saved beside a DQN
 /// checkpoint as `<checkpoint>.replay.safetensors` (tensors `states` and `next_states` F32
-/// `[n, features]`, `actions` I32 `[n]`, `rewards` F32 `[n]`, `terminated` U8 `[n]`, oldest
+/// `[n, features]`, `actions` I32 `[n]`, `rewards` F32 `[n]`, `terminated` U8 `[n]`,
+/// `next_allowed` U8 `[n]` (the actions allowed in the next state, bit `i` for action `i`), oldest
 /// first; `__metadata__` format `simarena.replay/v1` and `total`, the number of transitions the
 /// agent had learned from, the last of which is the buffer's newest).
 extension ReplayBuffer {
@@ -32,6 +33,7 @@ extension ReplayBuffer {
             "actions": .init(int32s: held.map { Int32($0.action) }, shape: [held.count]),
             "rewards": .init(floats: held.map(\.reward), shape: [held.count]),
             "terminated": .init(dtype: .u8, shape: [held.count], bytes: held.map { $0.terminated ? 1 : 0 }),
+            "next_allowed": .init(dtype: .u8, shape: [held.count], bytes: held.map(\.nextAllowed)),
         ]
         return try SafeTensors(tensors: tensors, metadata: ["format": Self.checkpointFormat, "total": "\(total)"]).encoded()
     }
@@ -49,11 +51,12 @@ extension ReplayBuffer {
         let actions = try file.require("actions", .i32, shape: [count]).int32s
         let rewards = try file.require("rewards", .f32, shape: [count]).floats
         let terminated = try file.require("terminated", .u8, shape: [count]).bytes
+        let nextAllowed = try file.require("next_allowed", .u8, shape: [count]).bytes
         guard total >= count else { throw SimArenaError(.data, "replay buffer: total \(total) is less than the \(count) transitions held") }
         let transitions = (0..<count).map { index in
             Transition(state: Array(states[index * width..<(index + 1) * width]), action: Int(actions[index]),
                        reward: rewards[index], next: Array(next[index * width..<(index + 1) * width]),
-                       terminated: terminated[index] != 0)
+                       terminated: terminated[index] != 0, nextAllowed: nextAllowed[index])
         }
         return (transitions, total)
     }

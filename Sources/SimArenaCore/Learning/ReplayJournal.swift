@@ -9,14 +9,15 @@ import Glibc
 /// cut off before the next append.
 ///
 /// Layout (little-endian; docs/run-directory.md): a 32-byte header, the magic `SAREPLAY`, format
-/// version (UInt32, 1), feature count F (UInt32), the number of the first record (UInt64, nonzero
+/// version (UInt32, 2), feature count F (UInt32), the number of the first record (UInt64, nonzero
 /// when the run started from a checkpoint's buffer) and 8 reserved bytes; then fixed-size records
 /// of F Float32 state values, F Float32 next-state values, the action (Int32), the reward
-/// (Float32), terminated (UInt8) and 3 padding bytes.
+/// (Float32), terminated (UInt8), the actions allowed in the next state (UInt8 bits) and 2
+/// padding bytes.
 public enum ReplayJournal {
     public static let fileName = "replay.bin"
     static let magic = Array("SAREPLAY".utf8)
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
     static let headerSize = 32
 
     public static func recordSize(features: Int) -> Int { 8 * features + 12 }
@@ -89,7 +90,7 @@ public enum ReplayJournal {
         for value in transition.next { append(value.bitPattern, to: &bytes) }
         append(UInt32(bitPattern: Int32(transition.action)), to: &bytes)
         append(transition.reward.bitPattern, to: &bytes)
-        bytes += [transition.terminated ? 1 : 0, 0, 0, 0]
+        bytes += [transition.terminated ? 1 : 0, transition.nextAllowed, 0, 0]
     }
 
     private static func decode(_ bytes: [UInt8], at offset: Int, features: Int) -> Transition {
@@ -97,7 +98,7 @@ public enum ReplayJournal {
         return Transition(
             state: (0..<features).map(float), action: Int(Int32(bitPattern: load(UInt32.self, bytes, offset + 8 * features))),
             reward: float(2 * features + 1), next: (features..<2 * features).map(float),
-            terminated: bytes[offset + 8 * features + 8] != 0)
+            terminated: bytes[offset + 8 * features + 8] != 0, nextAllowed: bytes[offset + 8 * features + 9])
     }
 
     private static func append<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {

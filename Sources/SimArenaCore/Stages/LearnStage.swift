@@ -48,7 +48,8 @@ public enum LearnStage {
             var error: Double?
             if let previous, let action, let value = transitionReward, action < tabular.actions {
                 error = tabular.update(state: StateDiscretizer.key(previous.observation, settings: settings), action: action,
-                                       reward: value, next: state, terminated: reward.terminated)
+                                       reward: value, next: state, terminated: reward.terminated,
+                                       nextAllowed: ActionMask.allowed(observation, actions: tabular.actions, settings: settings))
             }
             return Report(agent: .tabular(tabular), updated: error != nil, state: state, temporalDifference: error,
                           loss: error.map { Observation.rounded($0 * $0) }, qValues: tabular.qValues(state))
@@ -57,8 +58,10 @@ public enum LearnStage {
             var step: DQNAgent.StepReport?
             if let previous, let action, let value = transitionReward, action < dqn.settings.actions, replay != nil {
                 var random = SeededGenerator(seed: seed, stream: 0x7265_706c_6179)  // "replay"
+                let allowed = ActionMask.allowed(observation, actions: dqn.settings.actions, settings: settings)
                 step = dqn.learn(Transition(state: previous.observation.features, action: action, reward: Float(value),
-                                            next: features, terminated: reward.terminated),
+                                            next: features, terminated: reward.terminated,
+                                            nextAllowed: ActionMask.bits(allowed)),
                                  buffer: &replay!, random: &random)
             }
             return Report(agent: .dqn(dqn), updated: step != nil, loss: step?.loss.map(Double.init), dqnStep: step,
