@@ -15,7 +15,8 @@
 #        bin/train.sh --resume RUN [--log-to-terminal]
 #                                       continue a killed run (a name in runs/, or a run directory)
 #
-# --target defaults to the target a demo scenario declares in its metadata.
+# --target defaults to the target a demo scenario declares in its metadata. With --load and no --seed,
+# the seed is the one the checkpoint records, so training continues exactly as the saving run would have.
 # Agents: dqn (deep Q-learning) and greedy (tabular Q-learning), with checkpoints in checkpoints/<run>/,
 # the hand-coded policies
 # noop, heuristic, random, bump_cpu, bump_mem, scale_replicas, or an outside program (--policy-cmd). Output goes to checkpoints/<run>/train.log when standard
@@ -148,6 +149,11 @@ fi
 [ -n "$trace" ] && trace_list=("$trace" "${trace_list[@]}")
 [ "${#trace_list[@]}" -gt 0 ] || die "--trace FILE (or --traces DIR|GLOB) is required"
 for file in "${trace_list[@]}"; do [ -f "$file" ] || die "--trace: $file: no such file" 66; done
+# A loaded checkpoint names the seed that continues its run exactly (docs/agents.md).
+if [ -z "$seed" ] && [ -n "$load" ]; then
+  [ -f "$load" ] || die "--load: $load: no such file" 66
+  seed=$("$bin/sa-run" continue-seed --checkpoint "$load") || exit $?
+fi
 if [ -z "$seed" ]; then
   seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 fi

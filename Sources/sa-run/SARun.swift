@@ -12,7 +12,7 @@ struct SARun: ParsableCommand {
         commandName: "sa-run",
         abstract: "Run-directory bookkeeping for the orchestrator: create a run, plan the next step, record a step.",
         discussion: "The run directory's files are described in docs/run-directory.md.",
-        subcommands: [New.self, Next.self, Record.self, Hook.self, Progress.self, Checkpoint.self, Plot.self, Command.self, Lock.self, Unlock.self])
+        subcommands: [New.self, Next.self, Record.self, Hook.self, Progress.self, Checkpoint.self, Plot.self, ContinueSeed.self, Command.self, Lock.self, Unlock.self])
 
     static func main() {
         runAsTool()
@@ -200,6 +200,19 @@ struct SARun: ParsableCommand {
                                              final: final) {
                 printError(warning)
             }
+        }
+    }
+
+    struct ContinueSeed: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "continue-seed",
+            abstract: "Print the seed with which a run that loads a checkpoint continues exactly (nothing if it records none).")
+
+        @Option(help: "A learning agent's checkpoint.")
+        var checkpoint: String
+
+        func run() throws {
+            if let seed = try LearningAgent.continueSeed(ofCheckpoint: checkpoint) { print(seed) }
         }
     }
 

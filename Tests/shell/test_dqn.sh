@@ -66,20 +66,21 @@ assert replay["states"].shape[1] == len(observation["features"]) and replay["act
 assert int(replay_meta["total"]) == int(meta["steps"]) >= replay["states"].shape[0] > 0
 PY
 
-# --load then more episodes equals the uninterrupted run (the continuation's seed is the
-# original seed + 1000 × the episodes done, so its steps draw the same random numbers).
+# --load then more episodes equals the uninterrupted run (without --seed, the continuation takes
+# the seed the checkpoint records: the original seed + 1000 × the episodes done).
 expect_status 0 "$ROOT/bin/train.sh" --trace "$trace" "${dqn[@]}" --episodes 4 --seed 9 --fast --runs-dir "$SCRATCH/whole" \
   --checkpoints-dir "$SCRATCH/whole-ck" --log-to-terminal
 expect_status 0 "$ROOT/bin/train.sh" --trace "$trace" "${dqn[@]}" --episodes 2 --seed 9 --fast --runs-dir "$SCRATCH/first" \
   --save "$SCRATCH/half.safetensors" --checkpoints-dir "$SCRATCH/first-ck" --log-to-terminal
 [ -s "$SCRATCH/half.replay.safetensors" ] || fail "--save wrote no replay buffer beside the checkpoint"
-expect_status 0 "$ROOT/bin/train.sh" --trace "$trace" "${dqn[@]}" --episodes 2 --seed 2009 --load "$SCRATCH/half.safetensors" \
+expect_status 0 "$ROOT/bin/train.sh" --trace "$trace" "${dqn[@]}" --episodes 2 --load "$SCRATCH/half.safetensors" \
   --runs-dir "$SCRATCH/second" --checkpoints-dir "$SCRATCH/second-ck" --log-to-terminal
 whole_ck="$SCRATCH/whole-ck/$(basename "$(run_of "$SCRATCH/whole")")"
 second_ck="$SCRATCH/second-ck/$(basename "$(run_of "$SCRATCH/second")")"
 for file in checkpoint_latest.safetensors checkpoint_latest.replay.safetensors; do
   cmp -s "$whole_ck/$file" "$second_ck/$file" || fail "--load and training on: $file differs from the uninterrupted run's"
 done
+[ "$("$BIN/sa-run" continue-seed --checkpoint "$SCRATCH/half.safetensors")" = 2009 ] || fail "continue-seed: not 9 + 1000 × 2"
 
 # SIGKILL at random points, on the shell path and on the fast path, then --resume.
 for mode in shell fast; do

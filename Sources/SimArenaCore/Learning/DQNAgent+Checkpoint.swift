@@ -3,9 +3,10 @@
 /// the same under `target.`, and the optimizer's moments as flat vectors in the parameters'
 /// order (`optimizer.first_moment`, Adam only, and `optimizer.second_moment`). `__metadata__`
 /// holds the format, every hyperparameter and the step counts, numbers in shortest round-trip
-/// form, so a loaded agent continues exactly.
+/// form, so a loaded agent continues exactly. `extra` adds entries to `__metadata__` (a
+/// checkpoint's `continue_seed`).
 extension DQNAgent {
-    public func checkpoint() throws -> [UInt8] {
+    public func checkpoint(extra: [String: String] = [:]) throws -> [UInt8] {
         var tensors: [String: SafeTensors.Tensor] = [:]
         for (prefix, network) in [("online", online), ("target", target)] {
             for layer in 0..<network.layerCount {
@@ -20,7 +21,7 @@ extension DQNAgent {
         }
         tensors["optimizer.second_moment"] = .init(floats: optimizer.secondMoment, shape: [optimizer.secondMoment.count])
         let schedule = settings.schedule
-        let metadata: [String: String] = [
+        var metadata: [String: String] = [
             "format": Self.format, "features": Observation.featureNames.joined(separator: ","),
             "hidden": settings.hidden.map(String.init).joined(separator: ","), "actions": "\(settings.actions)",
             "lr": "\(settings.learningRate)", "gamma": "\(settings.gamma)", "optimizer": settings.optimizer.rawValue,
@@ -32,6 +33,7 @@ extension DQNAgent {
             "optimizer_step": "\(optimizer.step)", "optimizer_beta1": "\(optimizer.beta1)",
             "optimizer_beta2": "\(optimizer.beta2)", "optimizer_eps": "\(optimizer.epsilon)",
         ]
+        metadata.merge(extra) { current, _ in current }
         return try SafeTensors(tensors: tensors, metadata: metadata).encoded()
     }
 

@@ -76,12 +76,26 @@ public enum LearningAgent: Sendable, Equatable {
         }
     }
 
-    /// The state file's bytes.
-    public func encoded() throws -> [UInt8] {
+    /// The state file's bytes. A checkpoint also records `continueSeed`, the seed with which a
+    /// run that loads it draws what the run that saved it would have drawn next.
+    public func encoded(continueSeed: UInt64? = nil) throws -> [UInt8] {
         switch self {
-        case .tabular(let agent): return try DataFormat.json.encode(agent.value)
-        case .dqn(let agent): return try agent.checkpoint()
+        case .tabular(let agent):
+            var value = agent.value
+            if let continueSeed { value["continue_seed"] = .integer(continueSeed) }
+            return try DataFormat.json.encode(value)
+        case .dqn(let agent):
+            return try agent.checkpoint(extra: continueSeed.map { ["continue_seed": "\($0)"] } ?? [:])
         }
+    }
+
+    /// The `continue_seed` a checkpoint file records, if any.
+    public static func continueSeed(ofCheckpoint path: String) throws -> UInt64? {
+        let bytes = try FileIO.read(path, limit: 1 << 28)
+        if case .dqn = try LearningAgent(bytes: bytes) {
+            return try SafeTensors(bytes: bytes).metadata["continue_seed"].flatMap { UInt64($0) }
+        }
+        return try DataFormat.json.decode(bytes)["continue_seed"]?.uint64Value
     }
 
     /// Reads a state file of either kind, telling them apart by content: a safetensors file

@@ -126,7 +126,7 @@ public enum FastTrainer {
             if learning, let folder = options.checkpointFolder, let agent = carry?.agent {
                 let interval = options.checkpointInterval
                 if final || finished.episode % interval == 0 || Stopwatch.now() - lastCheckpoint >= 1 {
-                    try RunCheckpoints.save(agent: agent, replay: replay, episode: finished.episode, to: folder, interval: interval)
+                    try RunCheckpoints.save(agent: agent, replay: replay, episode: finished.episode, runSeed: settings.seed, to: folder, interval: interval)
                     lastCheckpoint = Stopwatch.now()
                     unsavedCheckpoint = nil
                 } else {
@@ -280,7 +280,7 @@ public enum FastTrainer {
                 if stop != 0 {
                     try pending.flush(carry: &carry, summary: summary, directory: directory, journal: journal, keepSteps: options.keepSteps)
                     if let unsaved = unsavedCheckpoint, let folder = options.checkpointFolder {
-                        try RunCheckpoints.save(agent: unsaved.agent, replay: unsaved.replay, episode: unsaved.episode, to: folder,
+                        try RunCheckpoints.save(agent: unsaved.agent, replay: unsaved.replay, episode: unsaved.episode, runSeed: settings.seed, to: folder,
                                                 interval: options.checkpointInterval)
                     }
                     output("interrupted: stopped cleanly after the last complete step; continue with: bin/train.sh --resume \(settings.run)")
@@ -295,7 +295,7 @@ public enum FastTrainer {
         try pending.flush(carry: &carry, summary: summary, directory: directory, journal: journal, keepSteps: options.keepSteps)
         if learning, let save = options.save, let folder = options.checkpointFolder, let agent = carry?.agent,
            let finished = summary.episodes.last(where: \.finished) {
-            try RunCheckpoints.save(agent: agent, replay: replay, episode: finished.episode, to: folder,
+            try RunCheckpoints.save(agent: agent, replay: replay, episode: finished.episode, runSeed: settings.seed, to: folder,
                                     interval: options.checkpointInterval, extra: save)
         }
         output("done: \(directory)/summary.json")

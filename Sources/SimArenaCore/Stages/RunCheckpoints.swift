@@ -2,7 +2,8 @@
 /// finished episode, `checkpoint_ep<N>.<ext>` every `interval` episodes, and a copy at `--save`
 /// (`ext` is `json` for the tabular agent, `safetensors` for DQN, whose replay buffer goes beside
 /// each as `<name>.replay.safetensors`). Each is the agent state the episode's last step ended
-/// with (`agent.<ext>` in its directory).
+/// with (`agent.<ext>` in its directory), plus `continue_seed`: the run's seed + 1000 × the
+/// episodes done, the seed with which a run that loads the checkpoint continues exactly.
 public enum RunCheckpoints {
     /// The agent state file a step directory holds, if any.
     public static func agentFile(inStep directory: String) -> String? {
@@ -23,19 +24,20 @@ public enum RunCheckpoints {
             replay = try ReplayBuffer.fromJournal(runDirectory + "/" + ReplayJournal.fileName, capacity: dqn.settings.bufferSize,
                                                   total: dqn.steps)
         }
-        return try save(agent: agent, replay: replay, episode: episode.episode, to: folder, interval: interval, extra: extra)
+        return try save(agent: agent, replay: replay, episode: episode.episode, runSeed: try RunDirectory.settings(of: runDirectory).seed,
+                        to: folder, interval: interval, extra: extra)
     }
 
     /// Saves `agent` (and a DQN agent's `replay` buffer) as the checkpoints of finished episode
     /// `episode`. Returns the files written.
     @discardableResult
-    public static func save(agent: LearningAgent, replay: ReplayBuffer?, episode: Int, to folder: String, interval: Int,
-                            extra: String? = nil) throws -> [String] {
+    public static func save(agent: LearningAgent, replay: ReplayBuffer?, episode: Int, runSeed: UInt64, to folder: String,
+                            interval: Int, extra: String? = nil) throws -> [String] {
         let ext = agent.fileExtension
         var targets = [folder + "/checkpoint_latest.\(ext)"]
         if interval > 0, episode % interval == 0 { targets.append(folder + "/checkpoint_ep\(episode).\(ext)") }
         if let extra { targets.append(extra) }
-        let bytes = try agent.encoded()
+        let bytes = try agent.encoded(continueSeed: runSeed &+ UInt64(episode) &* 1000)
         let replayBytes = try replay?.checkpoint()
         var written: [String] = []
         for path in targets {
