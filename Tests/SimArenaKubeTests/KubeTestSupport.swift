@@ -10,6 +10,16 @@ func makeKubeTestFolder() throws -> String {
     return path
 }
 
+/// The error `body` throws, as text, or "(no error)".
+func message(_ body: () throws -> Any) -> String {
+    do {
+        _ = try body()
+        return "(no error)"
+    } catch {
+        return "\(error)"
+    }
+}
+
 func writeText(_ text: String, to path: String) throws {
     try text.write(toFile: path, atomically: true, encoding: .utf8)
 }

@@ -25,15 +25,6 @@ final class SimKubeLifecycleTests: XCTestCase {
         try runner.run(tracePath: tracePath, namespaces: ["default"], name: name, run: "test", duration: duration)
     }
 
-    private func message(_ body: () throws -> Any) -> String {
-        do {
-            _ = try body()
-            return "(no error)"
-        } catch {
-            return "\(error)"
-        }
-    }
-
     func testTheSimulationValidatesAgainstTheCRD() throws {
         var settings = SimKubeSettings()
         settings.hooks = ["preRunHooks": [["cmd": "echo", "args": ["hi"]]]]
