@@ -26,6 +26,13 @@ public struct BackendOptions: ParsableArguments {
         }
     }
 
+    /// Refuses a cluster spec (`--cluster`) with the SimKube backend, which runs on a real cluster.
+    public func validate(clusterSpec: String?) throws {
+        if backend == .simkube && clusterSpec != nil {
+            throw ValidationError("--cluster describes the embedded simulator's cluster; SimKube runs on the real one")
+        }
+    }
+
     /// How to find the cluster, as kubectl would.
     public var kubeConfigOptions: KubeConfigOptions {
         KubeConfigOptions(kubeconfig: kubeconfig, context: context)

@@ -43,6 +43,10 @@ struct SAPreflight: ParsableCommand {
         runAsTool()
     }
 
+    func validate() throws {
+        try backend.validate(clusterSpec: cluster)
+    }
+
     func run() throws {
         let simKube = backend.backend == .simkube
         var verdict = PreflightVerdict(tracePath: trace, workload: workload.deploy, namespace: workload.namespace, clusterPath: cluster,

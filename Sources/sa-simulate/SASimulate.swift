@@ -59,9 +59,7 @@ struct SASimulate: ParsableCommand {
         if backend.backend == .embedded && (runName != nil || cleanup) {
             throw ValidationError("--run and --cleanup go with --backend simkube")
         }
-        if backend.backend == .simkube && cluster != nil {
-            throw ValidationError("--cluster describes the embedded simulator's cluster; SimKube runs on the real one")
-        }
+        try backend.validate(clusterSpec: cluster)
         if !cleanup {
             guard trace != nil else { throw ValidationError("--trace is required") }
             guard out != nil else { throw ValidationError("--out is required") }

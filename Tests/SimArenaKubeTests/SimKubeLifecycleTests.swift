@@ -143,6 +143,14 @@ final class SimKubeLifecycleTests: XCTestCase {
         XCTAssertEqual(statuses, ["POST 201", "POST 409", "DELETE 200", "POST 201", "DELETE 200"])
     }
 
+    func testAConflictFromOurOwnResentCreateIsNoLeftover() throws {
+        try server.controlSimKube(["initSeconds": 0.05])
+        try server.injectFaults([["status": 409, "applied": true]])
+        _ = try run(try runner())
+        let statuses = try server.requests().filter { $0["method"] as? String != "GET" }.map { "\($0["method"]!) \($0["status"]!)" }
+        XCTAssertEqual(statuses, ["POST 409", "DELETE 200"], "kept, run and deleted once")
+    }
+
     func testCleanupDeletesOnlyOurSimulations() throws {
         let client = try simKubeClient(server)
         for (name, run) in [("sa-a-e1-s1", "a"), ("sa-a-e1-s2", "a"), ("sa-b-e1-s1", "b")] {

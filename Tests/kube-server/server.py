@@ -13,6 +13,8 @@ applied to each incoming request, so a test writes the next N responses before m
     {"status": 403}                    with a Status message naming the authenticated user
     {"slow": 3}                        wait 3 seconds, then answer normally
     {"drop": true}                     close the connection without answering
+    {"status": 409, "applied": true}   carry the request out, then answer with that status
+                                       (as when a re-sent request's first copy had arrived)
 Each request is logged to --log as one JSON line: method, path, user, status.
 
 SimKube: with --crd (SimKube's CRD file, read with PyYAML) each Simulation created is validated
@@ -226,6 +228,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         if fault and "slow" in fault:
             time.sleep(fault["slow"])
+        if fault and fault.get("applied") and user is not None:
+            self.route(body)
         if fault and "status" in fault:
             code, payload, headers = self.fault_response(fault, user)
         elif user is None:
