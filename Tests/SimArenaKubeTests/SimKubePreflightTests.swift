@@ -55,6 +55,14 @@ final class SimKubePreflightTests: XCTestCase {
         ])
     }
 
+    func testASimulationBeingDeletedIsNoLeftover() throws {
+        var deleting = SimKubeSimulation(name: "sa-prev-e1-s1", run: "prev", attempt: "1", tracePath: "file:///data/x", duration: 1,
+                                         settings: SimKubeSettings()).value
+        deleting["metadata"]?["deletionTimestamp"] = "2026-11-25T12:00:00Z"
+        _ = try simKubeClient(server).create(SimKubeSimulation.apiPath, deleting)
+        XCTAssertEqual(failures(verdict()), [])
+    }
+
     func testAKubeconfigPointingAtAClosedPortFailsWithinSeconds() throws {
         let folder = try makeKubeTestFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

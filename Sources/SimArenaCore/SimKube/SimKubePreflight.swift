@@ -43,7 +43,9 @@ extension PreflightVerdict {
             }
         }
         check("leftovers") {
+            // One being deleted (a previous step's, its finalizers still running) is no leftover.
             let names = try client.list(SimKubeSimulation.apiPath, labelSelector: SimKubeSimulation.ownedSelector)
+                .filter { $0["metadata"]?["deletionTimestamp"] == nil }
                 .compactMap { $0["metadata"]?["name"]?.stringValue }
             guard names.isEmpty else {
                 throw SimArenaError(.temporary, "\(names.count) Simulation(s) left by earlier runs: \(names.joined(separator: ", "))")
