@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The SimKube backend through the executables, against the loopback API server playing SimKube:
 # preflight (ready, a closed port, a leftover), sa-simulate writing simulation.json that sa-observe
-# reads, SIGTERM mid-run deleting the Simulation, --cleanup, and one bin/step.sh step.
+# reads, SIGTERM mid-run deleting the Simulation, --cleanup, one bin/step.sh step, and a whole
+# bin/train.sh episode giving the embedded backend's step.jsonl when the server replays its pods.
 # shellcheck source=Tests/shell/lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -102,5 +103,57 @@ def comparable(path):
     return record
 sys.exit(comparable(sys.argv[1]) != comparable(sys.argv[2]))
 PY
+
+# A whole episode through bin/train.sh: before each simulation a hook runs the embedded simulator on
+# the step's trace and has the server serve its pods as the Kubernetes API would show them.
+cat >"$SCRATCH/replay.py" <<'PY'
+import json, os, subprocess, sys
+simulate, control = sys.argv[1:]
+step = os.environ["SA_STEP_DIR"]
+subprocess.run([simulate, "--trace", step + "/trace.msgpack", "--out", step + "/embedded.json"], check=True)
+pods = []
+for pod in json.load(open(step + "/embedded.json"))["pods"]:
+    owner, workload = pod["owner"], pod["workload"]["name"]
+    metadata = {"name": pod["name"], "namespace": "virtual-" + pod["namespace"]}
+    if owner["kind"] != "Pod":
+        metadata["ownerReferences"] = [{"kind": owner["kind"], "name": owner["name"], "controller": True}]
+    if owner["kind"] == "ReplicaSet" and owner["name"].startswith(workload + "-"):
+        metadata["labels"] = {"pod-template-hash": owner["name"][len(workload) + 1:]}
+    status = {"phase": pod["phase"], "conditions": pod["conditions"],
+              "containerStatuses": [{key: c[key] for key in ("name", "restartCount", "state", "lastState")} for c in pod["containers"]]}
+    if pod["reason"] == "Evicted":
+        status["reason"] = "Evicted"
+    spec = {"containers": [{"name": c["name"], "resources": {"requests": c["requests"]}} for c in pod["containers"]]}
+    if pod["node"]:
+        spec["nodeName"] = pod["node"]
+    pods.append({"metadata": metadata, "spec": spec, "status": status})
+with open(control + ".tmp", "w") as handle:
+    json.dump({"initSeconds": 0.05, "pods": {"virtual-default": pods}}, handle)
+os.replace(control + ".tmp", control)
+PY
+printf '{"pre_run": [{"command": ["python3", "%s", "%s", "%s"]}]}' "$SCRATCH/replay.py" "$BIN/sa-simulate" "$SCRATCH/control.json" \
+  >"$SCRATCH/replay.json"
+for scenario in trace-0001 cpu-heavy; do
+  episode=(--trace "$ROOT/demo/traces/$scenario.msgpack" --agent heuristic --Naction 7 --episodes 1 --steps 4 --seed 5 --log-to-terminal)
+  expect_status 0 train "${episode[@]}" --runs-dir "$SCRATCH/train-embedded"
+  expect_status 0 train "${episode[@]}" --runs-dir "$SCRATCH/train-simkube" "${simkube[@]}" --hooks "$SCRATCH/replay.json"
+  grep -q '"backend": "simkube"' "$SCRATCH"/train-simkube/heuristic_*/ep0001/step0002/simulation.json \
+    || fail "$scenario: the episode did not run on the SimKube backend"
+  python3 - "$SCRATCH"/train-simkube/heuristic_*/step.jsonl "$SCRATCH"/train-embedded/heuristic_*/step.jsonl <<'PY' \
+    || fail "$scenario: the SimKube episode's step.jsonl differs from the embedded one (but for waste)"
+import json, sys
+def comparable(path):
+    records = [json.loads(line) for line in open(path)]
+    for record in records:
+        for key in ("cpu_waste", "memory_waste"):
+            record["obs"].pop(key)
+        del record["state"][10:12]
+    return records
+simkube, embedded = comparable(sys.argv[1]), comparable(sys.argv[2])
+sys.exit(not (len(simkube) > 1 and simkube == embedded))
+PY
+  rm -rf "$SCRATCH/train-embedded" "$SCRATCH/train-simkube"
+done
+expect_status 64 train --trace "$trace" --fast "${simkube[@]}" && expect_one_line_error "drop --fast to use --backend simkube"
 
 finish
