@@ -36,7 +36,7 @@ struct SASimulate: ParsableCommand {
 
     @OptionGroup var backend: BackendOptions
 
-    @Option(name: .customLong("run"), help: "simkube: the run the step belongs to (names and labels the Simulation).")
+    @Option(name: .customLong("run"), help: "simkube: the run the step belongs to (names and labels the Simulation; default: manual).")
     var runName: String?
 
     @Option(help: "simkube: the step's episode (names the Simulation).")
@@ -56,6 +56,7 @@ struct SASimulate: ParsableCommand {
         guard duration.isFinite, duration >= 0, duration <= Double(SimulationOptions.maxDuration / 1000) else {
             throw ValidationError("--duration must be between 0 and \(SimulationOptions.maxDuration / 1000) seconds")
         }
+        guard episode >= 0, step >= 0 else { throw ValidationError("--episode and --step must not be negative") }
         if backend.backend == .embedded && (runName != nil || cleanup) {
             throw ValidationError("--run and --cleanup go with --backend simkube")
         }
