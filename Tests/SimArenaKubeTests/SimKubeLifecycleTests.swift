@@ -88,18 +88,20 @@ final class SimKubeLifecycleTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let settings = try SimKubeSettings(["traceDirectory": .string(folder), "traceURL": "file:///data/traces/", "pollSeconds": 0.05])
         let observer = try simKubeClient(server)
-        var seen: (copied: Bool, tracePath: KValue?)?
+        var seen: (copied: Bool, tracePath: KValue?, duration: KValue?)?
         var observing = try runner(settings)
         observing.interruption = {
             if seen == nil {
                 let simulation = try? observer.get(SimKubeSimulation.apiPath + "/sa-test-e1-s1")
-                seen = (FileManager.default.fileExists(atPath: folder + "/sa-test-e1-s1.msgpack"), simulation?["spec"]?["driver"]?["tracePath"])
+                seen = (FileManager.default.fileExists(atPath: folder + "/sa-test-e1-s1.msgpack"), simulation?["spec"]?["driver"]?["tracePath"],
+                        simulation?["spec"]?["duration"])
             }
             return nil
         }
         _ = try run(observing)
         XCTAssertEqual(seen?.copied, true)
         XCTAssertEqual(seen?.tracePath, "file:///data/traces/sa-test-e1-s1.msgpack")
+        XCTAssertEqual(seen?.duration, "+30.3s", "the step's 0.3 s and 30 s of grace")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), [], "removed once the simulation is gone")
     }
 

@@ -12,6 +12,7 @@ final class SimKubeRoundTripTests: XCTestCase {
         defer { server.stop() }
         var settings = quickSimKubeSettings()
         settings.speed = 1000  // 90 simulated seconds in 90 ms
+        settings.graceSeconds = 1000
         let runner = SimKubeRunner(client: try simKubeClient(server), settings: settings)
         // Healthy, Pending for CPU and for memory, too many replicas, scaling, OOM-killed and crash-looping.
         for scenario in ["trace-0001", "cpu-heavy", "mem-heavy", "replicas-over", "scaling", "gen-0003", "gen-0007"] {

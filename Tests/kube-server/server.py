@@ -25,7 +25,7 @@ Running for the spec's duration / speed (or `runSeconds`), then Finished; Failed
 Running when `fail` is set. These and the cluster's contents come from a JSON file (--simkube),
 re-read on every request, so a test changes them while the server runs:
     {"initSeconds": 0.2, "runSeconds": 5, "fail": false,
-     "pods": {"virtual-default": [Pod, ...]},      the pods served per namespace
+     "pods": {"virtual-default": [Pod, ...]},      the pods served per namespace while a Simulation runs
      "missingNamespaces": ["monitoring"], "noCRD": true,
      "denied": ["create simulations", "list pods"]} what SelfSubjectAccessReviews deny
 
@@ -313,8 +313,12 @@ class Handler(BaseHTTPRequestHandler):
             return 200, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": rest[0]},
                          "status": {"phase": "Active"}}, {}
         if rest[1:] == ["pods"] and self.command == "GET":
-            return 200, {"apiVersion": "v1", "kind": "PodList", "metadata": {},
-                         "items": control.get("pods", state.pods).get(rest[0], [])}, {}
+            items = state.pods.get(rest[0], [])
+            if "pods" in control:
+                # The driver creates the trace's objects once running and removes them when it finishes.
+                running = any(simulation_state(obj, control) == "Running" for obj in state.simulations.values())
+                items = control["pods"].get(rest[0], []) if running else []
+            return 200, {"apiVersion": "v1", "kind": "PodList", "metadata": {}, "items": items}, {}
         return 404, status_object(404, "the server could not find the requested resource"), {}
 
     def route_simulations(self, rest, body):

@@ -25,7 +25,7 @@ kubeconfig() {
   printf 'current-context: t\n' >>"$2"
 }
 kubeconfig "$(cat "$SCRATCH/port")" "$SCRATCH/kubeconfig"
-printf '{"pollSeconds": 0.05, "startTimeoutSeconds": 5, "speed": 100}' >"$SCRATCH/settings.json"
+printf '{"pollSeconds": 0.05, "startTimeoutSeconds": 5, "speed": 100, "graceSeconds": 100}' >"$SCRATCH/settings.json"
 pod() {
   printf '{"metadata": {"name": "web-5975ddbd6-%s", "namespace": "virtual-default", "labels": {"pod-template-hash": "5975ddbd6"},' "$1"
   printf ' "ownerReferences": [{"kind": "ReplicaSet", "name": "web-5975ddbd6", "controller": true}]},'

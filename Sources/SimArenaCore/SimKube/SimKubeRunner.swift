@@ -2,9 +2,9 @@
 import Glibc
 #endif
 
-/// Runs one step on a cluster with SimKube: publishes the trace, creates the step's Simulation,
-/// waits for the controller to report it Running, lets it run `duration / speed` seconds of
-/// wall time, reads the pods in the virtual namespaces, and deletes the Simulation — also when
+/// Runs one step on a cluster with SimKube: publishes the trace, creates the step's Simulation
+/// (running `graceSeconds` longer than the step), waits for the controller to report it Running,
+/// lets it run `duration / speed` seconds of wall time, reads the pods in the virtual namespaces, and deletes the Simulation — also when
 /// anything fails or a signal arrives, so that no Simulation is left behind.
 public struct SimKubeRunner {
     public var client: KubeClient
@@ -32,7 +32,8 @@ public struct SimKubeRunner {
         let url = try settings.publishTrace(trace, as: traceName)
         defer { settings.withdrawTrace(traceName) }
         let simulation = SimKubeSimulation(
-            name: name, run: run, attempt: "\(getpid())-\(Int64(now() * 1000))", tracePath: url, duration: duration, settings: settings)
+            name: name, run: run, attempt: "\(getpid())-\(Int64(now() * 1000))", tracePath: url,
+            duration: duration + settings.graceSeconds, settings: settings)
         let path = SimKubeSimulation.apiPath + "/" + name
         try create(simulation, at: path)
         do {

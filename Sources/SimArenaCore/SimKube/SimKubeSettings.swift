@@ -20,6 +20,10 @@ public struct SimKubeSettings: Sendable, Equatable {
     public var traceURL = "file:///data"
     /// SimKube's time multiplier; a step waits `duration / speed` seconds of wall time.
     public var speed = 1.0
+    /// Simulated seconds the Simulation runs beyond `--duration`, so that the driver, which
+    /// removes the virtual namespaces' objects when it finishes, is still running when the pods
+    /// are listed.
+    public var graceSeconds = 30.0
     /// How long the controller may take to report Running.
     public var startTimeoutSeconds = 300.0
     /// How often to ask the controller for the Simulation's state.
@@ -52,6 +56,7 @@ public struct SimKubeSettings: Sendable, Equatable {
             case "traceDirectory": traceDirectory = value.isNull ? nil : try value.requireString(at: key)
             case "traceURL": traceURL = try value.requireString(at: key)
             case "speed": speed = try Self.positive(value, key)
+            case "graceSeconds": graceSeconds = try Self.positive(value, key)
             case "startTimeoutSeconds": startTimeoutSeconds = try Self.positive(value, key)
             case "pollSeconds": pollSeconds = try Self.positive(value, key)
             case "hooks": hooks = value.isNull ? nil : .map(try value.requireMap(at: key))
