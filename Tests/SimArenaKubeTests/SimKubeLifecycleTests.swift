@@ -48,6 +48,16 @@ final class SimKubeLifecycleTests: XCTestCase {
         XCTAssertTrue(error.contains("spec.bogus: unknown field"), error)
     }
 
+    func testSettingsRejectUnknownKeysAndBadValues() throws {
+        XCTAssertEqual(message { try SimKubeSettings(["driverImg": "x"]) },
+                       "unknown setting \"driverImg\" (see docs/simkube-backend.md)")
+        XCTAssertEqual(message { try SimKubeSettings(["speed": 0]) }, "speed: must be a positive number")
+        XCTAssertEqual(message { try SimKubeSettings(["driverPort": 70000]) }, "driverPort: 70000 is not a port")
+        let settings = try SimKubeSettings(["virtualNamespacePrefix": "sim", "traceURL": "s3://bucket/traces/"])
+        XCTAssertEqual(settings.virtualNamespace("shop"), "sim-shop")
+        XCTAssertEqual(try settings.publishTrace([], as: "t.msgpack"), "s3://bucket/traces/t.msgpack", "named, not copied")
+    }
+
     func testNamesAreDNSLabelsUniquePerStep() {
         XCTAssertEqual(SimKubeSimulation.name(run: "heuristic_20261125_120000", episode: 2, step: 7), "sa-heuristic-20261125-120000-e2-s7")
         let long = SimKubeSimulation.name(run: String(repeating: "Ab_", count: 40), episode: 123, step: 4567)
