@@ -10,6 +10,7 @@
 #          [--goal healthy|right_sized] [--steps MAX_ACTIONS] [--Naction N]
 #          (--policy NAME | --policy-cmd CMD | --agent greedy [--lr --gamma --eps-start --eps-end --eps-decay])
 #          [--cluster FILE] [--hooks FILE] [--pid PID]
+#          [--backend embedded|simkube [--kubeconfig FILE] [--context NAME] [--simkube-config FILE]]
 #          [--until preflight|simulate|observe|reward|learn|act] [action flags: --cpu-step ... ]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -17,8 +18,8 @@ bin="${SIMARENA_BIN:-$here/../.build/release}"
 
 run_dir="" episode="" step="" seed="" trace_from="" deploy="" target="" namespace=""
 duration=90 reward=shaped goal="" steps=200 actions=4 policy="" policy_cmd="" agent=""
-cluster="" hooks="" pid="$$" until=""
-action_flags=() learner_flags=()
+cluster="" hooks="" pid="$$" until="" backend=embedded
+action_flags=() learner_flags=() backend_flags=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --run-dir) run_dir="$2"; shift 2 ;;
@@ -42,6 +43,8 @@ while [ $# -gt 0 ]; do
     --double-dqn) learner_flags+=("$1"); shift ;;
     --cluster) cluster="$2"; shift 2 ;;
     --hooks) hooks="$2"; shift 2 ;;
+    --backend) backend="$2"; backend_flags+=("$1" "$2"); shift 2 ;;
+    --kubeconfig|--context|--simkube-config) backend_flags+=("$1" "$2"); shift 2 ;;
     --pid) pid="$2"; shift 2 ;;
     --until) until="$2"; shift 2 ;;
     --cpu-step|--mem-step|--replica-step|--cpu-min|--cpu-max|--mem-min|--mem-max|--replicas-min|--replicas-max)
@@ -72,6 +75,9 @@ namespace_flag=()
 [ -n "$namespace" ] && namespace_flag=(--namespace "$namespace")
 cluster_flag=()
 [ -n "$cluster" ] && cluster_flag=(--cluster "$cluster")
+# SimKube names the step's Simulation after the run, episode and step.
+simulation_flags=("${backend_flags[@]}")
+[ "$backend" = simkube ] && simulation_flags+=(--run "$(basename "$run_dir")" --episode "$episode" --step "$step")
 
 # stage NAME OUTPUT COMMAND...: runs COMMAND unless OUTPUT exists; logs it and its wall time.
 stage() {
@@ -93,7 +99,7 @@ hook() {
 stop_after() { [ "$until" = "$1" ] && exit 0; return 0; }
 
 stage preflight preflight.json "$bin/sa-preflight" --trace "$dir/trace.msgpack" --deploy "$deploy" "${namespace_flag[@]}" \
-  "${cluster_flag[@]}" --run-dir "$run_dir" --pid "$pid" --out "$dir/preflight.json"
+  "${cluster_flag[@]}" "${backend_flags[@]}" --run-dir "$run_dir" --pid "$pid" --out "$dir/preflight.json"
 stop_after preflight
 
 if [ ! -e "$dir/simulation.json" ]; then
@@ -101,7 +107,7 @@ if [ ! -e "$dir/simulation.json" ]; then
   hook pre_run
 fi
 stage simulate simulation.json "$bin/sa-simulate" --trace "$dir/trace.msgpack" --out "$dir/simulation.json" \
-  --duration "$duration" --seed "$seed" "${cluster_flag[@]}"
+  --duration "$duration" --seed "$seed" "${cluster_flag[@]}" "${simulation_flags[@]}"
 [ -e "$dir/observation.json" ] || hook post_run
 stop_after simulate
 

@@ -7,6 +7,7 @@
 #          [--traces DIR|GLOB] [--policy-cmd CMD] [--cluster FILE] [--hooks FILE] [--ns NS]
 #          [--checkpoint-interval 10] [--load CKPT] [--save PATH] [--runs-dir runs]
 #          [--checkpoints-dir checkpoints] [--log-to-terminal] [--no-plots] [--fast [--keep-steps]]
+#          [--backend embedded|simkube [--kubeconfig FILE] [--context NAME] [--simkube-config FILE]]
 #          [learning: --lr --gamma --eps-start --eps-end --eps-decay]
 #          [dqn: --hidden 64,64 --optimizer adam|rmsprop --loss huber|mse --grad-clip 10 --buffer-size 10000
 #           --batch-size 32 --target-update 50 --learning-starts 32 --updates-per-step 1 --double-dqn]
@@ -26,6 +27,8 @@
 # with copies every --checkpoint-interval episodes; --no-plots turns this off.
 # --fast runs the steps in one process (sa-train) with the same step.jsonl, summary.json and
 # checkpoints, writing step directories only with --keep-steps; --hooks are not supported with it.
+# --backend simkube runs each step's simulation on a cluster with SimKube (docs/simkube-backend.md),
+# --duration seconds of wall time per step; not with --fast.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -72,8 +75,8 @@ fi
 
 trace="" traces="" target="" deploy=web agent=heuristic episodes=200 steps=200 duration=90 reward=shaped
 actions=4 seed="" goal="" policy_cmd="" cluster="" hooks="" namespace="" interval=10 load="" save=""
-log_to_terminal=0 fast=0 keep_steps=0 plots=1
-action_flags=() learner_flags=()
+log_to_terminal=0 fast=0 keep_steps=0 plots=1 backend=embedded
+action_flags=() learner_flags=() backend_flags=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --log-to-terminal|--fast|--keep-steps|--no-plots|--double-dqn|-h|--help) ;;
@@ -95,6 +98,8 @@ while [ $# -gt 0 ]; do
     --policy-cmd) policy_cmd="$2"; agent="command"; shift 2 ;;
     --cluster) cluster="$2"; shift 2 ;;
     --hooks) hooks="$2"; shift 2 ;;
+    --backend) backend="$2"; shift 2 ;;
+    --kubeconfig|--context|--simkube-config) backend_flags+=("$1" "$2"); shift 2 ;;
     --ns) namespace="${2#virtual-}"; shift 2 ;;  # SimKube runs a trace's namespace NS as virtual-NS
     --checkpoint-interval) interval="$2"; shift 2 ;;
     --load) load="$2"; shift 2 ;;
@@ -124,6 +129,13 @@ case "$agent" in
 esac
 if [ "$fast" = 0 ] && [ "$keep_steps" = 1 ]; then die "--keep-steps goes with --fast (the shell path always keeps the steps)"; fi
 if [ "$fast" = 1 ] && [ -n "$hooks" ]; then die "--hooks are not supported with --fast; drop --fast to run hooks"; fi
+case "$backend" in
+  embedded) [ "${#backend_flags[@]}" = 0 ] || die "--kubeconfig, --context and --simkube-config go with --backend simkube" ;;
+  simkube)
+    [ "$fast" = 0 ] || die "--fast runs the embedded simulator in one process; drop --fast to use --backend simkube"
+    [ -z "$cluster" ] || die "--cluster describes the embedded simulator's cluster; SimKube runs on the real one" ;;
+  *) die "--backend must be embedded or simkube" ;;
+esac
 [[ "$interval" =~ ^[1-9][0-9]*$ ]] || die "--checkpoint-interval must be a positive whole number"
 if [ "$learning" = 0 ] && [ -n "$load$save${learner_flags[*]}" ]; then
   die "--load, --save and the learning flags need a learning agent (--agent dqn or greedy)"
@@ -215,6 +227,7 @@ step_flags=(--run-dir "$run_dir" --deploy "$deploy" --duration "$duration" --rew
 [ -n "$goal" ] && step_flags+=(--goal "$goal")
 [ -n "$cluster" ] && step_flags+=(--cluster "$cluster")
 [ -n "$hooks" ] && step_flags+=(--hooks "$hooks")
+[ "$backend" = simkube ] && step_flags+=(--backend simkube "${backend_flags[@]}")
 if [ "$agent" = command ]; then
   step_flags+=(--policy-cmd "$policy_cmd")
 elif [ "$learning" = 1 ]; then

@@ -44,15 +44,6 @@ final class KubeClientAuthTests: XCTestCase {
             clock: clock)
     }
 
-    private func message(_ body: () throws -> Any) -> String {
-        do {
-            _ = try body()
-            return "(no error)"
-        } catch {
-            return "\(error)"
-        }
-    }
-
     func testTokenAuthCoversTheRoutesTheBackendNeeds() throws {
         let server = try startServer()
         let client = try client(KubeUser(token: SecretText(Self.token)), cluster: trustedCluster(server))

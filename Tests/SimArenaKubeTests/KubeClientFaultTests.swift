@@ -26,15 +26,6 @@ final class KubeClientFaultTests: XCTestCase {
             maxResponseBytes: maxResponseBytes)
     }
 
-    private func message(_ body: () throws -> Any) -> String {
-        do {
-            _ = try body()
-            return "(no error)"
-        } catch {
-            return "\(error)"
-        }
-    }
-
     private func statuses() throws -> [String] {
         try server.requests().map { "\($0["status"]!)" }
     }

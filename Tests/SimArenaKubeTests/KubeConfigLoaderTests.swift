@@ -43,15 +43,6 @@ final class KubeConfigLoaderTests: XCTestCase {
         """
     }
 
-    private func message(_ body: () throws -> Any) -> String {
-        do {
-            _ = try body()
-            return "(no error)"
-        } catch {
-            return "\(error)"
-        }
-    }
-
     func testTheKubeconfigFlagReadsThatFileAlone() throws {
         try writeText(config(name: "a", server: "https://a:1", current: "a"), to: folder + "/a.yaml")
         try writeText(config(name: "b", server: "https://b:1", current: "b"), to: folder + "/b.yaml")

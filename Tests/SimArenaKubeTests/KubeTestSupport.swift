@@ -10,6 +10,16 @@ func makeKubeTestFolder() throws -> String {
     return path
 }
 
+/// The error `body` throws, as text, or "(no error)".
+func message(_ body: () throws -> Any) -> String {
+    do {
+        _ = try body()
+        return "(no error)"
+    } catch {
+        return "\(error)"
+    }
+}
+
 func writeText(_ text: String, to path: String) throws {
     try text.write(toFile: path, atomically: true, encoding: .utf8)
 }
@@ -78,19 +88,34 @@ final class KubeTestServer {
         return parts.joined(separator: "/") + "/kube-server/server.py"
     }()
 
+    /// SimKube's CRD, in the shared fixtures beside the repository (or `$SIMARENA_FIXTURES`).
+    static let simKubeCRD: String = {
+        if let fixtures = ProcessInfo.processInfo.environment["SIMARENA_FIXTURES"] { return fixtures + "/simkube.io_simulations.yml" }
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)  // Tests/SimArenaKubeTests/KubeTestSupport.swift
+        return parts.joined(separator: "/") + "/../shared/fixtures/simkube/simkube.io_simulations.yml"
+    }()
+
     let folder: String
     let process = Process()
     private(set) var port = 0
     let tls: Bool
     var faultsFile: String { folder + "/faults.json" }
     var logFile: String { folder + "/requests.jsonl" }
+    var simKubeFile: String { folder + "/simkube.json" }
 
     /// Starts a server that accepts `tokens` (user → token), `basic` (user → password) and,
-    /// over TLS, client certificates signed by the test CA.
-    init(tls: Bool, tokens: [String: String] = [:], basic: [String: String] = [:]) throws {
+    /// over TLS, client certificates signed by the test CA; with `crd`, it validates
+    /// Simulations against SimKube's CRD (a skip when the fixture is missing).
+    init(tls: Bool, tokens: [String: String] = [:], basic: [String: String] = [:], crd: Bool = false) throws {
         self.tls = tls
         folder = try makeKubeTestFolder()
-        var arguments = [Self.script, "--port-file", folder + "/port", "--faults", faultsFile, "--log", logFile]
+        var arguments = [Self.script, "--port-file", folder + "/port", "--faults", faultsFile, "--log", logFile,
+                         "--simkube", simKubeFile]
+        if crd {
+            guard FileManager.default.fileExists(atPath: Self.simKubeCRD) else { throw XCTSkip("no SimKube CRD at \(Self.simKubeCRD)") }
+            arguments += ["--crd", Self.simKubeCRD]
+        }
         for (user, token) in tokens.sorted(by: { $0.key < $1.key }) { arguments += ["--token", "\(user)=\(token)"] }
         for (user, password) in basic.sorted(by: { $0.key < $1.key }) { arguments += ["--basic", "\(user):\(password)"] }
         if tls {
@@ -125,6 +150,12 @@ final class KubeTestServer {
     func injectFaults(_ faults: [[String: Any]]) throws {
         let data = try JSONSerialization.data(withJSONObject: faults)
         try data.write(to: URL(fileURLWithPath: faultsFile), options: .atomic)
+    }
+
+    /// The SimKube controller's timing and the cluster's contents (see server.py).
+    func controlSimKube(_ settings: [String: Any]) throws {
+        let data = try JSONSerialization.data(withJSONObject: settings)
+        try data.write(to: URL(fileURLWithPath: simKubeFile), options: .atomic)
     }
 
     /// The requests the server saw, in order.

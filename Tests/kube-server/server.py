@@ -13,7 +13,21 @@ applied to each incoming request, so a test writes the next N responses before m
     {"status": 403}                    with a Status message naming the authenticated user
     {"slow": 3}                        wait 3 seconds, then answer normally
     {"drop": true}                     close the connection without answering
+    {"status": 409, "applied": true}   carry the request out, then answer with that status
+                                       (as when a re-sent request's first copy had arrived)
 Each request is logged to --log as one JSON line: method, path, user, status.
+
+SimKube: with --crd (SimKube's CRD file, read with PyYAML) each Simulation created is validated
+against the CRD's openAPIV3Schema (types, required fields, enums, minimums; unknown fields are
+rejected as with fieldValidation=Strict), answering 422 with a Status naming the field. The
+controller's states are played from the creation time: Initializing for `initSeconds`, then
+Running for the spec's duration / speed (or `runSeconds`), then Finished; Failed instead of
+Running when `fail` is set. These and the cluster's contents come from a JSON file (--simkube),
+re-read on every request, so a test changes them while the server runs:
+    {"initSeconds": 0.2, "runSeconds": 5, "fail": false,
+     "pods": {"virtual-default": [Pod, ...]},      the pods served per namespace while a Simulation runs
+     "missingNamespaces": ["monitoring"], "noCRD": true,
+     "denied": ["create simulations", "list pods"]} what SelfSubjectAccessReviews deny
 
 The chosen port is written to --port-file once the server listens. The server exits when the
 process that started it does, so a test run that crashes leaves no server behind.
@@ -23,12 +37,14 @@ import argparse
 import base64
 import json
 import os
+import re
 import socket
 import ssl
 import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote
 
 REASONS = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
            405: "MethodNotAllowed", 409: "AlreadyExists", 415: "UnsupportedMediaType",
@@ -43,8 +59,10 @@ class State:
         self.basic = dict(entry.split(":", 1) for entry in args.basic)         # user -> password
         self.faults_path = args.faults
         self.log_path = args.log
+        self.simkube_path = args.simkube
+        self.crd = load_crd(args.crd) if args.crd else None
         self.lock = threading.Lock()
-        self.namespaces = {"default", "kube-system", "simkube", "virtual-default"}
+        self.namespaces = {"default", "kube-system", "simkube", "monitoring", "virtual-default"}
         self.simulations = {}
         self.pods = {"virtual-default": [
             {"apiVersion": "v1", "kind": "Pod",
@@ -68,10 +86,92 @@ class State:
             os.replace(self.faults_path + ".tmp", self.faults_path)
             return fault
 
+    def simkube(self):
+        """The SimKube control file's settings (empty when there is none)."""
+        try:
+            with open(self.simkube_path) as handle:
+                return json.load(handle)
+        except (TypeError, FileNotFoundError, ValueError):
+            return {}
+
     def log(self, entry):
         if self.log_path:
             with self.lock, open(self.log_path, "a") as handle:
                 handle.write(json.dumps(entry) + "\n")
+
+
+def load_crd(path):
+    """The simulations.simkube.io CRD's v1 openAPIV3Schema from SimKube's CRD file."""
+    import yaml  # only the SimKube tests need PyYAML
+    with open(path) as handle:
+        for document in yaml.safe_load_all(handle):
+            if document and document["metadata"]["name"] == "simulations.simkube.io":
+                return next(version["schema"]["openAPIV3Schema"] for version in document["spec"]["versions"]
+                            if version["name"] == "v1")
+    raise SystemExit(f"{path}: no simulations.simkube.io CRD")
+
+
+JSON_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "number": (int, float), "integer": int}
+
+
+def schema_errors(value, schema, path):
+    """What is wrong with value under an OpenAPI v3 schema, as the API server's field errors."""
+    if value is None:
+        return [] if schema.get("nullable") else [f"{path}: Invalid value: \"null\": {path} in body must be of type {schema.get('type')}"]
+    kind = schema.get("type")
+    expected = JSON_TYPES.get(kind)
+    if expected and (not isinstance(value, expected) or (kind in ("integer", "number") and isinstance(value, bool))):
+        return [f"{path}: Invalid value: {json.dumps(value)}: {path} in body must be of type {kind}"]
+    if "enum" in schema and value not in schema["enum"]:
+        allowed = ", ".join(json.dumps(item) for item in schema["enum"] if item is not None)
+        return [f"{path}: Unsupported value: {json.dumps(value)}: supported values: {allowed}"]
+    if "minimum" in schema and isinstance(value, (int, float)) and value < schema["minimum"]:
+        return [f"{path}: Invalid value: {value}: {path} in body should be greater than or equal to {schema['minimum']}"]
+    errors = []
+    if kind == "object":
+        properties = schema.get("properties", {})
+        for name in schema.get("required", []):
+            if name not in value:
+                errors.append(f"{path}.{name}: Required value")
+        for name, item in value.items():
+            if name in properties:
+                errors += schema_errors(item, properties[name], f"{path}.{name}")
+            elif "additionalProperties" in schema:
+                errors += schema_errors(item, schema["additionalProperties"], f"{path}.{name}")
+            elif properties and not (path == "" and name in ("apiVersion", "kind", "metadata")):
+                errors.append(f"{path}.{name}: unknown field")  # fieldValidation=Strict
+    elif kind == "array":
+        for index, item in enumerate(value):
+            errors += schema_errors(item, schema.get("items", {}), f"{path}[{index}]")
+    return errors
+
+
+def simulation_state(obj, control):
+    """The controller's state for a Simulation, from how long ago it was created."""
+    elapsed = time.monotonic() - obj["_created"]
+    start = control.get("initSeconds", 0.2)
+    if elapsed < start:
+        return "Initializing"
+    if control.get("fail"):
+        return "Failed"
+    spec = obj["spec"]
+    match = re.fullmatch(r"\+?(\d+(?:\.\d+)?)s", spec.get("duration") or "")
+    seconds = float(match.group(1)) / (spec.get("speed") or 1) if match else 60
+    return "Running" if elapsed < start + control.get("runSeconds", seconds) else "Finished"
+
+
+def public(obj, control):
+    """A stored Simulation as the API shows it: with its status, without bookkeeping."""
+    shown = {key: value for key, value in obj.items() if not key.startswith("_")}
+    shown["status"] = {"observedGeneration": 1, "state": simulation_state(obj, control)}
+    return shown
+
+
+def matches(obj, selector):
+    """Whether obj's labels satisfy an equality-based label selector (a=b,c=d)."""
+    labels = obj.get("metadata", {}).get("labels") or {}
+    terms = [term.split("=", 1) for term in selector.split(",") if term]
+    return all(labels.get(key) == value for key, value in terms)
 
 
 def status_object(code, message, reason=None):
@@ -128,6 +228,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         if fault and "slow" in fault:
             time.sleep(fault["slow"])
+        if fault and fault.get("applied") and user is not None:
+            self.route(body)
         if fault and "status" in fault:
             code, payload, headers = self.fault_response(fault, user)
         elif user is None:
@@ -184,7 +286,7 @@ class Handler(BaseHTTPRequestHandler):
         if parts[:3] == ["api", "v1", "namespaces"]:
             return self.route_namespaces(parts[3:])
         if parts[:4] == ["apis", "apiextensions.k8s.io", "v1", "customresourcedefinitions"] and len(parts) == 5:
-            if parts[4] != "simulations.simkube.io":
+            if parts[4] != "simulations.simkube.io" or self.server.state.simkube().get("noCRD"):
                 return 404, status_object(404, f'customresourcedefinitions.apiextensions.k8s.io "{parts[4]}" not found'), {}
             return 200, {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
                          "metadata": {"name": parts[4]},
@@ -194,29 +296,42 @@ class Handler(BaseHTTPRequestHandler):
             return self.route_simulations(parts[4:], body)
         if path == "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews" and self.command == "POST":
             review = json.loads(body)
-            review["status"] = {"allowed": True}
+            attributes = review.get("spec", {}).get("resourceAttributes", {})
+            denied = self.server.state.simkube().get("denied", [])
+            review["status"] = {"allowed": f'{attributes.get("verb")} {attributes.get("resource")}' not in denied}
             return 201, review, {}
         return 404, status_object(404, "the server could not find the requested resource"), {}
 
     def route_namespaces(self, rest):
         state = self.server.state
-        if not rest or rest[0] not in state.namespaces:
+        control = state.simkube()
+        present = state.namespaces - set(control.get("missingNamespaces", []))
+        if not rest or rest[0] not in present:
             name = rest[0] if rest else ""
             return 404, status_object(404, f'namespaces "{name}" not found'), {}
         if len(rest) == 1 and self.command == "GET":
             return 200, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": rest[0]},
                          "status": {"phase": "Active"}}, {}
         if rest[1:] == ["pods"] and self.command == "GET":
-            return 200, {"apiVersion": "v1", "kind": "PodList", "metadata": {},
-                         "items": state.pods.get(rest[0], [])}, {}
+            items = state.pods.get(rest[0], [])
+            if "pods" in control:
+                # The driver creates the trace's objects once running and removes them when it finishes.
+                running = any(simulation_state(obj, control) == "Running" for obj in state.simulations.values())
+                items = control["pods"].get(rest[0], []) if running else []
+            return 200, {"apiVersion": "v1", "kind": "PodList", "metadata": {}, "items": items}, {}
         return 404, status_object(404, "the server could not find the requested resource"), {}
 
     def route_simulations(self, rest, body):
-        simulations = self.server.state.simulations
+        state = self.server.state
+        simulations = state.simulations
+        control = state.simkube()
         if not rest:
             if self.command == "GET":
+                query = self.path.split("?", 1)[1] if "?" in self.path else ""
+                selector = next((unquote(part[len("labelSelector="):]) for part in query.split("&")
+                                 if part.startswith("labelSelector=")), "")
                 return 200, {"apiVersion": "simkube.io/v1", "kind": "SimulationList", "metadata": {},
-                             "items": list(simulations.values())}, {}
+                             "items": [public(obj, control) for obj in simulations.values() if matches(obj, selector)]}, {}
             if self.command == "POST":
                 try:
                     obj = json.loads(body)
@@ -225,24 +340,29 @@ class Handler(BaseHTTPRequestHandler):
                 name = obj.get("metadata", {}).get("name")
                 if not name:
                     return 422, status_object(422, "metadata.name: Required value"), {}
+                errors = schema_errors(obj, state.crd, "") if state.crd else []
+                if errors:
+                    details = ", ".join(error.lstrip(".") for error in errors)
+                    return 422, status_object(422, f'Simulation.simkube.io "{name}" is invalid: {details}'), {}
                 if name in simulations:
                     return 409, status_object(409, f'simulations.simkube.io "{name}" already exists'), {}
                 obj["metadata"].update({"uid": str(uuid.uuid4()), "resourceVersion": "1",
                                         "creationTimestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+                obj["_created"] = time.monotonic()
                 simulations[name] = obj
-                return 201, obj, {}
+                return 201, public(obj, control), {}
         name = rest[0]
         if name not in simulations:
             return 404, status_object(404, f'simulations.simkube.io "{name}" not found'), {}
         if self.command == "GET":
-            return 200, simulations[name], {}
+            return 200, public(simulations[name], control), {}
         if self.command == "DELETE":
-            return 200, simulations.pop(name), {}
+            return 200, public(simulations.pop(name), control), {}
         if self.command == "PATCH":
             if self.headers.get("Content-Type") != "application/merge-patch+json":
                 return 415, status_object(415, "the body of the request was in an unknown format"), {}
             merge(simulations[name], json.loads(body))
-            return 200, simulations[name], {}
+            return 200, public(simulations[name], control), {}
         return 405, status_object(405, "method not allowed"), {}
 
     def reply(self, code, payload, headers):
@@ -295,6 +415,8 @@ def main():
     parser.add_argument("--client-ca", help="the CA that signs accepted client certificates")
     parser.add_argument("--faults", help="JSON file: the list of faults for the next requests")
     parser.add_argument("--log", help="file to append one JSON line per request to")
+    parser.add_argument("--crd", help="SimKube's CRD file: validate Simulations against its schema")
+    parser.add_argument("--simkube", help="JSON file: the SimKube controller's timing and the cluster's contents")
     args = parser.parse_args()
 
     server = Server(("127.0.0.1", 0), Handler)

@@ -2,7 +2,7 @@
 # Shared helpers for the shell tests; source it. Each test script exits non-zero on failure.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-BIN="$ROOT/.build/release"
+BIN="${SIMARENA_BIN:-$ROOT/.build/release}"
 FIXTURES="${SIMARENA_FIXTURES:-$ROOT/../shared/fixtures/simkube}"
 SCRATCH="$(mktemp -d)"
 trap 'rm -rf "$SCRATCH"' EXIT

@@ -132,6 +132,16 @@ public final class KubeClient {
         try call(HTTPRequest(method: "POST", path: collectionPath, body: try JSONWriter.encode(object, pretty: false)))
     }
 
+    /// `POST collectionPath` with `object`; the created object, or nil when one of that name
+    /// already exists (409).
+    public func createIfAbsent(_ collectionPath: String, _ object: KValue) throws -> KValue? {
+        let request = HTTPRequest(method: "POST", path: collectionPath, body: try JSONWriter.encode(object, pretty: false))
+        let response = try send(request)
+        if response.status == 409 { return nil }
+        guard (200..<300).contains(response.status) else { throw failure(response, request) }
+        return try response.json()
+    }
+
     /// A JSON merge patch (RFC 7386) of the object at `path`; returns the patched object.
     public func mergePatch(_ path: String, _ patch: KValue) throws -> KValue {
         try call(HTTPRequest(

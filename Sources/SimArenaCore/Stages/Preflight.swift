@@ -24,14 +24,19 @@ public struct PreflightVerdict: Sendable {
         ["ok": .bool(ok), "checks": .array(checks.map { ["name": .string($0.name), "ok": .bool($0.ok), "message": .string($0.message)] })]
     }
 
-    public init(tracePath: String, workload: String, namespace: String?, clusterPath: String?, runDirectory: String?, pid: Int32?) {
-        func check(_ name: String, _ body: () throws -> String) {
-            do {
-                checks.append(Check(name: name, ok: true, message: try body()))
-            } catch {
-                checks.append(Check(name: name, ok: false, message: String(describing: error)))
-            }
+    /// Runs `body` as the check `name`: passed with the message it returns, or failed with
+    /// the message of the error it throws.
+    mutating func check(_ name: String, _ body: () throws -> String) {
+        do {
+            checks.append(Check(name: name, ok: true, message: try body()))
+        } catch {
+            checks.append(Check(name: name, ok: false, message: String(describing: error)))
         }
+    }
+
+    /// The checks of a step; `embeddedCluster` adds the cluster spec's (the embedded backend's).
+    public init(tracePath: String, workload: String, namespace: String?, clusterPath: String?, runDirectory: String?, pid: Int32?,
+                embeddedCluster: Bool = true) {
         var trace: Trace?
         check("trace") {
             let loaded = try Trace.load(tracePath)
@@ -50,10 +55,12 @@ public struct PreflightVerdict: Sendable {
             }
             return "\(found.kind.rawValue) \(found.namespace)/\(found.name)"
         }
-        check("cluster") {
-            let cluster = try clusterPath.map(ClusterSpec.load) ?? .demo
-            let nodes = cluster.nodePools.reduce(0) { $0 + $1.count }
-            return "\(clusterPath ?? "built-in demo cluster"): \(nodes) nodes"
+        if embeddedCluster {
+            check("cluster") {
+                let cluster = try clusterPath.map(ClusterSpec.load) ?? .demo
+                let nodes = cluster.nodePools.reduce(0) { $0 + $1.count }
+                return "\(clusterPath ?? "built-in demo cluster"): \(nodes) nodes"
+            }
         }
         guard let runDirectory else { return }
         check("run_directory") {

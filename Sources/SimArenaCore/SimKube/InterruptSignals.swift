@@ -1,0 +1,27 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// SIGINT and SIGTERM, caught instead of ending the process, so that a step waiting on its
+/// Simulation can delete it before exiting (no ghost simulations).
+public enum InterruptSignals {
+    nonisolated(unsafe) private static var caught: Int32 = 0
+
+    /// Catches SIGINT and SIGTERM from now on.
+    public static func install() {
+        for number in [SIGINT, SIGTERM] {
+            _ = signal(number) { number in InterruptSignals.caught = number }
+        }
+    }
+
+    /// The signal caught, if any.
+    public static func received() -> Int32? {
+        caught == 0 ? nil : caught
+    }
+}
+
+/// A signal arrived while a Simulation ran; it has been deleted.
+public struct SimKubeInterrupted: Error, Sendable {
+    public var signal: Int32
+    public var simulation: String
+}
