@@ -26,6 +26,7 @@ Running when `fail` is set. These and the cluster's contents come from a JSON fi
 re-read on every request, so a test changes them while the server runs:
     {"initSeconds": 0.2, "runSeconds": 5, "fail": false,
      "pods": {"virtual-default": [Pod, ...]},      the pods served per namespace while a Simulation runs
+     "podMetrics": {"virtual-default": [PodMetrics, ...]}, their usage (metrics.k8s.io; absent: no such API)
      "missingNamespaces": ["monitoring"], "noCRD": true,
      "denied": ["create simulations", "list pods"]} what SelfSubjectAccessReviews deny
 
@@ -294,6 +295,8 @@ class Handler(BaseHTTPRequestHandler):
                                   "names": {"plural": "simulations", "kind": "Simulation"}}}, {}
         if parts[:3] == ["apis", "simkube.io", "v1"] and parts[3:4] == ["simulations"]:
             return self.route_simulations(parts[4:], body)
+        if parts[:4] == ["apis", "metrics.k8s.io", "v1beta1", "namespaces"] and parts[5:] == ["pods"] and self.command == "GET":
+            return self.route_pod_metrics(parts[4])
         if path == "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews" and self.command == "POST":
             review = json.loads(body)
             attributes = review.get("spec", {}).get("resourceAttributes", {})
@@ -320,6 +323,16 @@ class Handler(BaseHTTPRequestHandler):
                 items = control["pods"].get(rest[0], []) if running else []
             return 200, {"apiVersion": "v1", "kind": "PodList", "metadata": {}, "items": items}, {}
         return 404, status_object(404, "the server could not find the requested resource"), {}
+
+    def route_pod_metrics(self, namespace):
+        """PodMetrics from the control file's "podMetrics" while a Simulation runs; without that key
+        the cluster has no metrics API (404)."""
+        control = self.server.state.simkube()
+        if "podMetrics" not in control:
+            return 404, status_object(404, "the server could not find the requested resource"), {}
+        running = any(simulation_state(obj, control) == "Running" for obj in self.server.state.simulations.values())
+        items = control["podMetrics"].get(namespace, []) if running else []
+        return 200, {"apiVersion": "metrics.k8s.io/v1beta1", "kind": "PodMetricsList", "metadata": {}, "items": items}, {}
 
     def route_simulations(self, rest, body):
         state = self.server.state

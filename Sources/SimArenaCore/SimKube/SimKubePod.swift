@@ -1,6 +1,7 @@
 extension Observation.PodStatus {
     /// What an observation needs of a Pod object from the API. The namespace is the trace's
-    /// (`<prefix>-NS` becomes NS). KWOK reports no usage, so usage is zero.
+    /// (`<prefix>-NS` becomes NS). Usage is not part of a Pod: it is zero here, and comes from the
+    /// resource metrics API when the cluster serves it (``SimKubeRunner``).
     public init(kubernetesPod pod: KValue, virtualNamespacePrefix prefix: String) throws {
         let name = try pod["metadata"]?["name"]?.requireString(at: "pod metadata.name") ?? ""
         let at = "pod \(name)"

@@ -43,8 +43,13 @@ public struct SimKubeRunner {
             }
             var pods: [Observation.PodStatus] = []
             for namespace in namespaces {
-                let items = try client.list("/api/v1/namespaces/\(settings.virtualNamespace(namespace))/pods")
-                pods += try items.map { try Observation.PodStatus(kubernetesPod: $0, virtualNamespacePrefix: settings.virtualNamespacePrefix) }
+                let virtual = settings.virtualNamespace(namespace)
+                let usage = try podUsage(in: virtual)
+                pods += try client.list("/api/v1/namespaces/\(virtual)/pods").map { item in
+                    var pod = try Observation.PodStatus(kubernetesPod: item, virtualNamespacePrefix: settings.virtualNamespacePrefix)
+                    pod.usage = usage[pod.name] ?? .zero
+                    return pod
+                }
             }
             try client.delete(path)
             return SimKubeResult(simulation: name, duration: duration, pods: pods)
@@ -52,6 +57,22 @@ public struct SimKubeRunner {
             _ = try? client.delete(path)
             throw error
         }
+    }
+
+    /// What each pod of `namespace` uses, from the resource metrics API (`metrics.k8s.io`,
+    /// served by metrics-server, or by KWOK when its resource-usage simulation is configured):
+    /// the sum of its containers' usage. Empty when the cluster does not serve the API.
+    func podUsage(in namespace: String) throws -> [String: ResourceAmounts] {
+        guard let list = try client.getIfPresent("/apis/metrics.k8s.io/v1beta1/namespaces/\(namespace)/pods") else { return [:] }
+        var usage: [String: ResourceAmounts] = [:]
+        for (index, item) in try (list["items"] ?? []).requireArray(at: "PodMetrics list items").enumerated() {
+            let name = try item["metadata"]?["name"]?.requireString(at: "PodMetrics items[\(index)].metadata.name") ?? ""
+            for container in item["containers"]?.arrayValue ?? [] {
+                let list = try container["usage"].map { try ResourceList($0, at: "PodMetrics \(name): containers[].usage") } ?? ResourceList()
+                usage[name, default: .zero] += ResourceAmounts(cpuMillis: list["cpu"]?.milliValue ?? 0, memoryBytes: list["memory"]?.value ?? 0)
+            }
+        }
+        return usage
     }
 
     /// Deletes the Simulations Sim-Arena made (those of `run` only, when given); their names.
