@@ -32,7 +32,7 @@ final class SimKubeLifecycleTests: XCTestCase {
             name: "sa-valid-e1-s1", run: "valid", attempt: "1", tracePath: "file:///data/t.msgpack", duration: 90, settings: settings)
         let created = try simKubeClient(server).create(SimKubeSimulation.apiPath, simulation.value)
         XCTAssertEqual(created["spec"]?["driver"]?["port"], 8888)
-        XCTAssertEqual(created["spec"]?["duration"], "+90s")
+        XCTAssertEqual(created["spec"]?["duration"], "+90 seconds")
         XCTAssertEqual(created["metadata"]?["labels"]?["simarena.io/run"], "valid")
 
         // The server does check: a wrong type, a missing required field and an unknown field.
@@ -111,7 +111,7 @@ final class SimKubeLifecycleTests: XCTestCase {
         _ = try run(observing)
         XCTAssertEqual(seen?.copied, true)
         XCTAssertEqual(seen?.tracePath, "file:///data/traces/sa-test-e1-s1.msgpack")
-        XCTAssertEqual(seen?.duration, "+30.3s", "the step's 0.3 s and 30 s of grace")
+        XCTAssertEqual(seen?.duration, "+31 seconds", "the step's 0.3 s and 30 s of grace, in whole seconds")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), [], "removed once the simulation is gone")
     }
 

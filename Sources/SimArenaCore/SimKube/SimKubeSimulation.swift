@@ -53,8 +53,9 @@ public struct SimKubeSimulation: Sendable {
         ]
         var spec: KValue = [
             "driver": driver,
-            // SimKube reads durations as `+<n>s` (skctl run's format), relative to the start.
-            "duration": .string("+\(duration == duration.rounded() ? String(Int64(duration)) : String(duration))s"),
+            // SimKube turns the duration into an end time with a GNU-date-style relative parser
+            // (a fork of the parse_datetime crate); `+90 seconds` is that grammar's plainest form.
+            "duration": .string("+\(Int64(duration.rounded(.up))) seconds"),
             "speed": .double(settings.speed),
             "repetitions": 1,
             // Required by the CRD; empty keeps SimKube's pod lifecycle defaults.
