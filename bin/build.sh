@@ -41,6 +41,14 @@ command -v swift >/dev/null 2>&1 || { echo "build: swift is not on PATH; install
 # The Swift runtime is linked statically: each stage is a short-lived process, and a static
 # binary starts several milliseconds faster than one that loads the runtime's shared libraries.
 say "swift build -c release --static-swift-stdlib"
+# Even when quiet, say so when the build has real work to do: a first build takes minutes.
+if [ "$quiet" = 1 ]; then
+  if [ ! -x .build/release/sa-run ]; then
+    echo "build: building the release binaries for the first time (swift build -c release; a few minutes on 2 cores)" >&2
+  elif [ -n "$(find Sources Package.swift -newer .build/release/sa-run -print -quit)" ]; then
+    echo "build: sources changed; rebuilding the release binaries" >&2
+  fi
+fi
 if ! out=$(swift build -c release --static-swift-stdlib 2>&1); then
   echo "$out" >&2
   echo "build: swift build failed" >&2

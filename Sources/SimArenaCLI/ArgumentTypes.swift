@@ -12,54 +12,49 @@ extension RewardFunction: ExpressibleByArgument {}
 extension EpisodeGoal: ExpressibleByArgument {}
 extension HandCodedPolicy: ExpressibleByArgument {}
 
-/// The action step sizes and safeguards, as flags shared by the stages that need them.
+/// The action step sizes and safeguards, as flags; unset ones keep the run's (or the defaults
+/// of ``ActionSettings``).
 public struct ActionSettingsOptions: ParsableArguments {
-    @Option(name: .customLong("cpu-step"), help: "CPU added or removed by a CPU action.")
-    var cpuStep: Quantity = ActionSettings().cpuStep
+    @Option(name: .customLong("cpu-step"), help: "CPU added or removed by a CPU action (default 500m).")
+    var cpuStep: Quantity?
 
-    @Option(name: .customLong("mem-step"), help: "Memory added or removed by a memory action.")
-    var memoryStep: Quantity = ActionSettings().memoryStep
+    @Option(name: .customLong("mem-step"), help: "Memory added or removed by a memory action (default 256Mi).")
+    var memoryStep: Quantity?
 
-    @Option(name: .customLong("replica-step"), help: "Replicas added or removed by a scaling action.")
-    var replicaStep: Int64 = ActionSettings().replicaStep
+    @Option(name: .customLong("replica-step"), help: "Replicas added or removed by a scaling action (default 1).")
+    var replicaStep: Int64?
 
-    @Option(name: .customLong("cpu-min"), help: "Lowest CPU request a reduction may reach.")
-    var cpuMin: Quantity = ActionSettings().cpuRange.lowerBound
+    @Option(name: .customLong("cpu-min"), help: "Lowest CPU request a reduction may reach (default 50m).")
+    var cpuMin: Quantity?
 
-    @Option(name: .customLong("cpu-max"), help: "Highest CPU request an increase may reach.")
-    var cpuMax: Quantity = ActionSettings().cpuRange.upperBound
+    @Option(name: .customLong("cpu-max"), help: "Highest CPU request an increase may reach (default 16).")
+    var cpuMax: Quantity?
 
-    @Option(name: .customLong("mem-min"), help: "Lowest memory request a reduction may reach.")
-    var memoryMin: Quantity = ActionSettings().memoryRange.lowerBound
+    @Option(name: .customLong("mem-min"), help: "Lowest memory request a reduction may reach (default 64Mi).")
+    var memoryMin: Quantity?
 
-    @Option(name: .customLong("mem-max"), help: "Highest memory request an increase may reach.")
-    var memoryMax: Quantity = ActionSettings().memoryRange.upperBound
+    @Option(name: .customLong("mem-max"), help: "Highest memory request an increase may reach (default 32Gi).")
+    var memoryMax: Quantity?
 
-    @Option(name: .customLong("replicas-min"), help: "Fewest replicas a scale-down may reach.")
-    var replicasMin: Int64 = ActionSettings().replicaRange.lowerBound
+    @Option(name: .customLong("replicas-min"), help: "Fewest replicas a scale-down may reach (default 1).")
+    var replicasMin: Int64?
 
-    @Option(name: .customLong("replicas-max"), help: "Most replicas a scale-up may reach.")
-    var replicasMax: Int64 = ActionSettings().replicaRange.upperBound
+    @Option(name: .customLong("replicas-max"), help: "Most replicas a scale-up may reach (default 100).")
+    var replicasMax: Int64?
 
     public init() {}
 
-    public func validate() throws {
-        guard cpuStep.sign > 0, memoryStep.sign > 0, replicaStep > 0 else {
-            throw ValidationError("--cpu-step, --mem-step and --replica-step must be positive")
-        }
-        guard cpuMin <= cpuMax, memoryMin <= memoryMax, replicasMin <= replicasMax, replicasMin >= 0 else {
-            throw ValidationError("each --*-min must be at most its --*-max (and replicas not negative)")
-        }
-    }
-
-    public var settings: ActionSettings {
-        var settings = ActionSettings()
-        settings.cpuStep = cpuStep
-        settings.memoryStep = memoryStep
-        settings.replicaStep = replicaStep
-        settings.cpuRange = cpuMin...cpuMax
-        settings.memoryRange = memoryMin...memoryMax
-        settings.replicaRange = replicasMin...replicasMax
+    /// `base` with the flags given applied; refuses steps that are not positive and minima above maxima.
+    public func applied(to base: ActionSettings) throws -> ActionSettings {
+        var settings = base
+        settings.cpuStep = cpuStep ?? base.cpuStep
+        settings.memoryStep = memoryStep ?? base.memoryStep
+        settings.replicaStep = replicaStep ?? base.replicaStep
+        let cpu = (cpuMin ?? base.cpuRange.lowerBound, cpuMax ?? base.cpuRange.upperBound)
+        let memory = (memoryMin ?? base.memoryRange.lowerBound, memoryMax ?? base.memoryRange.upperBound)
+        let replicas = (replicasMin ?? base.replicaRange.lowerBound, replicasMax ?? base.replicaRange.upperBound)
+        try settings.setRanges(cpu: cpu, memory: memory, replicas: replicas)
+        try settings.validate()
         return settings
     }
 }

@@ -13,18 +13,29 @@ struct SAAct: ParsableCommand {
             --Naction keeps the first N. Every applied occurrence of the workload is edited; the rest \
             of the trace is unchanged. A blocked action (safeguards) leaves the trace unchanged and is \
             recorded as blocked in --out.
+            With --step-dir, acts on the step's observation.json, reward.json and trace.msgpack with \
+            the run's chooser (its learning agent's agent state, an evaluated checkpoint, a policy or \
+            an outside program) and writes its action.json and next-trace.msgpack; nothing when the \
+            episode ended. --deploy, --namespace, --Naction, --policy, --policy-cmd, --policy-timeout \
+            and the action flags override the run's settings.
             """)
 
+    @OptionGroup var step: StepDirectoryOptions
+
     @Option(help: "This step's observation (sa-observe's output).")
-    var observation: String
+    var observation: String?
 
     @Option(help: "This step's reward.json: when it says the episode ended, no action is taken (nothing is written).")
     var reward: String?
 
     @Option(help: "The trace in force.")
-    var trace: String
+    var trace: String?
 
-    @OptionGroup var workload: WorkloadOptions
+    @Option(help: "The target workload's name.")
+    var deploy: String?
+
+    @Option(help: "The target workload's namespace (default: the first workload of that name).")
+    var namespace: String?
 
     @Option(help: "A hand-coded policy: noop, heuristic, random, bump_cpu, bump_mem, scale_replicas.")
     var policy: HandCodedPolicy?
@@ -35,11 +46,11 @@ struct SAAct: ParsableCommand {
     @Option(name: .customLong("agent-state"), help: "A learning agent's state (sa-learn's output, .json or .safetensors): choose epsilon-greedily with it.")
     var agentState: String?
 
-    @Option(name: .customLong("policy-timeout"), help: "Seconds the outside program may take.")
-    var policyTimeout: Double = 5
+    @Option(name: .customLong("policy-timeout"), help: "Seconds the outside program may take (default 5).")
+    var policyTimeout: Double?
 
-    @Option(name: .customLong("Naction"), help: "Size of the action space (1 to 7).")
-    var actionCount: Int = 4
+    @Option(name: .customLong("Naction"), help: "Size of the action space (1 to 7; default 4).")
+    var actionCount: Int?
 
     @Option(help: "Seed for the random policy.")
     var seed: UInt64 = 0
@@ -47,26 +58,52 @@ struct SAAct: ParsableCommand {
     @OptionGroup var actions: ActionSettingsOptions
 
     @Option(name: .customLong("out-trace"), help: "Where to write the next trace.")
-    var outTrace: String
+    var outTrace: String?
 
     @Option(help: "Where to write the action report (JSON).")
-    var out: String
+    var out: String?
 
     static func main() {
         runAsTool()
     }
 
     func validate() throws {
-        guard (1...AgentAction.allCases.count).contains(actionCount) else {
+        if let actionCount, !(1...AgentAction.allCases.count).contains(actionCount) {
             throw ValidationError("--Naction must be between 1 and \(AgentAction.allCases.count)")
         }
-        guard [policy != nil, policyCommand != nil, agentState != nil].filter({ $0 }).count == 1 else {
-            throw ValidationError("give exactly one of --policy, --policy-cmd or --agent-state")
+        if let policyTimeout, !(policyTimeout > 0 && policyTimeout <= 3600) {
+            throw ValidationError("--policy-timeout must be between 0 and 3600 seconds")
         }
-        guard policyTimeout > 0, policyTimeout <= 3600 else { throw ValidationError("--policy-timeout must be between 0 and 3600 seconds") }
+        let choosers = [policy != nil, policyCommand != nil, agentState != nil].filter { $0 }.count
+        try step.refuse(fileFlags: [("--observation", observation != nil), ("--reward", reward != nil), ("--trace", trace != nil),
+                                    ("--agent-state", agentState != nil), ("--out-trace", outTrace != nil), ("--out", out != nil),
+                                    ("--seed", seed != 0)])
+        if step.stepDirectory != nil {
+            guard choosers <= 1 else { throw ValidationError("give at most one of --policy or --policy-cmd") }
+            return
+        }
+        guard choosers == 1 else { throw ValidationError("give exactly one of --policy, --policy-cmd or --agent-state") }
+        for (flag, given) in [("--observation", observation != nil), ("--trace", trace != nil), ("--deploy", deploy != nil),
+                              ("--out-trace", outTrace != nil), ("--out", out != nil)] where !given {
+            throw ValidationError("\(flag) is required")
+        }
     }
 
     func run() throws {
+        if step.stepDirectory != nil {
+            return try step.run(.stage(.act), override: { configuration in
+                configuration.workload = deploy ?? configuration.workload
+                configuration.namespace = namespace ?? configuration.namespace
+                configuration.actionCount = actionCount ?? configuration.actionCount
+                configuration.actions = try actions.applied(to: configuration.actions)
+                if let policy { configuration.chooser = .policy(policy) }
+                if let policyCommand { configuration.chooser = .command(policyCommand, timeoutSeconds: policyTimeout ?? 5) }
+                if let policyTimeout, case .command(let line, _) = configuration.chooser {
+                    configuration.chooser = .command(line, timeoutSeconds: policyTimeout)
+                }
+            })
+        }
+        guard let observation, let trace, let deploy, let outTrace, let out else { return }
         if let reward, try Document.decode(reward, RewardReport.init(document:)).endsEpisode {
             print("episode over: no action")
             return
@@ -79,10 +116,11 @@ struct SAAct: ParsableCommand {
         } else if let agentState {
             chooser = .agent(try LearningAgent.load(agentState))
         } else {
-            chooser = .command(policyCommand ?? "", timeout: policyTimeout)
+            chooser = .command(policyCommand ?? "", timeout: policyTimeout ?? 5)
         }
-        let report = try ActStage.act(on: observed, trace: &current, workload: workload.deploy, namespace: workload.namespace, chooser: chooser,
-                                      allowed: actionCount, seed: seed, settings: actions.settings)
+        let environment = Environment(workload: deploy, namespace: namespace, actionCount: actionCount ?? 4,
+                                      actions: try actions.applied(to: ActionSettings()))
+        let report = try environment.act(on: observed, trace: &current, chooser: chooser, seed: seed)
         try current.write(to: outTrace)
         try Document.write(report.value, to: out)
     }

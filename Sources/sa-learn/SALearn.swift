@@ -14,20 +14,24 @@ struct SALearn: ParsableCommand {
             loss, epsilon, Q-values) to --out. At an episode's first step there is no transition: the \
             state is saved unchanged. Agents (docs/agents.md): greedy (tabular Q-learning, JSON state) \
             and dqn (a .safetensors state; its transitions go to the run's replay journal, --replay, \
-            from which its replay buffer is rebuilt each step).
+            from which its replay buffer is rebuilt each step). With --step-dir, reads the step's \
+            agent-in state, observation.json and reward.json and the previous step's observation and \
+            action, and writes its agent state and learn.json, with the run's agent.
             """)
+
+    @OptionGroup var step: StepDirectoryOptions
 
     @Option(name: .customLong("state-in"), help: "The agent state to start from (absent: a fresh agent).")
     var stateIn: String?
 
     @Option(name: .customLong("state-out"), help: "Where to write the updated agent state.")
-    var stateOut: String
+    var stateOut: String?
 
     @Option(help: "This step's observation.")
-    var observation: String
+    var observation: String?
 
     @Option(help: "This step's reward.json.")
-    var reward: String
+    var reward: String?
 
     @Option(name: .customLong("previous-observation"), help: "The previous step's observation (absent at step 1).")
     var previousObservation: String?
@@ -44,12 +48,15 @@ struct SALearn: ParsableCommand {
     @Option(help: "The run's replay journal (dqn; default: replay.bin in the folder above the step's).")
     var replay: String?
 
+    @Option(help: "A fresh agent's kind: greedy (tabular Q-learning) or dqn.")
+    var agent: String?
+
     @OptionGroup var learner: LearnerOptions
 
     @OptionGroup var actions: ActionSettingsOptions
 
     @Option(help: "Where to write the learning report (JSON).")
-    var out: String
+    var out: String?
 
     static func main() {
         runAsTool()
@@ -57,14 +64,29 @@ struct SALearn: ParsableCommand {
 
     func validate() throws {
         guard (1...AgentAction.allCases.count).contains(actionCount) else { throw ValidationError("--Naction must be 1 to 7") }
-        guard stateIn != nil || learner.agent != nil else { throw ValidationError("give --state-in, or --agent for a fresh agent") }
+        try step.refuse(fileFlags: [("--state-in", stateIn != nil), ("--state-out", stateOut != nil), ("--observation", observation != nil),
+                                    ("--reward", reward != nil), ("--previous-observation", previousObservation != nil),
+                                    ("--previous-action", previousAction != nil), ("--replay", replay != nil), ("--out", out != nil),
+                                    ("--agent", agent != nil), ("--seed", seed != 0)])
+        guard step.stepDirectory == nil else { return }
+        guard stateIn != nil || agent != nil else { throw ValidationError("give --state-in, or --agent for a fresh agent") }
         guard (previousObservation == nil) == (previousAction == nil) else {
             throw ValidationError("give both --previous-observation and --previous-action, or neither")
+        }
+        for (flag, given) in [("--state-out", stateOut != nil), ("--observation", observation != nil), ("--reward", reward != nil),
+                              ("--out", out != nil)] where !given {
+            throw ValidationError("\(flag) is required")
         }
     }
 
     func run() throws {
-        let start = try stateIn.map(LearningAgent.load) ?? learner.fresh(actions: actionCount)!.make(seed: seed)
+        if step.stepDirectory != nil {
+            return try step.run(.stage(.learn), override: { configuration in
+                configuration.actions = try actions.applied(to: configuration.actions)
+            })
+        }
+        guard let stateOut, let observation, let reward, let out else { return }
+        let start = try stateIn.map(LearningAgent.load) ?? learner.settings(agent: agent ?? "greedy").fresh(actions: actionCount).make(seed: seed)
         var previous: (observation: Observation, action: ActionReport)?
         if let previousObservation, let previousAction {
             previous = (try Document.decode(previousObservation, Observation.init(document:)),
@@ -77,14 +99,9 @@ struct SALearn: ParsableCommand {
         }
         let report = LearnStage.learn(
             agent: start, observation: try Document.decode(observation, Observation.init(document:)), previous: previous,
-            reward: try Document.decode(reward, RewardReport.init(document:)), settings: actions.settings, replay: &buffer,
-            seed: seed)
-        // The journal before the state: a learn stage redone after a kill rewrites the same record.
-        if report.updated, let buffer {
-            try ReplayJournal.write([buffer[buffer.count - 1]], at: buffer.total - 1, to: journal)
-        }
-        try FileIO.writeAtomically(try report.agent.encoded(), to: stateOut)
-        try Document.write(report.value, to: out)
+            reward: try Document.decode(reward, RewardReport.init(document:)), settings: try actions.applied(to: ActionSettings()),
+            replay: &buffer, seed: seed)
+        try LearnStage.save(report, replay: buffer, journal: journal, state: stateOut, out: out)
     }
 
     /// `<run>/replay.bin` for a state written to `<run>/epNNNN/stepNNNN/agent.safetensors`.

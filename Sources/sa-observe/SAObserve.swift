@@ -7,21 +7,31 @@ struct SAObserve: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sa-observe",
         abstract: "Turn a simulation result into the target workload's observation.",
-        discussion: "The observation format (counts, resources, waste and the feature vector) is in docs/run-directory.md.")
+        discussion: """
+            The observation format (counts, resources, waste and the feature vector) is in docs/run-directory.md. \
+            With --step-dir, reads the step's simulation.json and trace.msgpack and writes its \
+            observation.json with the run's settings; --deploy, --namespace and --target override them.
+            """)
+
+    @OptionGroup var step: StepDirectoryOptions
 
     @Option(help: "The simulation result (sa-simulate's output).")
-    var simulation: String
+    var simulation: String?
 
     @Option(help: "The trace that was simulated (for replicas and the resources in force).")
-    var trace: String
+    var trace: String?
 
-    @OptionGroup var workload: WorkloadOptions
+    @Option(help: "The target workload's name.")
+    var deploy: String?
+
+    @Option(help: "The target workload's namespace (default: the first workload of that name).")
+    var namespace: String?
 
     @Option(help: "The number of ready pods that counts as healthy (default: the trace scenario's target).")
     var target: Int64?
 
     @Option(help: "Where to write the observation (JSON; '-' for standard output).")
-    var out: String
+    var out: String?
 
     static func main() {
         runAsTool()
@@ -29,9 +39,23 @@ struct SAObserve: ParsableCommand {
 
     func validate() throws {
         if let target, target < 0 || target > 1_000_000 { throw ValidationError("--target must be between 0 and 1000000") }
+        try step.refuse(fileFlags: [("--simulation", simulation != nil), ("--trace", trace != nil), ("--out", out != nil)])
+        if step.stepDirectory == nil {
+            for (flag, value) in [("--simulation", simulation), ("--trace", trace), ("--deploy", deploy), ("--out", out)] where value == nil {
+                throw ValidationError("\(flag) is required")
+            }
+        }
     }
 
     func run() throws {
+        if step.stepDirectory != nil {
+            return try step.run(.stage(.observe), override: { configuration in
+                configuration.workload = deploy ?? configuration.workload
+                configuration.namespace = namespace ?? configuration.namespace
+                configuration.target = target ?? configuration.target
+            })
+        }
+        guard let simulation, let trace, let deploy, let out else { return }
         let result = try Document.read(simulation)
         let observation: Observation
         do {
@@ -39,7 +63,7 @@ struct SAObserve: ParsableCommand {
             guard let goal = target ?? Observation.declaredTarget(of: simulated) else {
                 throw SimArenaError(.usage, "--target is needed: \(trace) declares no metadata.scenario.target")
             }
-            observation = try Observation(simulation: result, trace: simulated, workload: workload.deploy, namespace: workload.namespace, target: goal)
+            observation = try Observation(simulation: result, trace: simulated, workload: deploy, namespace: namespace, target: goal)
         } catch let error as SimArenaError where error.kind == .data && !error.message.hasPrefix(trace) {
             throw error.prefixed(simulation)
         }

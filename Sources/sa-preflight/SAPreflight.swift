@@ -2,10 +2,6 @@ import ArgumentParser
 import SimArenaCLI
 import SimArenaCore
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 @main
 struct SAPreflight: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,12 +14,20 @@ struct SAPreflight: ParsableCommand {
             With --backend simkube, checks the cluster instead of the cluster spec: API reachable and \
             authenticated, SimKube's CRD, the driver and metrics namespaces, no leftover Simulation, \
             permissions (docs/simkube-backend.md); each failure names its fix.
+            With --step-dir, checks the step's trace.msgpack with the run's settings and writes its \
+            preflight.json; --deploy, --namespace, --cluster and the backend flags override the settings.
             """)
 
-    @Option(help: "The trace the step will simulate.")
-    var trace: String
+    @OptionGroup var step: StepDirectoryOptions
 
-    @OptionGroup var workload: WorkloadOptions
+    @Option(help: "The trace the step will simulate.")
+    var trace: String?
+
+    @Option(help: "The target workload's name.")
+    var deploy: String?
+
+    @Option(help: "The target workload's namespace (default: the first workload of that name).")
+    var namespace: String?
 
     @Option(help: "The cluster spec (default: the built-in demo cluster).")
     var cluster: String?
@@ -31,32 +35,42 @@ struct SAPreflight: ParsableCommand {
     @Option(name: .customLong("run-dir"), help: "The run directory to check for writability and the lock.")
     var runDirectory: String?
 
-    @Option(help: "The orchestrator's process id, to hold the run's lock (with --run-dir).")
+    @Option(help: "The orchestrator's process id, to hold the run's lock (with --run-dir or --step-dir).")
     var pid: Int32?
 
     @Option(help: "Where to write the verdict (JSON).")
     var out: String?
 
-    @OptionGroup var backend: BackendOptions
+    @OptionGroup var backend: BackendFlags
 
     static func main() {
         runAsTool()
     }
 
     func validate() throws {
-        try backend.validate(clusterSpec: cluster)
+        if backend.backend == .simkube && cluster != nil {
+            throw ValidationError("--cluster describes the embedded simulator's cluster; SimKube runs on the real one")
+        }
+        try step.refuse(fileFlags: [("--trace", trace != nil), ("--run-dir", runDirectory != nil), ("--out", out != nil)])
+        if step.stepDirectory == nil {
+            guard trace != nil else { throw ValidationError("--trace is required") }
+            guard deploy != nil else { throw ValidationError("--deploy is required") }
+        }
     }
 
     func run() throws {
-        let simKube = backend.backend == .simkube
-        var verdict = PreflightVerdict(tracePath: trace, workload: workload.deploy, namespace: workload.namespace, clusterPath: cluster,
-                                       runDirectory: runDirectory, pid: pid, embeddedCluster: !simKube)
-        if simKube {
-            let settings = try backend.settings()
-            let namespaces = [workload.namespace ?? (try? Trace.load(trace).workloads(named: workload.deploy).first?.namespace) ?? "default"]
-            verdict.addSimKubeChecks(client: { try PreflightVerdict.simKubeClient(backend.kubeConfigOptions) }, settings: settings,
-                                     namespaces: namespaces)
+        if step.stepDirectory != nil {
+            return try step.run(.stage(.preflight), pid: pid, backend: { $0.makeBackend() }) { configuration in
+                configuration.workload = deploy ?? configuration.workload
+                configuration.namespace = namespace ?? configuration.namespace
+                configuration.cluster = cluster ?? configuration.cluster
+                configuration.backend = backend.applied(to: configuration.backend)
+            }
         }
+        guard let trace, let deploy else { return }
+        let made = backend.applied(to: BackendSetting()).make(cluster: cluster, durationSeconds: 90)
+        let verdict = PreflightVerdict(traceName: trace, loadTrace: { try Trace.load(trace) }, workload: deploy, namespace: namespace,
+                                       backend: made, runDirectory: runDirectory, pid: pid)
         if let out { try Document.write(verdict.value, to: out) }
         if let failure = verdict.failure {
             throw SimArenaError(.temporary, "preflight failed: \(failure)")

@@ -12,7 +12,7 @@ struct SARun: ParsableCommand {
         commandName: "sa-run",
         abstract: "Run-directory bookkeeping for the orchestrator: create a run, plan the next step, record a step.",
         discussion: "The run directory's files are described in docs/run-directory.md.",
-        subcommands: [New.self, Next.self, Record.self, Hook.self, Progress.self, Checkpoint.self, Plot.self, ContinueSeed.self, Command.self, Lock.self, Unlock.self])
+        subcommands: [New.self, Flags.self, Show.self, Next.self, Record.self, Hook.self, ContinueSeed.self, Lock.self, Unlock.self])
 
     static func main() {
         runAsTool()
@@ -20,53 +20,89 @@ struct SARun: ParsableCommand {
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create runs/<agent>_<YYYYmmdd_HHMMSS>, write run.json, point runs/step.jsonl at it; print its path.")
+            abstract: "Create a run from bin/train.sh's flags: runs/<agent>_<YYYYmmdd_HHMMSS> with run.json, and its checkpoint folder with command.txt; print the run's path.",
+            discussion: """
+                Everything after '--' is bin/train.sh's command line (see bin/train.sh --help). Every \
+                flag is checked and every trace read before anything is created: a run that cannot \
+                start leaves nothing behind. Errors are one line, prefixed with --caller's name.
+                """)
 
-        @Option(help: "Where runs live.")
-        var root = "runs"
+        @Option(help: "The command the flags were given to: names it in errors and in command.txt.")
+        var caller = "sa-run new"
 
-        @Option(help: "The agent or policy name (names the run).")
-        var agent: String
+        @Option(name: .customLong("repo"), help: "The repository: runs/, checkpoints/ and jobs/plot.sh are found there (default: the working directory).")
+        var repository = "."
 
-        @Option(help: "A trace episodes start from (repeat for several; used in a seeded order).")
-        var trace: [String] = []
-
-        @Option(help: "Episodes to run.")
-        var episodes: Int
-
-        @Option(help: "Most actions per episode.")
-        var steps: Int
-
-        @Option(help: "Base seed (episode e uses seed + 1000·(e−1)).")
-        var seed: UInt64
-
-        @Option(help: "A learning agent's checkpoint to start from.")
-        var load: String?
-
-        @Argument(parsing: .captureForPassthrough, help: "The orchestrator's command line, kept in run.json.")
-        var command: [String] = []
-
-        func validate() throws {
-            guard !trace.isEmpty else { throw ValidationError("give at least one --trace") }
-            guard (1...1_000_000).contains(episodes) else { throw ValidationError("--episodes must be between 1 and 1000000") }
-            guard (1...100_000).contains(steps) else { throw ValidationError("--steps must be between 1 and 100000") }
-            guard agent.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !agent.isEmpty else {
-                throw ValidationError("--agent may only hold letters, digits, - and _")
-            }
-        }
+        @Argument(parsing: .captureForPassthrough, help: "-- and bin/train.sh's flags.")
+        var arguments: [String] = []
 
         func run() throws {
-            for path in trace { _ = try Trace.load(path) }
-            let settings = RunSettings(run: "", agent: agent, traces: trace, episodes: episodes, steps: steps, seed: seed,
-                                       command: command.first == "--" ? Array(command.dropFirst()) : command, load: load)
-            print(try RunDirectory.create(root: root, settings: settings, startedAt: time(nil)))
+            let flags = arguments.first == "--" ? Array(arguments.dropFirst()) : arguments
+            let name = caller.split(separator: "/").last.map(String.init) ?? caller
+            let options: RunOptions
+            do {
+                options = try RunOptions.parse(flags)
+            } catch {
+                let message = RunOptions.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+                printError("\(name): \(message) (see \(caller) --help)")
+                throw ExitCode(RunOptions.exitCode(for: error).rawValue)
+            }
+            do {
+                let configuration = try options.configuration(command: [caller] + flags, plotScript: repository + "/jobs/plot.sh")
+                let directory = try RunDirectory.create(
+                    root: options.runsRoot ?? repository + "/runs", checkpoints: options.checkpointsRoot ?? repository + "/checkpoints",
+                    configuration: configuration, startedAt: time(nil))
+                let created = try RunDirectory.configuration(of: directory)
+                try FileIO.writeAtomically(Array((ProcessRunner.commandLine(created.command) + "\n").utf8),
+                                           to: created.checkpointFolder + "/command.txt")
+                print(directory)
+            } catch let error as SimArenaError {
+                printError("\(name): \(error.message)")
+                throw ExitCode(error.exitCode)
+            }
+        }
+    }
+
+    struct Flags: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print bin/train.sh's flags, the ones 'new' takes after '--'.")
+
+        func run() {
+            // The options only: the usage line names the parser, not bin/train.sh.
+            let help = RunOptions.helpMessage(columns: 100).split(separator: "\n", omittingEmptySubsequences: false)
+            print("Flags:")
+            print(help.drop { !$0.hasPrefix("OPTIONS:") }.dropFirst().joined(separator: "\n"))
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print settings of a run (keys of run.json), tab-separated on one line.",
+            discussion: "Strings as they are, numbers and booleans as JSON writes them, null as an empty field.")
+
+        @Option(name: .customLong("run-dir"), help: "The run directory.")
+        var runDirectory: String
+
+        @Argument(help: "The keys, e.g. checkpoint_folder fast.")
+        var keys: [String]
+
+        func run() throws {
+            let value = try RunDirectory.configuration(of: runDirectory).value
+            let fields = try keys.map { key -> String in
+                guard let field = value[key] else { throw ValidationError("run.json has no key \"\(key)\"") }
+                if field.isNull { return "" }
+                return try field.stringValue ?? String(decoding: try JSONWriter.encode(field, pretty: false), as: UTF8.self)
+            }
+            print(fields.joined(separator: "\t"))
         }
     }
 
     struct Next: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Prepare the next step's directory and print it as tab-separated EPISODE STEP SEED DIRECTORY TRACE, or 'finished'.",
-            discussion: "The step after the last one recorded in step.jsonl, so a killed run resumes where it stopped.")
+            abstract: "Prepare the next step's directory and print it (ep0001/step0002), or 'finished'.",
+            discussion: """
+                The step after the last one recorded in step.jsonl, so a killed run resumes where it \
+                stopped. Also writes it to the run's next-step file, and the run's stages.tsv when missing.
+                """)
 
         @Option(name: .customLong("run-dir"), help: "The run directory.")
         var runDirectory: String
@@ -74,132 +110,49 @@ struct SARun: ParsableCommand {
         func run() throws {
             let next = try RunDirectory.next(runDirectory)
             try RunDirectory.prepare(next, in: runDirectory)
-            print(RunDirectory.planLine(next))
+            print(next.line)
         }
     }
 
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Append a completed step to step.jsonl and update summary.json (safe to repeat); then prepare and print the next step, as 'next' does.")
+            abstract: "Record a completed step: append it to step.jsonl, update summary.json, prepare the next step; after an episode, print its progress line and save checkpoints and plots.",
+            discussion: "Safe to repeat after a crash at any point.")
 
-        @OptionGroup var target: StepSelection
+        @OptionGroup var step: StepDirectoryOptions
 
-        @Option(help: "Simulated seconds per step, for the record.")
-        var duration: Double = 90
+        func validate() throws {
+            guard step.stepDirectory != nil else { throw ValidationError("--step-dir is required") }
+        }
 
         func run() throws {
-            try RunDirectory.record(target.runDirectory, episode: target.episode, step: target.step, durationSeconds: duration)
-            let next = try RunDirectory.next(target.runDirectory)
-            try RunDirectory.prepare(next, in: target.runDirectory)
-            print(RunDirectory.planLine(next))
+            try step.run(.stage(.record))
         }
     }
 
     struct Hook: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run one stage's hooks for a step; log each outcome to the step's hooks.jsonl.",
+            abstract: "Run one hook point's hooks of the run for a step; log each outcome to the step's hooks.jsonl.",
             discussion: """
                 Hooks get SA_RUN_DIR, SA_STEP_DIR, SA_EPISODE, SA_STEP and SA_STAGE in their environment. \
                 A failing hook (unless marked ignore_failure) stops the step: exit 75.
                 """)
 
-        @Option(help: "The hooks file (JSON: stage -> [{command, ignore_failure, timeout_seconds}]).")
-        var hooks: String
-
-        @Option(help: "The stage: pre_start, pre_run, post_run or post_stop.")
+        @Option(help: "The hook point: pre_start, pre_run, post_run or post_stop.")
         var stage: String
 
-        @OptionGroup var target: StepSelection
+        @OptionGroup var step: StepDirectoryOptions
 
-        func run() throws {
-            guard let hookStage = HookSet.Stage(rawValue: stage) else {
+        func validate() throws {
+            guard HookSet.Stage(rawValue: stage) != nil else {
                 throw ValidationError("--stage must be one of \(HookSet.Stage.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let set = try HookSet.load(hooks)
-            let stepDirectory = target.runDirectory + "/" + RunDirectory.stepPath(episode: target.episode, step: target.step)
-            let environment = ["SA_RUN_DIR": target.runDirectory, "SA_STEP_DIR": stepDirectory,
-                               "SA_EPISODE": String(target.episode), "SA_STEP": String(target.step)]
-            var logError: Error?
-            _ = try set.run(stage: hookStage, environment: environment, workingDirectory: stepDirectory) { outcome in
-                do {
-                    try FileIO.appendLine(try JSONWriter.encode(outcome.value, pretty: false), to: stepDirectory + "/hooks.jsonl")
-                } catch {
-                    logError = error
-                }
-            }
-            if let logError { throw logError }
+            guard step.stepDirectory != nil else { throw ValidationError("--step-dir is required") }
         }
-    }
-
-    struct Progress: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Print the progress line of the last finished episode (episode, return, steps, success, steps/s).")
-
-        @Option(name: .customLong("run-dir"), help: "The run directory.")
-        var runDirectory: String
-
-        @Option(help: "Wall-clock seconds the episode took (for steps/s).")
-        var seconds: Double = 0
 
         func run() throws {
-            print(try RunProgress.line(runDirectory, seconds: seconds))
-        }
-    }
-
-    struct Checkpoint: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Save a learning agent's checkpoints for the last finished episode (latest, every --interval, --save).")
-
-        @Option(name: .customLong("run-dir"), help: "The run directory.")
-        var runDirectory: String
-
-        @Option(help: "The run's checkpoints folder.")
-        var to: String
-
-        @Option(help: "Also keep checkpoint_ep<N> every this many episodes.")
-        var interval: Int = 10
-
-        @Option(help: "Also copy the checkpoint here.")
-        var save: String?
-
-        func run() throws {
-            try RunCheckpoints.save(runDirectory: runDirectory, to: to, interval: interval, extra: save)
-        }
-    }
-
-    struct Plot: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Write the plot data of the last finished episode into the checkpoint folder and render it (docs/plots.md).",
-            discussion: "Exits 0 with a one-line warning on stderr when the plots cannot be made (for example without gnuplot).")
-
-        @Option(name: .customLong("run-dir"), help: "The run directory.")
-        var runDirectory: String
-
-        @Option(help: "The run's checkpoints folder.")
-        var to: String
-
-        @Option(help: "The plotting job (jobs/plot.sh).")
-        var script: String
-
-        @Option(help: "Also keep *_ep<N>.png copies every this many episodes.")
-        var interval: Int = 10
-
-        @Flag(help: "The run's last episode: render even if the last rendering was a moment ago.")
-        var final = false
-
-        @OptionGroup var actions: ActionSettingsOptions
-
-        func run() throws {
-            let settings = try RunDirectory.settings(of: runDirectory)
-            let summary = try RunSummary(document: try Document.read(runDirectory + "/summary.json"))
-            guard let last = summary.episodes.last(where: \.finished) else { return }
-            let state = RunCheckpoints.agentFile(inStep: runDirectory + "/" + RunDirectory.stepPath(episode: last.episode, step: last.lastStep))
-            let rows = PlotRows.fromStepDirectories(runDirectory, settings: settings, lastEpisode: last.episode)
-            if let warning = RunPlots.update(folder: to, summary: summary, run: settings.run, agent: try state.map(LearningAgent.load),
-                                             rows: rows, settings: actions.settings, script: script, interval: interval,
-                                             final: final) {
-                printError(warning)
-            }
+            guard let point = HookSet.Stage(rawValue: stage) else { return }
+            try step.run(.hooks(point))
         }
     }
 
@@ -213,19 +166,6 @@ struct SARun: ParsableCommand {
 
         func run() throws {
             if let seed = try LearningAgent.continueSeed(ofCheckpoint: checkpoint) { print(seed) }
-        }
-    }
-
-    struct Command: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Print the run's original command-line arguments, NUL-separated (for --resume).")
-
-        @Option(name: .customLong("run-dir"), help: "The run directory.")
-        var runDirectory: String
-
-        func run() throws {
-            let settings = try RunDirectory.settings(of: runDirectory)
-            CommandSupport.writeStandardOutput(settings.command.flatMap { Array($0.utf8) + [0] })
         }
     }
 
@@ -257,16 +197,4 @@ struct SARun: ParsableCommand {
             RunLock.release(runDirectory, pid: pid)
         }
     }
-}
-
-/// Which step of which run a subcommand works on.
-struct StepSelection: ParsableArguments {
-    @Option(name: .customLong("run-dir"), help: "The run directory.")
-    var runDirectory: String
-
-    @Option(help: "The episode (1-based).")
-    var episode: Int
-
-    @Option(help: "The step (1-based).")
-    var step: Int
 }

@@ -17,7 +17,11 @@ struct SASimulate: ParsableCommand {
             seconds of wall time, writes the pods of the virtual namespaces in the same format and \
             deletes the Simulation, also on SIGINT/SIGTERM (exit 130/143). --cleanup deletes the \
             Simulations earlier runs left (those of --run when given).
+            With --step-dir, the trace is the step's trace.msgpack, the result its simulation.json, \
+            and the settings and seed the run's; --duration, --cluster and the backend flags override them.
             """)
+
+    @OptionGroup var step: StepDirectoryOptions
 
     @Option(help: "The trace to replay (MessagePack or JSON).")
     var trace: String?
@@ -28,13 +32,13 @@ struct SASimulate: ParsableCommand {
     @Option(help: "The cluster spec (default: the built-in demo cluster, three 16-CPU 32Gi nodes).")
     var cluster: String?
 
-    @Option(help: "Simulated seconds to run (0 to 86400).")
-    var duration: Double = 90
+    @Option(help: "Simulated seconds to run (0 to 86400; default 90).")
+    var duration: Double?
 
-    @Option(help: "Seed for delay jitter and generated pod names.")
+    @Option(help: "Seed for delay jitter and generated pod names (default 0).")
     var seed: UInt64 = 0
 
-    @OptionGroup var backend: BackendOptions
+    @OptionGroup var backend: BackendFlags
 
     @Option(name: .customLong("run"), help: "simkube: the run the step belongs to (names and labels the Simulation; default: manual).")
     var runName: String?
@@ -42,8 +46,8 @@ struct SASimulate: ParsableCommand {
     @Option(help: "simkube: the step's episode (names the Simulation).")
     var episode: Int = 1
 
-    @Option(help: "simkube: the step's number (names the Simulation).")
-    var step: Int = 1
+    @Option(name: .customLong("step"), help: "simkube: the step's number (names the Simulation).")
+    var stepNumber: Int = 1
 
     @Flag(help: "simkube: delete the Simulations Sim-Arena left on the cluster (those of --run when given), then exit.")
     var cleanup = false
@@ -53,62 +57,63 @@ struct SASimulate: ParsableCommand {
     }
 
     func validate() throws {
-        guard duration.isFinite, duration >= 0, duration <= Double(SimulationOptions.maxDuration / 1000) else {
-            throw ValidationError("--duration must be between 0 and \(SimulationOptions.maxDuration / 1000) seconds")
+        if let duration {
+            guard duration.isFinite, duration >= 0, duration <= Double(SimulationOptions.maxDuration / 1000) else {
+                throw ValidationError("--duration must be between 0 and \(SimulationOptions.maxDuration / 1000) seconds")
+            }
         }
-        guard episode >= 0, step >= 0 else { throw ValidationError("--episode and --step must not be negative") }
-        if backend.backend == .embedded && (runName != nil || cleanup) {
-            throw ValidationError("--run and --cleanup go with --backend simkube")
+        guard episode >= 0, stepNumber >= 0 else { throw ValidationError("--episode and --step must not be negative") }
+        let setting = backend.applied(to: BackendSetting())
+        if setting.kind == .embedded && (runName != nil || cleanup || setting.kubeconfig != nil || setting.context != nil || setting.simKubeConfig != nil) {
+            if step.stepDirectory == nil {
+                throw ValidationError("--run, --cleanup, --kubeconfig, --context and --simkube-config go with --backend simkube")
+            }
         }
-        try backend.validate(clusterSpec: cluster)
-        if !cleanup {
+        if setting.kind == .simkube && cluster != nil {
+            throw ValidationError("--cluster describes the embedded simulator's cluster; SimKube runs on the real one")
+        }
+        try step.refuse(fileFlags: [("--trace", trace != nil), ("--out", out != nil), ("--run", runName != nil), ("--cleanup", cleanup)])
+        if step.stepDirectory == nil, !cleanup {
             guard trace != nil else { throw ValidationError("--trace is required") }
             guard out != nil else { throw ValidationError("--out is required") }
         }
     }
 
     func run() throws {
-        if cleanup {
-            let names = try SimKubeRunner.cleanup(client: try KubeClient(options: backend.kubeConfigOptions), run: runName)
-            print(names.isEmpty ? "no Simulation to delete" : "deleted: \(names.joined(separator: " "))")
-            return
-        }
-        guard let trace, let out else { return }
-        let result: KValue
-        switch backend.backend {
-        case .embedded:
-            let simulated = try Simulation.run(
-                tracePath: trace, clusterPath: cluster,
-                options: SimulationOptions(duration: Int64((duration * 1000).rounded()), seed: seed))
-            if out != "-" && DataFormat(path: out) == .msgpack {
-                // Streamed: the same bytes as encoding `result.value`, without building it.
-                return try FileIO.writeAtomically(simulated.messagePack, to: out)
-            }
-            result = simulated.value
-        case .simkube:
-            result = try simulateOnCluster(trace: trace).value
-        }
-        if out == "-" {
-            CommandSupport.writeStandardOutput(try JSONWriter.encode(result, pretty: true))
-        } else {
-            try Document.write(result, to: out)
-        }
-    }
-
-    private func simulateOnCluster(trace path: String) throws -> SimKubeResult {
         InterruptSignals.install()
-        let runner = SimKubeRunner(client: try KubeClient(options: backend.kubeConfigOptions), settings: try backend.settings())
-        var namespaces: [String] = []
-        for workload in try Trace.load(path).workloads() where !namespaces.contains(workload.namespace) {
-            namespaces.append(workload.namespace)
-        }
-        let run = runName ?? "manual"
-        let name = SimKubeSimulation.name(run: run, episode: episode, step: step)
         do {
-            return try runner.run(tracePath: path, namespaces: namespaces, name: name, run: run, duration: duration)
+            if step.stepDirectory != nil {
+                try step.run(.stage(.simulate), backend: { $0.makeBackend() }) { configuration in
+                    configuration.durationSeconds = duration ?? configuration.durationSeconds
+                    configuration.cluster = cluster ?? configuration.cluster
+                    configuration.backend = backend.applied(to: configuration.backend)
+                }
+            } else if cleanup {
+                let connection = KubeConfigOptions(kubeconfig: backend.kubeconfig, context: backend.context)
+                let names = try SimKubeRunner.cleanup(client: try KubeClient(options: connection), run: runName)
+                print(names.isEmpty ? "no Simulation to delete" : "deleted: \(names.joined(separator: " "))")
+            } else if let trace, let out {
+                try simulate(trace: trace, out: out)
+            }
         } catch let interrupted as SimKubeInterrupted {
             printError("sa-simulate: interrupted by signal \(interrupted.signal); deleted simulation \(interrupted.simulation)")
             throw ExitCode(128 + interrupted.signal)
+        }
+    }
+
+    private func simulate(trace path: String, out: String) throws {
+        let backend = try backend.applied(to: BackendSetting()).make(cluster: cluster, durationSeconds: duration ?? 90).get()
+        let trace = try Trace.load(path)
+        let result: any SimulationOutcome
+        do {
+            result = try backend.simulate(trace, seed: seed, step: StepIdentity(run: runName ?? "manual", episode: episode, step: stepNumber))
+        } catch let error as SimArenaError where error.kind == .data {
+            throw error.prefixed(path)
+        }
+        if out == "-" {
+            CommandSupport.writeStandardOutput(try JSONWriter.encode(result.document, pretty: true))
+        } else {
+            try result.write(to: out)
         }
     }
 }

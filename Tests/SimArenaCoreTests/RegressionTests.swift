@@ -71,11 +71,8 @@ final class RegressionTests: XCTestCase {
     }
 
     func testAStepWhoseLineWasLostIsRecordedOnce() throws {
-        let root = try Fixtures.temporaryDirectory()
         let trace = Fixtures.repositoryRoot + "/demo/traces/trace-0001.msgpack"
-        let run = try RunDirectory.create(
-            root: root, settings: RunSettings(run: "", agent: "heuristic", traces: [trace], episodes: 1, steps: 3, seed: 1, command: []),
-            startedAt: 1_764_000_000)
+        let run = try RunDirectoryTests.newRun(trace: trace, episodes: 1, steps: 3, seed: 1)
         let directory = run + "/ep0001/step0001"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var observation = try Observation(document: RewardAndObservationTests.blank(target: 3))
@@ -84,12 +81,12 @@ final class RegressionTests: XCTestCase {
         let reward = RewardReport(observation: observation, previous: nil, function: .shaped, goal: .healthy, step: 1,
                                   maxActions: 3, settings: ActionSettings())
         try Document.write(reward.value, to: directory + "/reward.json")
-        try RunDirectory.record(run, episode: 1, step: 1, durationSeconds: 90)
+        try RunDirectoryTests.record(run, episode: 1, step: 1)
         let summary = try String(contentsOfFile: run + "/summary.json", encoding: .utf8)
         // As if killed after the summary was saved but before the line was appended.
         try "".write(toFile: run + "/step.jsonl", atomically: true, encoding: .utf8)
-        XCTAssertEqual(try RunDirectory.next(run), .step(episode: 1, step: 1, seed: 2, directory: "ep0001/step0001", trace: trace, previous: nil))
-        try RunDirectory.record(run, episode: 1, step: 1, durationSeconds: 90)
+        XCTAssertEqual(try RunDirectory.next(run), .step(StepFiles(runDirectory: run, episode: 1, step: 1), seed: 2, trace: trace, previous: nil))
+        try RunDirectoryTests.record(run, episode: 1, step: 1)
         XCTAssertEqual(try String(contentsOfFile: run + "/summary.json", encoding: .utf8), summary)
         XCTAssertEqual(try String(contentsOfFile: run + "/step.jsonl", encoding: .utf8).split(separator: "\n").count, 1)
     }

@@ -6,15 +6,35 @@ final class RunDirectoryTests: XCTestCase {
     private let trace = Fixtures.repositoryRoot + "/demo/traces/trace-0001.msgpack"
 
     private func newRun(episodes: Int = 2, steps: Int = 3) throws -> String {
+        try Self.newRun(trace: trace, episodes: episodes, steps: steps, seed: 7)
+    }
+
+    /// A run of the heuristic on `trace`, created in a new temporary folder.
+    static func newRun(trace: String, episodes: Int, steps: Int, seed: UInt64) throws -> String {
         let root = try Fixtures.temporaryDirectory()
-        let settings = RunSettings(run: "", agent: "heuristic", traces: [trace], episodes: episodes, steps: steps, seed: 7,
-                                   command: ["--trace", trace])
-        return try RunDirectory.create(root: root, settings: settings, startedAt: 1_764_000_000)
+        var configuration = RunConfiguration(agent: "heuristic", traces: [trace], seed: seed, chooser: .policy(.heuristic))
+        configuration.episodes = episodes
+        configuration.steps = steps
+        configuration.command = ["--trace", trace]
+        return try RunDirectory.create(root: root, checkpoints: root + "/checkpoints", configuration: configuration,
+                                       startedAt: 1_764_000_000)
+    }
+
+    /// Runs the record task of a step, as `sa-run record --step-dir` does.
+    static func record(_ run: String, episode: Int, step: Int) throws {
+        let files = StepFiles(runDirectory: run, episode: episode, step: step)
+        var driver = try StepDirectoryDriver(files: files, configuration: try RunDirectory.configuration(of: run), backend: nil, pid: nil,
+                                             tasks: [.stage(.record)])
+        try driver.run(.stage(.record), skipDone: false) { _ in }
+    }
+
+    private func step(_ run: String, _ episode: Int, _ step: Int) -> StepFiles {
+        StepFiles(runDirectory: run, episode: episode, step: step)
     }
 
     /// Writes a step's observation, reward and (unless it ends the episode) action files.
     private func completeStep(_ run: String, episode: Int, step: Int, ends: Bool) throws {
-        let directory = run + "/" + RunDirectory.stepPath(episode: episode, step: step)
+        let directory = StepFiles(runDirectory: run, episode: episode, step: step).directory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var observation = try Observation(document: RewardAndObservationTests.blank(target: 3))
         observation.ready = ends ? 3 : 0
@@ -38,23 +58,26 @@ final class RunDirectoryTests: XCTestCase {
         XCTAssertEqual(name.count, "heuristic_YYYYmmdd_HHMMSS".count)
         let root = (run as NSString).deletingLastPathComponent
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: root + "/step.jsonl"), name + "/step.jsonl")
-        let again = try RunDirectory.create(root: root, settings: try RunDirectory.settings(of: run), startedAt: 1_764_000_000)
+        let again = try RunDirectory.create(root: root, checkpoints: root + "/checkpoints", configuration: try RunDirectory.configuration(of: run),
+                                            startedAt: 1_764_000_000)
         XCTAssertTrue(again.hasSuffix(name + "-2"), "a second run in the same second gets a suffix")
     }
 
     func testPlanningRecordingAndResumingAreIdempotent() throws {
         let run = try newRun(episodes: 2, steps: 3)
-        XCTAssertEqual(try RunDirectory.next(run), .step(episode: 1, step: 1, seed: 8, directory: "ep0001/step0001", trace: trace, previous: nil))
+        XCTAssertEqual(try RunDirectory.next(run), .step(step(run, 1, 1), seed: 8, trace: trace, previous: nil))
         try completeStep(run, episode: 1, step: 1, ends: false)
-        try RunDirectory.record(run, episode: 1, step: 1, durationSeconds: 90)
-        try RunDirectory.record(run, episode: 1, step: 1, durationSeconds: 90)  // after a crash: counted once
+        try Self.record(run, episode: 1, step: 1)
+        try Self.record(run, episode: 1, step: 1)  // after a crash: counted once
         XCTAssertEqual(try RunDirectory.next(run),
-                       .step(episode: 1, step: 2, seed: 9, directory: "ep0001/step0002", trace: run + "/ep0001/step0001/next-trace.msgpack",
-                             previous: "ep0001/step0001"))
+                       .step(step(run, 1, 2), seed: 9, trace: run + "/ep0001/step0001/next-trace.msgpack", previous: step(run, 1, 1)))
+        XCTAssertEqual(try String(contentsOfFile: run + "/next-step", encoding: .utf8), "ep0001/step0002\n")
         try completeStep(run, episode: 1, step: 2, ends: true)
-        try RunDirectory.record(run, episode: 1, step: 2, durationSeconds: 90)
-        XCTAssertEqual(try RunDirectory.next(run), .step(episode: 2, step: 1, seed: 1008, directory: "ep0002/step0001", trace: trace,
-                                                             previous: "ep0001/step0002"))
+        try Self.record(run, episode: 1, step: 2)
+        XCTAssertEqual(try RunDirectory.next(run), .step(step(run, 2, 1), seed: 1008, trace: trace, previous: step(run, 1, 2)))
+        // A record rerun by hand for an earlier step changes nothing.
+        try Self.record(run, episode: 1, step: 1)
+        XCTAssertEqual(try String(contentsOfFile: run + "/next-step", encoding: .utf8), "ep0002/step0001\n")
         let lines = try String(contentsOfFile: run + "/step.jsonl", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.count, 2)
         let summary = try RunSummary(document: try Document.read(run + "/summary.json"))
@@ -66,7 +89,7 @@ final class RunDirectoryTests: XCTestCase {
     }
 
     func testSeveralTracesAreUsedInASeededOrder() {
-        let settings = RunSettings(run: "r", agent: "a", traces: ["a", "b", "c"], episodes: 6, steps: 1, seed: 3, command: [])
+        let settings = RunConfiguration(agent: "a", traces: ["a", "b", "c"], seed: 3, chooser: .policy(.noop))
         let order = (1...6).map { settings.trace(forEpisode: $0) }
         XCTAssertEqual(Set(order.prefix(3)), ["a", "b", "c"], "every trace once before any repeats")
         XCTAssertEqual(Array(order.prefix(3)), Array(order.suffix(3)))
@@ -80,11 +103,14 @@ final class RunDirectoryTests: XCTestCase {
         XCTAssertEqual(try RunLock.acquire(run, pid: getpid()), "took over a stale lock of process 999999")
         let parent = getppid()  // alive, and not us
         try FileIO.writeAtomically(Array("\(parent)\n".utf8), to: RunLock.path(in: run))
-        let verdict = PreflightVerdict(tracePath: trace, workload: "web", namespace: nil, clusterPath: nil, runDirectory: run, pid: getpid())
+        let embedded: Result<any ClusterBackend, any Error> = .success(try EmbeddedCluster(clusterPath: nil, durationSeconds: 90))
+        let verdict = PreflightVerdict(traceName: trace, loadTrace: { try Trace.load(self.trace) }, workload: "web", namespace: nil,
+                                       backend: embedded, runDirectory: run, pid: getpid())
         XCTAssertFalse(verdict.ok)
         XCTAssertEqual(verdict.checks.map(\.name), ["trace", "workload", "cluster", "run_directory", "lock"])
         XCTAssertTrue(verdict.failure?.contains("locked by process \(parent)") == true, "\(verdict.failure ?? "")")
-        let missing = PreflightVerdict(tracePath: trace, workload: "db", namespace: nil, clusterPath: nil, runDirectory: nil, pid: nil)
+        let missing = PreflightVerdict(traceName: trace, loadTrace: { try Trace.load(self.trace) }, workload: "db", namespace: nil,
+                                       backend: nil, runDirectory: nil, pid: nil)
         XCTAssertTrue(missing.failure?.contains("no workload named \"db\"") == true)
     }
 

@@ -17,8 +17,8 @@ final class SimKubePreflightTests: XCTestCase {
     }
 
     private func verdict(token: String = SimKubeTestToken.value) -> PreflightVerdict {
-        var verdict = PreflightVerdict(tracePath: demoTracesFolder + "/trace-0001.msgpack", workload: "web", namespace: nil, clusterPath: nil,
-                                       runDirectory: nil, pid: nil, embeddedCluster: false)
+        var verdict = PreflightVerdict(traceName: "trace-0001", loadTrace: { try Trace.load(demoTracesFolder + "/trace-0001.msgpack") },
+                                       workload: "web", namespace: nil, backend: nil, runDirectory: nil, pid: nil)
         verdict.addSimKubeChecks(client: { try simKubeClient(self.server, token: token) }, settings: SimKubeSettings(), namespaces: ["default"])
         return verdict
     }
@@ -83,8 +83,8 @@ final class SimKubePreflightTests: XCTestCase {
             current-context: x
             """, to: folder + "/config")
         let started = Date()
-        var verdict = PreflightVerdict(tracePath: demoTracesFolder + "/trace-0001.msgpack", workload: "web", namespace: nil, clusterPath: nil,
-                                       runDirectory: nil, pid: nil, embeddedCluster: false)
+        var verdict = PreflightVerdict(traceName: "trace-0001", loadTrace: { try Trace.load(demoTracesFolder + "/trace-0001.msgpack") },
+                                       workload: "web", namespace: nil, backend: nil, runDirectory: nil, pid: nil)
         verdict.addSimKubeChecks(client: { try PreflightVerdict.simKubeClient(KubeConfigOptions(kubeconfig: folder + "/config")) },
                                  settings: SimKubeSettings(), namespaces: ["default"])
         XCTAssertLessThan(Date().timeIntervalSince(started), 5)

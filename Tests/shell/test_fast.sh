@@ -91,11 +91,9 @@ expect_status 0 "$ROOT/bin/train.sh" --resume "$run" --log-to-terminal
 cmp -s "$SCRATCH"/whole/heuristic_*/step.jsonl "$run/step.jsonl" || fail "killed and resumed --fast run: step.jsonl differs"
 cmp -s "$SCRATCH"/whole/heuristic_*/summary.json "$run/summary.json" || fail "killed and resumed --fast run: summary.json differs"
 
-# Hooks are refused with --fast; --keep-steps needs --fast.
-echo '{}' >"$SCRATCH/hooks.json"
-expect_status 64 train --trace "$ROOT/demo/traces/cpu-mem.msgpack" --fast --hooks "$SCRATCH/hooks.json" \
-  --runs-dir "$SCRATCH/refused" && expect_one_line_error "hooks are not supported with --fast"
+# --keep-steps needs --fast, and a refused run leaves no run directory.
 expect_status 64 train --trace "$ROOT/demo/traces/cpu-mem.msgpack" --keep-steps --runs-dir "$SCRATCH/refused" \
   && expect_one_line_error "keep-steps goes with --fast"
+[ -e "$SCRATCH/refused" ] && fail "a refused run left $SCRATCH/refused behind"
 
 finish

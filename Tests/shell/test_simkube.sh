@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The SimKube backend through the executables, against the loopback API server playing SimKube:
 # preflight (ready, a closed port, a leftover), sa-simulate writing simulation.json that sa-observe
-# reads, SIGTERM mid-run deleting the Simulation, --cleanup, one bin/step.sh step, and a whole
-# bin/train.sh episode giving the embedded backend's step.jsonl when the server replays its pods.
+# reads, SIGTERM mid-run deleting the Simulation, --cleanup, one bin/step.sh step, and whole
+# bin/train.sh episodes (shell path and --fast) giving the embedded backend's step.jsonl when the
+# server replays its pods.
 # shellcheck source=Tests/shell/lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -83,16 +84,18 @@ grep -q 'deleted: sa-killed-e1-s1' "$SCRATCH/out" || fail "--cleanup did not rep
 expect_status 0 "$BIN/sa-preflight" --trace "$trace" --deploy web "${simkube[@]}"
 
 # One whole step through bin/step.sh: the Simulation is named after the run, episode and step.
-run=$("$BIN/sa-run" new --root "$SCRATCH/runs" --agent heuristic --trace "$trace" --episodes 1 --steps 3 --seed 1)
-SIMARENA_BIN="$BIN" expect_status 0 "$ROOT/bin/step.sh" --run-dir "$run" --episode 1 --step 1 --seed 2 --trace-from "$trace" \
-  --deploy web --target 3 --policy heuristic "${simkube[@]}"
+new_run() {
+  "$BIN/sa-run" new -- --runs-dir "$1" --checkpoints-dir "$SCRATCH/checkpoints" --agent heuristic --trace "$trace" \
+    --episodes 1 --steps 3 --seed 1 --target 3 --no-plots "${@:2}"
+}
+run=$(new_run "$SCRATCH/runs" "${simkube[@]}")
+SIMARENA_BIN="$BIN" expect_status 0 "$ROOT/bin/step.sh" --run-dir "$run"
 grep -q '"ready":2' "$run/step.jsonl" || fail "the step's record does not show the two ready pods: $(cat "$run/step.jsonl")"
 grep -q "sa-$(basename "$run" | tr '_' '-')-e1-s1" "$SCRATCH/requests.jsonl" || fail "the step's Simulation is not named after the run"
 # The same step on the embedded simulator (whose two pods the server served) records the same line,
 # but for waste: KWOK pods use nothing.
-embedded=$("$BIN/sa-run" new --root "$SCRATCH/embedded" --agent heuristic --trace "$trace" --episodes 1 --steps 3 --seed 1)
-SIMARENA_BIN="$BIN" expect_status 0 "$ROOT/bin/step.sh" --run-dir "$embedded" --episode 1 --step 1 --seed 2 --trace-from "$trace" \
-  --deploy web --target 3 --policy heuristic
+embedded=$(new_run "$SCRATCH/embedded")
+SIMARENA_BIN="$BIN" expect_status 0 "$ROOT/bin/step.sh" --run-dir "$embedded"
 python3 - "$run/step.jsonl" "$embedded/step.jsonl" <<'PY' || fail "the SimKube step's record differs from the embedded one"
 import json, sys
 def comparable(path):
@@ -104,9 +107,10 @@ def comparable(path):
 sys.exit(comparable(sys.argv[1]) != comparable(sys.argv[2]))
 PY
 
-# A whole episode through bin/train.sh: before each simulation a hook runs the embedded simulator on
-# the step's trace and has the server serve its pods as the Kubernetes API would show them, and
-# their usage as the metrics API would: the step.jsonl is the embedded one, byte for byte.
+# A whole episode through bin/train.sh, on the shell path and in one process (--fast): before each
+# simulation a hook runs the embedded simulator on the step's trace and has the server serve its
+# pods as the Kubernetes API would show them, and their usage as the metrics API would: the
+# step.jsonl is the embedded one, byte for byte.
 cat >"$SCRATCH/replay.py" <<'PY'
 import json, os, subprocess, sys
 simulate, control = sys.argv[1:]
@@ -140,13 +144,17 @@ for scenario in trace-0001 cpu-heavy; do
   episode=(--trace "$ROOT/demo/traces/$scenario.msgpack" --agent heuristic --Naction 7 --episodes 1 --steps 4 --seed 5 --log-to-terminal)
   expect_status 0 train "${episode[@]}" --runs-dir "$SCRATCH/train-embedded"
   expect_status 0 train "${episode[@]}" --runs-dir "$SCRATCH/train-simkube" "${simkube[@]}" --hooks "$SCRATCH/replay.json"
+  expect_status 0 train "${episode[@]}" --runs-dir "$SCRATCH/train-fast" "${simkube[@]}" --hooks "$SCRATCH/replay.json" --fast
   grep -q '"backend": "simkube"' "$SCRATCH"/train-simkube/heuristic_*/ep0001/step0002/simulation.json \
     || fail "$scenario: the episode did not run on the SimKube backend"
-  cmp -s "$SCRATCH"/train-simkube/heuristic_*/step.jsonl "$SCRATCH"/train-embedded/heuristic_*/step.jsonl \
-    || fail "$scenario: the SimKube episode's step.jsonl differs from the embedded one"
+  grep -q "sa-$(basename "$SCRATCH"/train-fast/heuristic_* | tr '_' '-')-e1-s2" "$SCRATCH/requests.jsonl" \
+    || fail "$scenario: the --fast episode did not run on the SimKube backend"
+  for path in simkube fast; do
+    cmp -s "$SCRATCH"/train-$path/heuristic_*/step.jsonl "$SCRATCH"/train-embedded/heuristic_*/step.jsonl \
+      || fail "$scenario: the SimKube episode's step.jsonl ($path) differs from the embedded one"
+  done
   [ "$(wc -l <"$SCRATCH"/train-simkube/heuristic_*/step.jsonl)" -gt 1 ] || fail "$scenario: a one-step episode proves little"
-  rm -rf "$SCRATCH/train-embedded" "$SCRATCH/train-simkube"
+  rm -rf "$SCRATCH/train-embedded" "$SCRATCH/train-simkube" "$SCRATCH/train-fast"
 done
-expect_status 64 train --trace "$trace" --fast "${simkube[@]}" && expect_one_line_error "drop --fast to use --backend simkube"
 
 finish

@@ -5,15 +5,13 @@
 source "$(dirname "$0")/lib.sh"
 
 # One step stopped after observe, inspected, then continued to the end.
-run=$("$BIN/sa-run" new --root "$SCRATCH/runs" --agent heuristic --trace "$ROOT/demo/traces/scaling.msgpack" \
-  --episodes 1 --steps 5 --seed 1)
-expect_status 0 "$ROOT/bin/step.sh" --run-dir "$run" --episode 1 --step 1 --seed 2 \
-  --trace-from "$ROOT/demo/traces/scaling.msgpack" --deploy web --policy heuristic --until observe
+run=$("$BIN/sa-run" new -- --runs-dir "$SCRATCH/runs" --checkpoints-dir "$SCRATCH/checkpoints" --agent heuristic \
+  --trace "$ROOT/demo/traces/scaling.msgpack" --episodes 1 --steps 5 --seed 1 --no-plots)
+expect_status 0 "$ROOT/bin/step.sh" --run-dir "$run" --until observe
 dir="$run/ep0001/step0001"
 if [ ! -f "$dir/observation.json" ] || [ -e "$dir/reward.json" ]; then fail "--until observe did not stop after observe"; fi
 grep -q '"ready": 1' "$dir/observation.json" || fail "scaling starts with one ready pod"
-expect_status 0 "$ROOT/bin/step.sh" --run-dir "$run" --episode 1 --step 1 --seed 2 \
-  --trace-from "$ROOT/demo/traces/scaling.msgpack" --deploy web --policy heuristic
+expect_status 0 "$ROOT/bin/step.sh" --run-dir "$run"
 grep -q '"action": "scale_up_replicas"' "$dir/action.json" || fail "the continued step did not act"
 [ "$(wc -l <"$run/step.jsonl")" = 1 ] || fail "the step was not recorded exactly once"
 [ "$(grep -c sa-simulate "$dir/commands.sh")" = 1 ] || fail "simulate ran twice"
@@ -28,14 +26,20 @@ PY
 chmod +x "$SCRATCH/hook.py"
 printf '{"pre_start": [{"command": ["%s", "%s"]}], "post_run": [{"command": ["%s", "%s"]}], "post_stop": [{"command": ["%s", "%s"]}]}' \
   "$SCRATCH/hook.py" "$SCRATCH/hooks.log" "$SCRATCH/hook.py" "$SCRATCH/hooks.log" "$SCRATCH/hook.py" "$SCRATCH/hooks.log" >"$SCRATCH/hooks.json"
-expect_status 0 train --trace "$ROOT/demo/traces/trace-0001.msgpack" --agent heuristic --episodes 1 --seed 2 \
-  --runs-dir "$SCRATCH/hooked" --hooks "$SCRATCH/hooks.json" --log-to-terminal
 printf 'pre_start 1 1\npost_run 1 1\npost_stop 1 1\npre_start 1 2\npost_run 1 2\npost_stop 1 2\n' >"$SCRATCH/hooks.expected"
-cmp -s "$SCRATCH/hooks.log" "$SCRATCH/hooks.expected" || fail "hooks ran as: $(tr '\n' ';' <"$SCRATCH/hooks.log")"
 printf '{"pre_run": [{"command": ["false"]}]}' >"$SCRATCH/failing.json"
-expect_status 1 train --trace "$ROOT/demo/traces/trace-0001.msgpack" --agent heuristic --episodes 1 --seed 2 \
-  --runs-dir "$SCRATCH/failing" --hooks "$SCRATCH/failing.json" --log-to-terminal
-grep -q 'pre_run hook "false" failed' "$SCRATCH/err" || fail "the failing hook is not named: $(cat "$SCRATCH/err")"
+# The same on the shell path and in one process (--fast).
+for fast in "" --fast; do
+  rm -f "$SCRATCH/hooks.log"
+  expect_status 0 train --trace "$ROOT/demo/traces/trace-0001.msgpack" --agent heuristic --episodes 1 --seed 2 \
+    --runs-dir "$SCRATCH/hooked$fast" --hooks "$SCRATCH/hooks.json" --log-to-terminal ${fast:+--fast}
+  cmp -s "$SCRATCH/hooks.log" "$SCRATCH/hooks.expected" || fail "hooks ran as ($fast): $(tr '\n' ';' <"$SCRATCH/hooks.log")"
+  [ "$(cat "$SCRATCH"/hooked"$fast"/heuristic_*/ep0001/step0002/hooks.jsonl | wc -l)" = 3 ] || fail "hooks.jsonl ($fast) lacks outcomes"
+  expect_status 1 train --trace "$ROOT/demo/traces/trace-0001.msgpack" --agent heuristic --episodes 1 --seed 2 \
+    --runs-dir "$SCRATCH/failing$fast" --hooks "$SCRATCH/failing.json" --log-to-terminal ${fast:+--fast}
+  grep -q 'pre_run hook "false" failed' "$SCRATCH/err" || fail "the failing hook ($fast) is not named: $(cat "$SCRATCH/err")"
+done
+cmp -s "$SCRATCH"/hooked/heuristic_*/step.jsonl "$SCRATCH"/hooked--fast/heuristic_*/step.jsonl || fail "hooks: --fast step.jsonl differs"
 
 # An outside program chooses the actions: it reads the observation on stdin.
 cat >"$SCRATCH/agent.py" <<'PY'

@@ -105,11 +105,11 @@ grep -q "episode 1/1" "$SCRATCH/checkpoints/$log_run/train.log" || fail "train.l
 [ -s "$SCRATCH/checkpoints/$log_run/command.txt" ] || fail "no command.txt"
 
 # Bad flags and missing files.
-expect_status 64 train --trace "$ROOT/demo/traces/trace-0001.msgpack" --bogus 1 && expect_one_line_error "unknown flag '--bogus'"
-expect_status 64 "$ROOT/bin/train.sh" --trace "$ROOT/demo/traces/trace-0001.msgpack" --episodes && expect_one_line_error "--episodes needs a value"
+expect_status 64 train --trace "$ROOT/demo/traces/trace-0001.msgpack" --bogus 1 && expect_one_line_error "train.sh: Unknown option '--bogus'"
+expect_status 64 "$ROOT/bin/train.sh" --trace "$ROOT/demo/traces/trace-0001.msgpack" --episodes && expect_one_line_error "train.sh: Missing value for '--episodes"
 expect_status 66 train --trace "$SCRATCH/absent.msgpack" && expect_one_line_error "absent.msgpack: no such file"
 expect_status 64 train --trace "$ROOT/demo/traces/trace-0001.msgpack" --agent wizard && expect_one_line_error "--agent must be"
 expect_status 66 "$ROOT/bin/train.sh" --resume nosuch_run && expect_one_line_error "no run named 'nosuch_run'"
-expect_status 64 "$ROOT/bin/step.sh" --run-dir x && expect_one_line_error "is required"
+expect_status 66 "$ROOT/bin/step.sh" --run-dir "$SCRATCH/x" && expect_one_line_error "no run.json; create the run with bin/train.sh"
 expect_status 0 train --help
 finish

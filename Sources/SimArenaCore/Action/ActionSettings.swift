@@ -11,3 +11,49 @@ public struct ActionSettings: Sendable, Hashable {
 
     public init() {}
 }
+
+extension ActionSettings {
+    /// As `run.json` records them: quantities in canonical form.
+    public var value: KValue {
+        [
+            "cpu_step": .string(cpuStep.canonical), "mem_step": .string(memoryStep.canonical), "replica_step": .int(replicaStep),
+            "cpu_min": .string(cpuRange.lowerBound.canonical), "cpu_max": .string(cpuRange.upperBound.canonical),
+            "mem_min": .string(memoryRange.lowerBound.canonical), "mem_max": .string(memoryRange.upperBound.canonical),
+            "replicas_min": .int(replicaRange.lowerBound), "replicas_max": .int(replicaRange.upperBound),
+        ]
+    }
+
+    public init(reading fields: inout FieldReader) throws {
+        func quantity(_ key: String, _ fallback: Quantity) throws -> Quantity {
+            try fields.string(key).map { try Quantity(parsing: $0) } ?? fallback
+        }
+        self.init()
+        cpuStep = try quantity("cpu_step", cpuStep)
+        memoryStep = try quantity("mem_step", memoryStep)
+        replicaStep = Int64(try fields.int("replica_step") ?? Int(replicaStep))
+        let cpu = (try quantity("cpu_min", cpuRange.lowerBound), try quantity("cpu_max", cpuRange.upperBound))
+        let memory = (try quantity("mem_min", memoryRange.lowerBound), try quantity("mem_max", memoryRange.upperBound))
+        let replicas = (Int64(try fields.int("replicas_min") ?? 1), Int64(try fields.int("replicas_max") ?? 100))
+        try setRanges(cpu: cpu, memory: memory, replicas: replicas)
+        try validate()
+    }
+
+    /// Sets the three ranges from (minimum, maximum) pairs, refusing a minimum above its maximum
+    /// (a range with its bounds the wrong way round would trap).
+    public mutating func setRanges(cpu: (Quantity, Quantity), memory: (Quantity, Quantity), replicas: (Int64, Int64)) throws {
+        guard cpu.0 <= cpu.1, memory.0 <= memory.1, replicas.0 <= replicas.1 else {
+            throw SimArenaError(.usage, "each --*-min must be at most its --*-max")
+        }
+        cpuRange = cpu.0...cpu.1
+        memoryRange = memory.0...memory.1
+        replicaRange = replicas.0...replicas.1
+    }
+
+    /// Steps positive, each minimum at most its maximum; the message names the flags.
+    public func validate() throws {
+        guard cpuStep.sign > 0, memoryStep.sign > 0, replicaStep > 0 else {
+            throw SimArenaError(.usage, "--cpu-step, --mem-step and --replica-step must be positive")
+        }
+        guard replicaRange.lowerBound >= 0 else { throw SimArenaError(.usage, "--replicas-min must not be negative") }
+    }
+}

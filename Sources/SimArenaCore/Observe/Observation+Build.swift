@@ -30,28 +30,27 @@ extension Observation {
         }
     }
 
-    /// Observes `workload` in a simulation result document (`simarena.simulation/v1`), with the
-    /// trace that was simulated (for replicas and the per-pod resources in force).
-    public init(simulation: KValue, trace: Trace, workload name: String, namespace: String? = nil, target: Int64) throws {
+    /// The pods of a simulation result document (`simarena.simulation/v1`, `simulation.json`).
+    public static func podStatuses(inSimulation simulation: KValue) throws -> [PodStatus] {
         let root = try simulation.requireMap(at: "simulation")
         guard root["format"]?.stringValue == SimulationResult.format else {
             throw SimArenaError(.data, "simulation: \"format\" is not \"\(SimulationResult.format)\"")
         }
-        let pods = try (root["pods"] ?? .array([])).requireArray(at: "pods").enumerated().map { index, item in
+        return try (root["pods"] ?? .array([])).requireArray(at: "pods").enumerated().map { index, item in
             try Self.podStatus(item, at: "pods[\(index)]")
         }
-        try self.init(pods: pods, trace: trace, workload: name, namespace: namespace, target: target)
+    }
+
+    /// Observes `workload` in a simulation result document, with the trace that was simulated
+    /// (for replicas and the per-pod resources in force).
+    public init(simulation: KValue, trace: Trace, workload name: String, namespace: String? = nil, target: Int64) throws {
+        try self.init(pods: try Self.podStatuses(inSimulation: simulation), trace: trace, workload: name, namespace: namespace, target: target)
     }
 
     /// Observes `workload` in a simulation result in memory; the same observation as from its
     /// document.
     public init(result: SimulationResult, trace: Trace, workload name: String, namespace: String? = nil, target: Int64) throws {
-        let pods = result.pods.map { pod in
-            PodStatus(name: pod.name, namespace: pod.namespace, workloadKind: pod.workloadKind, workloadName: pod.workloadName,
-                      phase: pod.phase.rawValue, ready: pod.ready, reason: pod.reason, message: pod.message, node: pod.node,
-                      restartCount: Int64(pod.restartCount), oomKilled: pod.oomKilled, requests: pod.requests, usage: pod.usage)
-        }
-        try self.init(pods: pods, trace: trace, workload: name, namespace: namespace, target: target)
+        try self.init(pods: result.podStatuses(), trace: trace, workload: name, namespace: namespace, target: target)
     }
 
     /// Observes `workload` among `pods`, with the trace in force.

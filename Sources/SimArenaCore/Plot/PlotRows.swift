@@ -12,12 +12,12 @@ public enum PlotRows {
     /// From the step directories of a run: for each trace, the first step of the latest episode
     /// that started from it and kept its `observation.json` (episodes scanned newest first, at
     /// most a few passes over the traces).
-    public static func fromStepDirectories(_ directory: String, settings: RunSettings, lastEpisode: Int) -> [PlotData.Row] {
+    public static func fromStepDirectories(_ directory: String, configuration settings: RunConfiguration, lastEpisode: Int) -> [PlotData.Row] {
         var found: [String: PlotData.Row] = [:]
         var episode = lastEpisode
         while episode >= 1, found.count < settings.traces.count, lastEpisode - episode < 3 * settings.traces.count {
             let path = settings.trace(forEpisode: episode)
-            let file = directory + "/" + RunDirectory.stepPath(episode: episode, step: 1) + "/observation.json"
+            let file = StepFiles(runDirectory: directory, episode: episode, step: 1).file(StepFiles.observation)
             if found[path] == nil, let observation = try? Document.decode(file, Observation.init(document:)) {
                 found[path] = PlotData.Row(label: label(tracePath: path, trace: try? Trace.load(path)), observation: observation)
             }

@@ -38,7 +38,7 @@ public enum RunPlots {
     }
 
     /// Seconds since `path` was last written (infinity when it does not exist).
-    static func secondsSinceModified(_ path: String) -> Double {
+    public static func secondsSinceModified(_ path: String) -> Double {
         var info = stat()
         var now = timespec()
         guard stat(path, &info) == 0, clock_gettime(CLOCK_REALTIME, &now) == 0 else { return .infinity }

@@ -26,9 +26,14 @@ public struct SimKubeRunner {
     /// Runs the trace at `tracePath` as Simulation `name` of `run` for `duration` simulated
     /// seconds, and returns the pods of the trace's `namespaces`.
     public func run(tracePath: String, namespaces: [String], name: String, run: String, duration: Double) throws -> SimKubeResult {
+        try self.run(trace: try Document.read(tracePath), namespaces: namespaces, name: name, run: run, duration: duration)
+    }
+
+    /// Runs `trace` (a trace document) as ``run(tracePath:namespaces:name:run:duration:)`` does.
+    public func run(trace document: KValue, namespaces: [String], name: String, run: String, duration: Double) throws -> SimKubeResult {
         // SimKube reads MessagePack traces.
         let traceName = name + ".msgpack"
-        let trace = MessagePackWriter.encode(try Document.read(tracePath))
+        let trace = MessagePackWriter.encode(document)
         let url = try settings.publishTrace(trace, as: traceName)
         defer { settings.withdrawTrace(traceName) }
         let simulation = SimKubeSimulation(

@@ -114,6 +114,18 @@ public enum FileIO {
         }
     }
 
+    /// The names in a directory, but `.` and `..`, in no particular order.
+    public static func list(_ path: String) throws -> [String] {
+        guard let directory = opendir(path) else { throw openError(path, errno) }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != ".", name != ".." { names.append(name) }
+        }
+        return names
+    }
+
     /// Whether something exists at `path`.
     public static func exists(_ path: String) -> Bool {
         var status = stat()

@@ -68,4 +68,15 @@ public enum LearnStage {
                           replaySize: replay?.count, qValues: dqn.qValues(features).map(Double.init))
         }
     }
+
+    /// Writes what learning did: a DQN update's transition into the replay `journal` (at its
+    /// number, so a learn stage redone after a kill rewrites the same record), then the agent
+    /// state to `state` and the report to `out`.
+    public static func save(_ report: Report, replay: ReplayBuffer?, journal: String, state: String, out: String) throws {
+        if report.updated, case .dqn = report.agent, let replay {
+            try ReplayJournal.write([replay[replay.count - 1]], at: replay.total - 1, to: journal)
+        }
+        try FileIO.writeAtomically(try report.agent.encoded(), to: state)
+        try Document.write(report.value, to: out)
+    }
 }

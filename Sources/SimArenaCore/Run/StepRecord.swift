@@ -1,26 +1,10 @@
-/// One line of `step.jsonl`, assembled from a completed step's files. Nothing in it depends on
+/// One line of `step.jsonl`, assembled from a completed step's values. Nothing in it depends on
 /// the wall clock or the run's name, so two runs with the same inputs and seed give identical
 /// lines.
 public struct StepRecord: Sendable {
     public var episode: Int
     public var step: Int
     public var value: KValue
-
-    /// Reads `observation.json`, `reward.json`, (unless the step ended the episode)
-    /// `action.json` and (for a learning agent) `learn.json` from `stepDirectory`.
-    public init(run: RunSettings, runDirectory: String, episode: Int, step: Int, durationSeconds: Double) throws {
-        let base = runDirectory + "/" + RunDirectory.stepPath(episode: episode, step: step)
-        let observation = try Document.decode(base + "/observation.json", Observation.init(document:))
-        let reward = try Document.decode(base + "/reward.json", RewardReport.init(document:))
-        let action = reward.endsEpisode ? nil : try Document.decode(base + "/action.json", ActionReport.init(document:))
-        var learning: Learning?
-        if FileIO.exists(base + "/learn.json") {
-            let report = try Document.read(base + "/learn.json")
-            learning = Learning(loss: report["loss"]?.doubleValue, epsilon: report["epsilon"]?.doubleValue ?? 0)
-        }
-        self.init(run: run, episode: episode, step: step, observation: observation, reward: reward, action: action,
-                  learning: learning, durationSeconds: durationSeconds)
-    }
 
     /// What a learning agent's learn stage reported at the step.
     public struct Learning: Sendable {
@@ -35,11 +19,11 @@ public struct StepRecord: Sendable {
 
     /// Builds the record from a step's values in memory (`action` nil when the step ended the
     /// episode); the same line as from the step's files.
-    public init(run: RunSettings, episode: Int, step: Int, observation: Observation, reward: RewardReport,
+    public init(run: RunConfiguration, episode: Int, step: Int, observation: Observation, reward: RewardReport,
                 action: ActionReport?, learning: Learning? = nil, durationSeconds: Double) {
         self.episode = episode
         self.step = step
-        let directory = RunDirectory.stepPath(episode: episode, step: step)
+        let directory = StepFiles.relativePath(episode: episode, step: step)
         let ends = reward.endsEpisode
         let action = ends ? nil : action
         let observed = observation.value
@@ -58,8 +42,9 @@ public struct StepRecord: Sendable {
         value = [
             "episode": .int(Int64(episode)), "step": .int(Int64(step)),
             "seed": .integer(run.seed(episode: episode, step: step)),
-            "trace_in": .string(directory + "/trace.msgpack"),
-            "trace_out": ends ? .null : .string(directory + "/next-trace.msgpack"),
+            "trace": .string(RunProgress.traceName(run.trace(forEpisode: episode))),
+            "trace_in": .string(directory + "/" + StepFiles.trace),
+            "trace_out": ends ? .null : .string(directory + "/" + StepFiles.nextTrace),
             "obs": .map(obs), "state": observed["features"] ?? .null,
             "reward": reward.reward.map(KValue.double) ?? .null, "prev_action": reward.forAction.map(KValue.string) ?? .null,
             "action_idx": action.map { .int(Int64($0.action.rawValue)) } ?? .null,

@@ -1,4 +1,4 @@
-extension FastTrainer {
+extension Trainer {
     /// Seconds between two writes of the fast path's records (step.jsonl, summary.json, the carry
     /// files and the replay journal): the steps in between live in memory. A run killed in
     /// between loses them and, resumed, recomputes them to the same bytes.
@@ -16,27 +16,27 @@ extension FastTrainer {
         var firstTransition = 0
         var lastFlush = Stopwatch.now()
 
-        var isDue: Bool { Stopwatch.now() - lastFlush >= FastTrainer.flushInterval }
+        var isDue: Bool { Stopwatch.now() - lastFlush >= Trainer.flushInterval }
 
         mutating func add(_ transition: Transition, number: Int) {
             if transitions.isEmpty { firstTransition = number }
             transitions.append(transition)
         }
 
-        mutating func flush(carry: inout Carry?, summary: RunSummary, directory: String, journal: String, keepSteps: Bool) throws {
+        mutating func flush(carry: inout Carry?, summary: RunSummary, directory: String, journal: String) throws {
             defer { lastFlush = Stopwatch.now() }
             guard !lines.isEmpty else { return }
             if !transitions.isEmpty {
                 try ReplayJournal.write(transitions, at: firstTransition, to: journal)
                 transitions = []
             }
-            if !keepSteps, var latest = carry {
+            if var latest = carry {
                 latest.slot = 1 - latest.slot
-                try FastTrainer.saveCarry(latest, in: directory)
+                try Trainer.saveCarry(latest, in: directory)
                 carry = latest
             }
-            try Document.write(summary.value, to: directory + "/summary.json")
-            try FileIO.appendLine(Array(lines.joined(separator: [UInt8(ascii: "\n")])), to: directory + "/step.jsonl")
+            try Document.write(summary.value, to: directory + "/" + RunDirectory.summary)
+            try FileIO.appendLine(Array(lines.joined(separator: [UInt8(ascii: "\n")])), to: directory + "/" + RunDirectory.steps)
             lines = []
         }
     }

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// `sa-preflight`: the checks a step needs before it simulates: the trace reads and validates,
+/// The preflight stage (`sa-preflight`): the checks a step needs before it simulates: the trace reads and validates,
 /// the target workload is in it, the cluster spec is sane, and the run directory is writable and
 /// not locked by another live run.
 public struct PreflightVerdict: Sendable {
@@ -26,7 +26,7 @@ public struct PreflightVerdict: Sendable {
 
     /// Runs `body` as the check `name`: passed with the message it returns, or failed with
     /// the message of the error it throws.
-    mutating func check(_ name: String, _ body: () throws -> String) {
+    public mutating func check(_ name: String, _ body: () throws -> String) {
         do {
             checks.append(Check(name: name, ok: true, message: try body()))
         } catch {
@@ -34,33 +34,35 @@ public struct PreflightVerdict: Sendable {
         }
     }
 
-    /// The checks of a step; `embeddedCluster` adds the cluster spec's (the embedded backend's).
-    public init(tracePath: String, workload: String, namespace: String?, clusterPath: String?, runDirectory: String?, pid: Int32?,
-                embeddedCluster: Bool = true) {
+    /// The checks of a step: the trace (`loadTrace`, named `traceName`) reads and validates,
+    /// the workload is in it, the backend's own checks pass (`backend` fails as the `cluster`
+    /// check when it could not be set up), and the run directory is writable and its lock free.
+    public init(traceName: String, loadTrace: () throws -> Trace, workload: String, namespace: String?,
+                backend: Result<any ClusterBackend, any Error>?, runDirectory: String?, pid: Int32?) {
         var trace: Trace?
         check("trace") {
-            let loaded = try Trace.load(tracePath)
+            let loaded = try loadTrace()
             trace = loaded
             let errors = TraceValidator.validate(loaded.document).filter { $0.severity == .error }
             if let first = errors.first {
-                throw SimArenaError(.data, "\(tracePath): \(errors.count) validation error(s), first: \(first.code) at \(first.path): \(first.message)")
+                throw SimArenaError(.data, "\(traceName): \(errors.count) validation error(s), first: \(first.code) at \(first.path): \(first.message)")
             }
-            return "\(tracePath): \(loaded.events.count) events, valid"
+            return "\(traceName): \(loaded.events.count) events, valid"
         }
+        var found: Workload?
         check("workload") {
             guard let trace else { throw SimArenaError(.data, "no trace to look in") }
-            guard let found = try trace.workloads(named: workload, namespace: namespace).first else {
+            guard let workload = try trace.workloads(named: workload, namespace: namespace).first else {
                 let names = try trace.workloads().map { "\($0.kind.rawValue) \($0.namespace)/\($0.name)" }
                 throw SimArenaError(.data, "no workload named \"\(workload)\" in the trace (it has: \(names.isEmpty ? "none" : names.joined(separator: ", ")))")
             }
-            return "\(found.kind.rawValue) \(found.namespace)/\(found.name)"
+            found = workload
+            return "\(workload.kind.rawValue) \(workload.namespace)/\(workload.name)"
         }
-        if embeddedCluster {
-            check("cluster") {
-                let cluster = try clusterPath.map(ClusterSpec.load) ?? .demo
-                let nodes = cluster.nodePools.reduce(0) { $0 + $1.count }
-                return "\(clusterPath ?? "built-in demo cluster"): \(nodes) nodes"
-            }
+        switch backend {
+        case .success(let backend): backend.addPreflightChecks(to: &self, namespaces: [namespace ?? found?.namespace ?? "default"])
+        case .failure(let error): checks.append(Check(name: "cluster", ok: false, message: String(describing: error)))
+        case nil: break
         }
         guard let runDirectory else { return }
         check("run_directory") {
