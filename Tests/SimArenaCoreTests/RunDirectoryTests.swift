@@ -48,7 +48,10 @@ final class RunDirectoryTests: XCTestCase {
         let reward = RewardReport(observation: observation, previous: step > 1 ? action : nil, function: .shaped, goal: .healthy,
                                   step: step, maxActions: 3, settings: ActionSettings())
         try Document.write(reward.value, to: directory + "/reward.json")
-        if !ends { try Document.write(action.value, to: directory + "/action.json") }
+        if !ends {
+            try Document.write(action.value, to: directory + "/action.json")
+            try FileIO.writeAtomically(try FileIO.read(trace), to: directory + "/next-trace.msgpack")
+        }
     }
 
     func testRunsAreNamedAfterTheAgentAndTimeAndPointedAt() throws {

@@ -92,7 +92,7 @@ for mode in shell fast; do
   setsid "$ROOT/bin/train.sh" "${flags[@]}" --runs-dir "$SCRATCH/$mode-killed" --checkpoints-dir "$SCRATCH/$mode-killed-ck" \
     --log-to-terminal >/dev/null 2>&1 &
   victim=$!
-  for _ in $(seq 200); do [ -s "$SCRATCH/$mode-killed/step.jsonl" ] && break; sleep 0.02; done
+  for _ in $(seq 1000); do [ -s "$SCRATCH/$mode-killed/step.jsonl" ] && break; sleep 0.02; done
   sleep "0.$((RANDOM % 5 + 1))"
   kill -9 -- "-$victim" 2>/dev/null || true
   wait "$victim" 2>/dev/null || true

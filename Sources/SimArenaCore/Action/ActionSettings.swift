@@ -41,9 +41,12 @@ extension ActionSettings {
     /// Sets the three ranges from (minimum, maximum) pairs, refusing a minimum above its maximum
     /// (a range with its bounds the wrong way round would trap).
     public mutating func setRanges(cpu: (Quantity, Quantity), memory: (Quantity, Quantity), replicas: (Int64, Int64)) throws {
-        guard cpu.0 <= cpu.1, memory.0 <= memory.1, replicas.0 <= replicas.1 else {
-            throw SimArenaError(.usage, "each --*-min must be at most its --*-max")
+        func reversed(_ name: String, _ low: String, _ high: String) -> SimArenaError {
+            SimArenaError(.usage, "--\(name)-min \(low) is above --\(name)-max \(high)")
         }
+        if cpu.0 > cpu.1 { throw reversed("cpu", cpu.0.description, cpu.1.description) }
+        if memory.0 > memory.1 { throw reversed("mem", memory.0.description, memory.1.description) }
+        if replicas.0 > replicas.1 { throw reversed("replicas", String(replicas.0), String(replicas.1)) }
         cpuRange = cpu.0...cpu.1
         memoryRange = memory.0...memory.1
         replicaRange = replicas.0...replicas.1
