@@ -61,16 +61,18 @@ echo "== one environment step through the shell (goal: a whole step, six process
 # Steps of the heuristic on mem-heavy (32 memory reductions), run as bin/train.sh runs them:
 # bin/step.sh (preflight, simulate, observe, reward, act, and sa-run record, which prepares the
 # next step).
-run=$(.build/release/sa-run new --root "$scratch/runs" --agent heuristic --trace demo/traces/mem-heavy.msgpack \
-  --episodes 1 --steps 40 --seed 1)
+# new_run FLAGS...: a run of bin/train.sh's FLAGS under $scratch; prints its directory.
+new_run() {
+  .build/release/sa-run new -- --runs-dir "$scratch/runs" --checkpoints-dir "$scratch/checkpoints" --no-plots "$@"
+}
+run=$(new_run --agent heuristic --trace demo/traces/mem-heavy.msgpack --episodes 1 --steps 40 --seed 1 --Naction 7)
 step_times="$scratch/steps.tsv"
-plan=$(.build/release/sa-run next --run-dir "$run")
+.build/release/sa-run next --run-dir "$run" >/dev/null
 while :; do
   start=${EPOCHREALTIME//[.,]/}
-  IFS=$'\t' read -r episode step seed _ trace_from <<<"$plan"
-  [ "$episode" = finished ] && break
-  plan=$(bin/step.sh --run-dir "$run" --episode "$episode" --step "$step" --seed "$seed" --trace-from "$trace_from" \
-    --deploy web --policy heuristic --Naction 7 --steps 40)
+  read -r next <"$run/next-step"
+  [ "$next" = finished ] && break
+  bin/step.sh --run-dir "$run" >/dev/null
   end=${EPOCHREALTIME//[.,]/}
   printf '%s\n' "$((end - start))" >>"$step_times"
 done
@@ -97,12 +99,8 @@ echo "   with batch 32 and 64x64; peak memory <= 200 MiB)"
 fast_rates="$scratch/fast.tsv"
 for _ in 1 2 3 4 5; do
   for agent in heuristic dqn; do
-    fast_run=$(.build/release/sa-run new --root "$scratch/fast-runs" --agent "$agent" --trace demo/traces/mem-heavy.msgpack \
-      --episodes 100 --steps 40 --seed 1)
-    chooser=(--policy heuristic)
-    [ "$agent" = dqn ] && chooser=(--agent dqn --checkpoints-dir "$scratch/fast-checkpoints")
-    python3 - "$agent" "$fast_run" "$fast_rates" .build/release/sa-train --run-dir "$fast_run" --deploy web "${chooser[@]}" \
-      --Naction 7 --steps 40 <<'PY'
+    fast_run=$(new_run --agent "$agent" --trace demo/traces/mem-heavy.msgpack --episodes 100 --steps 40 --seed 1 --Naction 7 --fast)
+    python3 - "$agent" "$fast_run" "$fast_rates" .build/release/sa-train --run-dir "$fast_run" <<'PY'
 import resource, subprocess, sys, time
 agent, run, record, command = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 start = time.monotonic()
@@ -143,11 +141,10 @@ learn() {
   local agent="$1" episodes="$2"
   shift 2
   local run
-  run=$(.build/release/sa-run new --root "$scratch/learn-$agent" --agent "$agent" --episodes "$episodes" --steps 50 \
-    --seed 7 "${demo_traces[@]}")
+  run=$(new_run --agent "$agent" --episodes "$episodes" --steps 50 --seed 7 --Naction 7 --fast \
+    --checkpoints-dir "$scratch/learn-$agent-ck" "${demo_traces[@]}" "$@")
   local start=${EPOCHREALTIME//[.,]/}
-  .build/release/sa-train --run-dir "$run" --deploy web --agent "$agent" --Naction 7 --steps 50 \
-    --checkpoints-dir "$scratch/learn-$agent-ck" "$@" >/dev/null
+  .build/release/sa-train --run-dir "$run" >/dev/null
   local end=${EPOCHREALTIME//[.,]/}
   echo "trained $agent: $episodes episodes, $(wc -l <"$run/step.jsonl") steps in $(( (end - start) / 1000 )) ms" >&2
   find "$scratch/learn-$agent-ck" -name "checkpoint_latest.*" ! -name "*.replay.*"
@@ -157,9 +154,8 @@ evaluate() {
   local name="$1"
   shift
   local run
-  run=$(.build/release/sa-run new --root "$scratch/eval-$name" --agent eval --episodes 100 --steps 50 --seed 11 \
-    "${heldout_traces[@]}")
-  .build/release/sa-train --run-dir "$run" --deploy web --Naction 7 --steps 50 "$@" >/dev/null
+  run=$(new_run --episodes 100 --steps 50 --seed 11 --Naction 7 --fast "${heldout_traces[@]}" "$@")
+  .build/release/sa-train --run-dir "$run" >/dev/null
   printf '%s\t%s\n' "$name" "$run/summary.json" >>"$quality"
 }
 dqn_checkpoint=$(learn dqn 3000 --eps-decay 20000 --eps-end 0.05 --buffer-size 50000 --target-update 500 \
@@ -167,7 +163,7 @@ dqn_checkpoint=$(learn dqn 3000 --eps-decay 20000 --eps-end 0.05 --buffer-size 5
 greedy_checkpoint=$(learn greedy 3000 --eps-decay 20000 --eps-end 0.05)
 evaluate dqn --evaluate "$dqn_checkpoint"
 evaluate greedy --evaluate "$greedy_checkpoint"
-for policy in heuristic random noop; do evaluate "$policy" --policy "$policy"; done
+for policy in heuristic random noop; do evaluate "$policy" --agent "$policy"; done
 python3 - "$quality" <<'PY'
 import json, sys
 rows = {}
