@@ -5,7 +5,7 @@ extension Optimizer.Kind: ExpressibleByArgument {}
 extension TemporalDifferenceLoss: ExpressibleByArgument {}
 
 /// A fresh learning agent's hyperparameters as flags (`--lr`, `--gamma`, … and the DQN ones);
-/// defaults are ``LearnerSettings``'.
+/// unset ones take the agent's defaults (``TabularQAgent``, ``DQNSettings``).
 public struct LearnerOptions: ParsableArguments {
     @Option(help: "Learning rate (default: 0.5 for greedy's step size alpha, 0.001 for dqn).")
     var lr: Double?
@@ -61,27 +61,45 @@ public struct LearnerOptions: ParsableArguments {
             && updatesPerStep == nil && !doubleDQN
     }
 
-    /// The settings of `agent` (greedy or dqn) with these flags applied.
-    public func settings(agent: String) throws -> LearnerSettings {
-        var settings = LearnerSettings(agent: agent)
-        settings.learningRate = lr
-        settings.gamma = gamma ?? settings.gamma
-        settings.schedule = EpsilonSchedule(start: epsilonStart ?? settings.schedule.start, end: epsilonEnd ?? settings.schedule.end,
-                                            decaySteps: epsilonDecay ?? settings.schedule.decaySteps)
-        if let hidden {
-            let widths = hidden.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
-            guard !widths.contains(nil) else { throw SimArenaError(.usage, "--hidden must list layer widths, e.g. 64,64") }
-            settings.hidden = widths.map { $0! }
+    /// A fresh `agent` (greedy or dqn) for `actions` actions with these flags; DQN flags are
+    /// refused for the tabular agent, and the ranges checked.
+    public func fresh(agent: String, actions: Int) throws -> FreshAgent {
+        let schedule = EpsilonSchedule(start: epsilonStart ?? 1, end: epsilonEnd ?? 0.1, decaySteps: epsilonDecay ?? 1000)
+        let fresh: FreshAgent
+        switch agent {
+        case "greedy":
+            let dqnFlags = [("--hidden", hidden != nil), ("--optimizer", optimizer != nil), ("--loss", loss != nil),
+                            ("--grad-clip", gradientClip != nil), ("--buffer-size", bufferSize != nil), ("--batch-size", batchSize != nil),
+                            ("--target-update", targetUpdate != nil), ("--learning-starts", learningStarts != nil),
+                            ("--updates-per-step", updatesPerStep != nil), ("--double-dqn", doubleDQN)]
+            if let flag = dqnFlags.first(where: \.1)?.0 {
+                throw SimArenaError(.usage, "\(flag) is a DQN flag (--agent dqn); the greedy agent is tabular")
+            }
+            fresh = .tabular(TabularQAgent(actions: actions, learningRate: lr ?? 0.5, gamma: gamma ?? 0.97, schedule: schedule))
+        case "dqn":
+            var settings = DQNSettings(actions: actions)
+            if let hidden {
+                let widths = hidden.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+                guard !widths.contains(nil) else { throw SimArenaError(.usage, "--hidden must list layer widths, e.g. 64,64") }
+                settings.hidden = widths.map { $0! }
+            }
+            settings.learningRate = lr ?? settings.learningRate
+            settings.gamma = gamma ?? settings.gamma
+            settings.schedule = schedule
+            settings.optimizer = optimizer ?? settings.optimizer
+            settings.loss = loss ?? settings.loss
+            settings.gradientClip = gradientClip ?? settings.gradientClip
+            settings.bufferSize = bufferSize ?? settings.bufferSize
+            settings.batchSize = batchSize ?? settings.batchSize
+            settings.targetUpdate = targetUpdate ?? settings.targetUpdate
+            settings.learningStarts = learningStarts ?? settings.learningStarts
+            settings.updatesPerStep = updatesPerStep ?? settings.updatesPerStep
+            settings.doubleDQN = doubleDQN
+            fresh = .dqn(settings)
+        default:
+            throw SimArenaError(.usage, "--agent must be \(LearningAgent.names.joined(separator: " or "))")
         }
-        settings.optimizer = optimizer ?? settings.optimizer
-        settings.loss = loss ?? settings.loss
-        settings.gradientClip = gradientClip ?? settings.gradientClip
-        settings.bufferSize = bufferSize ?? settings.bufferSize
-        settings.batchSize = batchSize ?? settings.batchSize
-        settings.targetUpdate = targetUpdate ?? settings.targetUpdate
-        settings.learningStarts = learningStarts ?? settings.learningStarts
-        settings.updatesPerStep = updatesPerStep ?? settings.updatesPerStep
-        settings.doubleDQN = doubleDQN
-        return settings
+        try fresh.validate()
+        return fresh
     }
 }

@@ -147,7 +147,7 @@ public struct RunOptions: ParsableArguments {
             return .evaluate(checkpoint: Self.absolute(evaluate))
         }
         if let policyCommand { return .command(policyCommand, timeoutSeconds: policyTimeout) }
-        if LearningAgent.names.contains(agent) { return .learning(try learner.settings(agent: agent)) }
+        if LearningAgent.names.contains(agent) { return .learning(try learner.fresh(agent: agent, actions: actionCount)) }
         guard let policy = HandCodedPolicy(rawValue: agent) else {
             let policies = HandCodedPolicy.allCases.map(\.rawValue).joined(separator: ", ")
             throw SimArenaError(.usage, "--agent must be dqn, greedy, \(policies) (or use --policy-cmd)")
@@ -161,7 +161,7 @@ public struct RunOptions: ParsableArguments {
         switch chooser {
         case .policy(let policy): return policy.rawValue
         case .command: return "command"
-        case .learning(let learner): return learner.agent
+        case .learning(let learner): return learner.name
         case .evaluate(let checkpoint): return try LearningAgent.load(checkpoint).name + "-eval"
         }
     }
@@ -203,8 +203,8 @@ public struct RunOptions: ParsableArguments {
         if let hooks = configuration.hooks { _ = try HookSet.load(hooks) }
         if let load = configuration.load, case .learning(let learner) = configuration.chooser {
             let agent = try LearningAgent.load(load)
-            guard agent.name == learner.agent else {
-                throw SimArenaError(.usage, "--load \(load): a checkpoint of the \(agent.name) agent, not of \(learner.agent)")
+            guard agent.name == learner.name else {
+                throw SimArenaError(.usage, "--load \(load): a checkpoint of the \(agent.name) agent, not of \(learner.name)")
             }
         }
     }

@@ -86,7 +86,7 @@ struct SALearn: ParsableCommand {
             })
         }
         guard let stateOut, let observation, let reward, let out else { return }
-        let start = try stateIn.map(LearningAgent.load) ?? learner.settings(agent: agent ?? "greedy").fresh(actions: actionCount).make(seed: seed)
+        let start = try stateIn.map(LearningAgent.load) ?? learner.fresh(agent: agent ?? "greedy", actions: actionCount).make(seed: seed)
         var previous: (observation: Observation, action: ActionReport)?
         if let previousObservation, let previousAction {
             previous = (try Document.decode(previousObservation, Observation.init(document:)),

@@ -1,11 +1,11 @@
 /// Who chooses a run's actions.
-public enum ChooserSetting: Sendable, Hashable {
+public enum ChooserSetting: Sendable, Equatable {
     /// A hand-coded policy (`--agent heuristic`, …).
     case policy(HandCodedPolicy)
     /// An outside program (`--policy-cmd`), given the observation on stdin, with a time limit.
     case command(String, timeoutSeconds: Double)
     /// A learning agent (`--agent greedy|dqn`) that learns as it acts.
-    case learning(LearnerSettings)
+    case learning(FreshAgent)
     /// A trained agent's checkpoint acting greedily, without learning (`--evaluate`).
     case evaluate(checkpoint: String)
 
@@ -30,7 +30,7 @@ public struct BackendSetting: Sendable, Hashable {
 /// bookkeeping, fixed when the run starts (`sa-run new`, from `bin/train.sh`'s flags) and
 /// written to `run.json` (docs/run-directory.md). Every stage reads it from the run directory;
 /// a stage's own flags override single settings for use by hand. `--resume` reads it back.
-public struct RunConfiguration: Sendable, Hashable {
+public struct RunConfiguration: Sendable, Equatable {
     public static let format = "simarena.run/v2"
 
     /// The run's name: its directory's (`<agent>_<YYYYmmdd_HHMMSS>`).
@@ -120,10 +120,8 @@ public struct RunConfiguration: Sendable, Hashable {
         try actions.validate()
         switch chooser {
         case .learning(let learner):
-            _ = try learner.fresh(actions: actionCount)
-            if learner.agent == "greedy", let flag = learner.dqnFlagsSet.first {
-                throw SimArenaError(.usage, "\(flag) is a DQN flag (--agent dqn); the greedy agent is tabular")
-            }
+            try learner.validate()
+            try check(learner.actions == actionCount, "the learning agent's action space is not --Naction's")
         case .command(_, let timeout):
             try check(timeout > 0 && timeout <= 3600, "--policy-timeout must be between 0 and 3600 seconds")
         case .policy, .evaluate: break
@@ -170,6 +168,7 @@ public struct RunConfiguration: Sendable, Hashable {
         guard format == Self.format else {
             throw SimArenaError(.data, "run.json: format \"\(format ?? "none")\" is not \(Self.format); a run made by an older Sim-Arena cannot be continued")
         }
+        let actionCount = try fields.int("n_actions") ?? 4
         let chooser = try fields.nested("chooser") { fields -> ChooserSetting in
             switch try fields.requireString("kind") {
             case "policy":
@@ -177,7 +176,10 @@ public struct RunConfiguration: Sendable, Hashable {
                 return .policy(policy)
             case "command": return .command(try fields.requireString("command"), timeoutSeconds: try fields.double("timeout_s") ?? 5)
             case "learning":
-                return .learning(try fields.nested("learner") { try LearnerSettings(reading: &$0) } ?? LearnerSettings(agent: "greedy"))
+                guard let learner = try fields.nested("learner", { try FreshAgent(reading: &$0, actions: actionCount) }) else {
+                    throw SimArenaError(.data, "run.json: chooser: learner: missing")
+                }
+                return .learning(learner)
             case "evaluate": return .evaluate(checkpoint: try fields.requireString("checkpoint"))
             case let other: throw SimArenaError(.data, "run.json: chooser: kind: \"\(other)\" is not policy, command, learning or evaluate")
             }
@@ -196,7 +198,7 @@ public struct RunConfiguration: Sendable, Hashable {
         durationSeconds = try fields.double("duration_s") ?? durationSeconds
         reward = try fields.choice("reward", RewardFunction.self) ?? reward
         goal = try fields.choice("goal", EpisodeGoal.self)
-        actionCount = try fields.int("n_actions") ?? actionCount
+        self.actionCount = actionCount
         actions = try fields.nested("actions") { try ActionSettings(reading: &$0) } ?? actions
         cluster = try fields.string("cluster")
         hooks = try fields.string("hooks")

@@ -12,7 +12,7 @@ extension StepContext {
         case .command(let line, let timeout): chooser = .command(line, timeout: timeout)
         case .evaluate(let checkpoint):
             if tasks.contains(.stage(.act)) { chooser = .agent(try LearningAgent.load(checkpoint).withoutExploration) }
-        case .learning(let learner): fresh = try learner.fresh(actions: configuration.actionCount)
+        case .learning(let learner): fresh = learner
         }
         if let path = configuration.hooks, tasks.contains(where: { if case .hooks = $0 { return true } else { return false } }) {
             hooks = try HookSet.load(path)
