@@ -4,10 +4,16 @@ import PackageDescription
 /// The command-line tools: each a thin `main` over SimArenaCore, sharing SimArenaCLI.
 let tools = ["sa-trace", "sa-simulate", "sa-preflight", "sa-observe", "sa-reward", "sa-act", "sa-learn", "sa-run", "sa-bench", "sa-train"]
 
+/// The tools that talk to a cluster: only these link SimArenaKube (and so libcurl).
+/// KubeLinkageTests checks both sides of this line.
+let clusterTools: Set = ["sa-preflight", "sa-simulate", "sa-train"]
+
 let package = Package(
     name: "SimArena",
-    products: [.library(name: "SimArenaCore", targets: ["SimArenaCore"])]
-        + tools.map { .executable(name: $0, targets: [$0]) },
+    products: [
+        .library(name: "SimArenaCore", targets: ["SimArenaCore"]),
+        .library(name: "SimArenaKube", targets: ["SimArenaKube"]),
+    ] + tools.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
@@ -23,15 +29,15 @@ let package = Package(
             name: "CJansson", pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"])]),
 
-        // libcurl loaded with dlopen on first use, so the tools do not pay for linking it.
-        .target(
-            name: "CCurlLoader",
-            linkerSettings: [.linkedLibrary("dl")]),
-
-        // All logic lives here.
+        // The simulator, the agents and the run: everything but the cluster.
         .target(
             name: "SimArenaCore",
-            dependencies: ["CMsgPack", "CCurlLoader"]),
+            dependencies: ["CMsgPack"]),
+
+        // The Kubernetes API client (over libcurl) and the SimKube backend.
+        .target(
+            name: "SimArenaKube",
+            dependencies: ["SimArenaCore", "CCurl"]),
 
         // What every command-line tool shares: argument parsing and the error conventions.
         .target(
@@ -41,20 +47,28 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // The cluster tools' shared flags: --backend, --kubeconfig, --context, --simkube-config.
+        .target(
+            name: "SimArenaKubeCLI",
+            dependencies: [
+                "SimArenaCLI", "SimArenaKube",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
         .testTarget(
             name: "SimArenaCoreTests",
-            dependencies: ["SimArenaCore", "CJansson", "CMsgPack", "CCurl"]),
+            dependencies: ["SimArenaCore", "CJansson", "CMsgPack"]),
 
         // The Kubernetes client against a loopback test API server (Tests/kube-server).
         .testTarget(
             name: "SimArenaKubeTests",
-            dependencies: ["SimArenaCore"]),
+            dependencies: ["SimArenaKube", "SimArenaCore", "CCurl"]),
     ] + tools.map { tool in
         .executableTarget(
             name: tool,
             dependencies: [
                 "SimArenaCore", "SimArenaCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ])
+            ] + (clusterTools.contains(tool) ? ["SimArenaKube", "SimArenaKubeCLI"] : []))
     }
 )

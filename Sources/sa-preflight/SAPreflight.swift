@@ -1,6 +1,8 @@
 import ArgumentParser
 import SimArenaCLI
 import SimArenaCore
+import SimArenaKube
+import SimArenaKubeCLI
 
 #if canImport(Glibc)
 import Glibc

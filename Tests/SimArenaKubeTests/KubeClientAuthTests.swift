@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import SimArenaCore
+@testable import SimArenaKube
 
 /// Every authentication mode against the loopback API server over TLS with the test CA.
 final class KubeClientAuthTests: XCTestCase {

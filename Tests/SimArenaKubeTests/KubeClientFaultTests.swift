@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import SimArenaCore
+@testable import SimArenaKube
 
 /// Each fault the loopback server can inject, and what the client's retry policy makes of it.
 final class KubeClientFaultTests: XCTestCase {

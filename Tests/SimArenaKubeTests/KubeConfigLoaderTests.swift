@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import SimArenaCore
+@testable import SimArenaKube
 
 final class KubeConfigLoaderTests: XCTestCase {
     private var folder = ""

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import SimArenaCore
+@testable import SimArenaKube
 
 /// Tokens, passwords, keys and certificate data must never reach an error message, a warning or
 /// a printed value: this provokes every kind of failure with distinctive secrets and searches

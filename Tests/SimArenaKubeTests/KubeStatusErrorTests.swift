@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import SimArenaCore
+@testable import SimArenaKube
 
 final class KubeStatusErrorTests: XCTestCase {
     private let credentials = try! ClusterCredentials(

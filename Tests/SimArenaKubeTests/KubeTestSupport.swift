@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import SimArenaCore
+@testable import SimArenaKube
 
 /// A fresh temporary folder for one test, removed by `tearDown` of the test case that made it.
 func makeKubeTestFolder() throws -> String {

@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import SimArenaCore
+@testable import SimArenaKube
 
 final class KubeYAMLReaderTests: XCTestCase {
     private func parse(_ text: String) throws -> KValue {

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import SimArenaCore
+@testable import SimArenaKube
 
 /// The step's Simulation against the loopback server playing SimKube's controller: the object
 /// validates against the CRD, and the runner creates, waits, observes and always deletes it.

@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import SimArenaCore
+@testable import SimArenaKube
 
 /// Pods from the API as the observation sees them: reasons, restarts, OOM kills and owners.
 final class SimKubePodTests: XCTestCase {

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import SimArenaCore
+@testable import SimArenaKube
 
 /// sa-preflight's SimKube checks: each failure names its fix, and a cluster that is not there
 /// fails within seconds.

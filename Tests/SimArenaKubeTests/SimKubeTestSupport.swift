@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import SimArenaCore
+@testable import SimArenaKube
 
 /// A client of the loopback server for the SimKube tests, as user alice.
 func simKubeClient(_ server: KubeTestServer, token: String = SimKubeTestToken.value, connect: Double = 2) throws -> KubeClient {

@@ -149,7 +149,7 @@ extension SimulationResult {
     }
 
     /// `{"cpu": "1500m", "memory": "512Mi"}` (and `pods` when given), canonical quantities.
-    static func amounts(_ amounts: ResourceAmounts, pods: Int? = nil) -> KValue {
+    public static func amounts(_ amounts: ResourceAmounts, pods: Int? = nil) -> KValue {
         var map: KValue = ["cpu": .string(Quantity.millis(amounts.cpuMillis).description),
                            "memory": .string(Quantity.bytes(amounts.memoryBytes).description)]
         if let pods { map["pods"] = .string(String(pods)) }
@@ -164,7 +164,7 @@ extension SimulationResult {
     }
 
     /// Simulated milliseconds as seconds.
-    static func seconds(_ milliseconds: Int64) -> KValue {
+    public static func seconds(_ milliseconds: Int64) -> KValue {
         milliseconds % 1000 == 0 ? .int(milliseconds / 1000) : .double(Double(milliseconds) / 1000)
     }
 }

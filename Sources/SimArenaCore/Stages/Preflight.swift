@@ -26,7 +26,7 @@ public struct PreflightVerdict: Sendable {
 
     /// Runs `body` as the check `name`: passed with the message it returns, or failed with
     /// the message of the error it throws.
-    mutating func check(_ name: String, _ body: () throws -> String) {
+    public mutating func check(_ name: String, _ body: () throws -> String) {
         do {
             checks.append(Check(name: name, ok: true, message: try body()))
         } catch {

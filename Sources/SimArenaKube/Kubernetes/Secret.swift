@@ -1,3 +1,5 @@
+import SimArenaCore
+
 /// A credential (token, password, key or certificate material) that prints as `<redacted>`, so
 /// that it cannot reach an error message, a log line or a debug dump by accident. Only the
 /// code that hands it to libcurl or a child process reads ``exposedValue``.

@@ -1,3 +1,5 @@
+import SimArenaCore
+
 /// A user entry of a kubeconfig (`users[].user`): how to authenticate. Secrets print redacted.
 public struct KubeUser: Sendable, Equatable {
     public var token: SecretText?

@@ -1,3 +1,5 @@
+import SimArenaCore
+
 /// Turns a Kubernetes error response into one line that says what failed, for whom and why:
 ///
 ///     401 Unauthorized for user "alice" (token auth) on GET /api/v1/namespaces: <message>

@@ -1,3 +1,5 @@
+import SimArenaCore
+
 /// A response from the API server, with how many attempts it took.
 public struct KubeResponse: Sendable {
     public var status: Int

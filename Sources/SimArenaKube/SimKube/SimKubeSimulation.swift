@@ -1,3 +1,5 @@
+import SimArenaCore
+
 /// The `simulations.simkube.io` object Sim-Arena creates for one step (SimKube v2.7's CRD:
 /// cluster-scoped, `simkube.io/v1`), labelled so that leftovers can be found.
 public struct SimKubeSimulation: Sendable {

@@ -1,3 +1,5 @@
+import SimArenaCore
+
 /// The SimKube backend's `simulation.json`: the `simarena.simulation/v1` format with
 /// `backend: "simkube"`, the Simulation's name and the pods the API showed. What the API does
 /// not show (usage, per-container detail, nodes, workloads, events, seed) is left out or zero,

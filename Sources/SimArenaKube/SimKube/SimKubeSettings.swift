@@ -1,3 +1,5 @@
+import SimArenaCore
+
 /// Where and how the SimKube backend runs its simulations: the driver SimKube starts for each
 /// Simulation, the namespaces it needs, how the trace reaches the driver, and how long to wait.
 /// Read from a JSON file (`--simkube-config`, docs/simkube-backend.md); every key is optional.

@@ -1,4 +1,5 @@
-import CCurlLoader
+import CCurl
+import SimArenaCore
 
 #if canImport(Glibc)
 import Glibc
@@ -53,7 +54,7 @@ struct TransportFailure: Error {
     }
 }
 
-/// HTTP(S) to one API server over libcurl, which is loaded on first use (see `CCurlLoader`).
+/// HTTP(S) to one API server over libcurl (linked through `CCurl`, initialised on first use).
 /// TLS is verified against the cluster's CA (file or data) or the system's store, unless the
 /// kubeconfig says `insecure-skip-tls-verify`; `tls-server-name` is what the certificate is
 /// checked against when set. Certificates and keys are handed to libcurl from memory, never
@@ -90,8 +91,8 @@ public final class HTTPTransport {
         guard timeouts.connect > 0, timeouts.total > 0, timeouts.connect < 1e6, timeouts.total < 1e6 else {
             throw SimArenaError(.usage, "timeouts must be positive numbers of seconds below a million")
         }
-        if let problem = sa_curl_load() { throw SimArenaError(.noInput, String(cString: problem)) }
-        guard let handle = sa_curl_easy_init() else { throw SimArenaError(.temporary, "libcurl could not make a handle") }
+        if let problem = Self.libraryProblem { throw SimArenaError(.noInput, problem) }
+        guard let handle = curl_easy_init() else { throw SimArenaError(.temporary, "libcurl could not make a handle") }
         self.handle = handle
         self.cluster = cluster
         self.timeouts = timeouts
@@ -103,7 +104,18 @@ public final class HTTPTransport {
         }
     }
 
-    deinit { sa_curl_easy_cleanup(handle) }
+    deinit { sa_curl_cleanup(handle) }
+
+    /// Why libcurl cannot serve us (built without TLS, or failed to initialise), or nil when it
+    /// can. Computed once, which also runs `curl_global_init` once, before any handle exists.
+    static let libraryProblem: String? = {
+        guard let info = curl_version_info(SA_CURLVERSION_NOW) else { return "libcurl gave no version information" }
+        let version = String(cString: info.pointee.version)
+        guard info.pointee.ssl_version != nil else { return "libcurl \(version) was built without TLS support" }
+        let code = curl_global_init(SA_CURL_GLOBAL_DEFAULT)
+        guard code == CURLE_OK else { return "libcurl failed to initialise: \(String(cString: curl_easy_strerror(code)))" }
+        return nil
+    }()
 
     /// Hosts that a proxy from the environment (`https_proxy`) is not used for: `no_proxy`'s,
     /// and loopback addresses, which Go's proxy rules (and so kubectl) never send to a proxy.
@@ -126,17 +138,17 @@ public final class HTTPTransport {
         var headers: UnsafeMutablePointer<curl_slist>? = nil
         var connectTo: UnsafeMutablePointer<curl_slist>? = nil
         defer {
-            sa_curl_slist_free_all(headers)
-            sa_curl_slist_free_all(connectTo)
+            curl_slist_free_all(headers)
+            curl_slist_free_all(connectTo)
         }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let (code, status) = try errorBuffer.withUnsafeMutableBufferPointer { errorText in
             // Leave the handle without pointers into this call's memory and without credentials.
-            defer { sa_curl_easy_reset(handle) }
+            defer { curl_easy_reset(handle) }
             var lines = ["Accept: application/json", "User-Agent: sim-arena", "Expect:"]
             if request.body != nil { lines.append("Content-Type: \(request.contentType)") }
             if let authorization = auth.authorization { lines.append("Authorization: \(authorization.exposedValue)") }
-            for line in lines { headers = sa_curl_slist_append(headers, line) }
+            for line in lines { headers = curl_slist_append(headers, line) }
             try set(CURLOPT_URL, server.url(for: request.path, serverName: cluster.tlsServerName))
             try set(CURLOPT_HTTPHEADER, list: headers)
             try set(CURLOPT_NOSIGNAL, 1)
@@ -205,7 +217,7 @@ public final class HTTPTransport {
         if let serverName = cluster.tlsServerName {
             // libcurl checks the certificate against the URL's host, so the URL names the
             // server name and CONNECT_TO sends the connection to the real address.
-            connectTo = sa_curl_slist_append(nil, "\(serverName):\(server.port):\(server.host):\(server.port)")
+            connectTo = curl_slist_append(nil, "\(serverName):\(server.port):\(server.host):\(server.port)")
             try set(CURLOPT_CONNECT_TO, list: connectTo)
         }
         if let certificate = auth.clientCertificate, let key = auth.clientKey {
@@ -242,14 +254,14 @@ public final class HTTPTransport {
 
     private func check(_ code: CURLcode, _ option: CURLoption) throws {
         guard code == CURLE_OK else {
-            let reason = String(cString: sa_curl_strerror(code))
+            let reason = String(cString: curl_easy_strerror(code))
             throw SimArenaError(.temporary, "libcurl refused option \(option.rawValue): \(reason)")
         }
     }
 
     /// A failed exchange, described without the request's headers (they hold credentials).
     private func failure(_ code: CURLcode, detail: String, tooLarge: Bool) -> TransportFailure {
-        let text = detail.isEmpty ? String(cString: sa_curl_strerror(code)) : detail.trimmingWhitespace()
+        let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail.trimmingWhitespace()
         switch code {
         case CURLE_WRITE_ERROR where tooLarge:
             return TransportFailure(

@@ -1,3 +1,5 @@
+import SimArenaCore
+
 #if canImport(Glibc)
 import Glibc
 #endif

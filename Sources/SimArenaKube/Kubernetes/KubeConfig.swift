@@ -1,3 +1,5 @@
+import SimArenaCore
+
 /// One kubeconfig file, or several merged: named clusters, users and contexts, and the current
 /// context. Relative paths inside are already resolved against the folder of the file that
 /// defined them, as kubectl does, so merged entries keep pointing at the right files.

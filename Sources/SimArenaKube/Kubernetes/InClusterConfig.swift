@@ -1,3 +1,5 @@
+import SimArenaCore
+
 /// The configuration of a process running in a pod: the API server from
 /// `KUBERNETES_SERVICE_HOST` and `KUBERNETES_SERVICE_PORT`, and the service account's token,
 /// CA certificate and namespace from its mounted folder.

@@ -1,3 +1,5 @@
+import SimArenaCore
+
 extension Observation.PodStatus {
     /// What an observation needs of a Pod object from the API. The namespace is the trace's
     /// (`<prefix>-NS` becomes NS). Usage is not part of a Pod: it is zero here, and comes from the

@@ -1,3 +1,5 @@
+import SimArenaCore
+
 extension PreflightVerdict {
     /// A client for preflight: short timeouts and one retry, so that a kubeconfig pointing
     /// nowhere fails within seconds.

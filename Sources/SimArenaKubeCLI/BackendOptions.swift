@@ -1,10 +1,11 @@
 import ArgumentParser
 import SimArenaCore
+import SimArenaKube
 
 extension SimulationBackend: ExpressibleByArgument {}
 
 /// The simulation backend and, for SimKube, the cluster connection and settings, as flags
-/// shared by `sa-preflight` and `sa-simulate`.
+/// shared by the tools that talk to a cluster (`sa-preflight`, `sa-simulate`).
 public struct BackendOptions: ParsableArguments {
     @Option(help: "Where the simulation runs: embedded (the built-in simulator) or simkube (a cluster with SimKube).")
     public var backend: SimulationBackend = .embedded

@@ -1,3 +1,5 @@
+import SimArenaCore
+
 /// The `exec` section of a kubeconfig user: a program that prints an ExecCredential.
 public struct ExecConfig: Sendable, Equatable {
     /// An environment variable given to the plugin.
