@@ -4,8 +4,8 @@ import PackageDescription
 /// The command-line tools: each a thin `main` over SimArenaCore, sharing SimArenaCLI.
 let tools = ["sa-trace", "sa-simulate", "sa-preflight", "sa-observe", "sa-reward", "sa-act", "sa-learn", "sa-run", "sa-bench", "sa-train"]
 
-/// The tools that talk to a cluster: only these link SimArenaKube (and so libcurl).
-/// KubeLinkageTests checks both sides of this line.
+/// The tools that talk to a cluster: only these link SimArenaKube (and so libcurl, Yams and
+/// Foundation). KubeLinkageTests checks both sides of this line.
 let clusterTools: Set = ["sa-preflight", "sa-simulate", "sa-train"]
 
 let package = Package(
@@ -16,6 +16,7 @@ let package = Package(
     ] + tools.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries, found through pkg-config; the providers name the Debian packages.
@@ -34,10 +35,10 @@ let package = Package(
             name: "SimArenaCore",
             dependencies: ["CMsgPack"]),
 
-        // The Kubernetes API client (over libcurl) and the SimKube backend.
+        // The Kubernetes API client (libcurl; kubeconfig read with Yams) and the SimKube backend.
         .target(
             name: "SimArenaKube",
-            dependencies: ["SimArenaCore", "CCurl"]),
+            dependencies: ["SimArenaCore", "CCurl", .product(name: "Yams", package: "Yams")]),
 
         // What every command-line tool shares: argument parsing and the error conventions.
         .target(

@@ -17,7 +17,7 @@ public struct KubeConfig: Sendable, Equatable {
     /// Reads and parses the kubeconfig file at `path`.
     public static func read(path: String) throws -> KubeConfig {
         let bytes = try FileIO.read(path, limit: 16 << 20)
-        return try KubeConfig(parsing: try YAMLReader.parse(bytes, source: path), path: path)
+        return try KubeConfig(parsing: try KubeYAML.parse(bytes, source: path), path: path)
     }
 
     /// Interprets a parsed kubeconfig document that came from `path`.

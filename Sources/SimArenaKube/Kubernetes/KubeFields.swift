@@ -37,21 +37,26 @@ struct KubeFields {
         return items.enumerated().map { KubeFields($1, file: file, path: "\(path)[\($0)]") }
     }
 
+    /// Text. A number or a boolean is refused, as kubectl refuses it: YAML reads an unquoted
+    /// `0123`, `1e3`, `yes` or `off` as one, so the message says to quote it.
     func string() throws -> String? {
         guard let value else { return nil }
-        guard let text = value.stringValue else { throw mismatch(expected: "a string") }
+        guard let text = value.stringValue else {
+            switch value {
+            case .bool, .int, .uint, .double:
+                throw error("expected a string, found \(value.typeDescription) (quote the value to keep it as text)")
+            default: throw mismatch(expected: "a string")
+            }
+        }
         return text
     }
 
-    /// A boolean, written as YAML and JSON write them (`true`, `false`; YAML also `True`, `TRUE`).
+    /// A boolean (`true`, `false`, and YAML 1.1's `yes`, `no`, `on`, `off`; quoted text is not one,
+    /// as in kubectl).
     func bool() throws -> Bool? {
-        switch value {
-        case nil: return nil
-        case .bool(let flag): return flag
-        case .string("true"), .string("True"), .string("TRUE"): return true
-        case .string("false"), .string("False"), .string("FALSE"): return false
-        default: throw error("expected true or false")
-        }
+        guard let value else { return nil }
+        guard let flag = value.boolValue else { throw error("expected true or false") }
+        return flag
     }
 
     /// A certificate or key given as a file (`fileKey`, resolved against `folder`) or as base64
