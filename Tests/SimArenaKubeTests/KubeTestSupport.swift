@@ -11,6 +11,19 @@ func makeKubeTestFolder() throws -> String {
     return path
 }
 
+/// A test case with a fresh temporary folder, `folder`, removed afterwards.
+class KubeFolderTestCase: XCTestCase {
+    var folder = ""
+
+    override func setUpWithError() throws {
+        folder = try makeKubeTestFolder()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+}
+
 /// The error `body` throws, as text, or "(no error)".
 func message(_ body: () throws -> Any) -> String {
     do {

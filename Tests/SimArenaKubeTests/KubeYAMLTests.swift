@@ -174,29 +174,23 @@ final class KubeYAMLTests: XCTestCase {
     /// YAML that kubectl refuses too, refused with one line naming the file and the line; what
     /// it says past the line number is libyaml's description of the problem.
     func testRefusalsNameTheFileAndLine() {
-        XCTAssertEqual(failure("a: 1\nb: *alias\n"), "config.yaml:2: found undefined alias")
-        XCTAssertEqual(failure("a: 1\nb: 2\na: 3\n"), "config.yaml:1: duplicate key \"a\" in one mapping")
-        XCTAssertEqual(
-            failure("a:\n\tb: 1\n"),
-            "config.yaml:2: found character that cannot start any token (while scanning for the next token, from line 2)")
-        XCTAssertEqual(failure("a: 1\n  b: 2\n"), "config.yaml:2: mapping values are not allowed in this context")
-        XCTAssertEqual(
-            failure("a:\n    b: 1\n  c: 2\n"),
-            "config.yaml:3: did not find expected key (while parsing a block mapping, from line 1)")
-        XCTAssertEqual(
-            failure("a: \"open\nb: 2\n"),
-            "config.yaml:3: found unexpected end of stream (while scanning a quoted scalar, from line 1)")
-        XCTAssertEqual(
-            failure("a: [1, 2\n"),
-            "config.yaml:2: did not find expected ',' or ']' (while parsing a flow sequence, from line 1)")
-        XCTAssertEqual(failure("a: - x\n"), "config.yaml:1: block sequence entries are not allowed in this context")
-        XCTAssertEqual(failure("command: echo a: b\n"), "config.yaml:1: mapping values are not allowed in this context")
-        XCTAssertEqual(
-            failure("a: `cmd`\n"),
-            "config.yaml:1: found character that cannot start any token (while scanning for the next token, from line 1)")
-        XCTAssertEqual(failure("just text\nmore: x\n"), "config.yaml:2: mapping values are not allowed in this context")
-        XCTAssertEqual(
-            failure("a: b\nc\n"), "config.yaml:3: could not find expected ':' (while scanning a simple key, from line 2)")
+        let refusals = [
+            ("a: 1\nb: *alias\n", "2: found undefined alias"),
+            ("a: 1\nb: 2\na: 3\n", "1: duplicate key \"a\" in one mapping"),
+            ("a:\n\tb: 1\n", "2: found character that cannot start any token (while scanning for the next token, from line 2)"),
+            ("a: 1\n  b: 2\n", "2: mapping values are not allowed in this context"),
+            ("a:\n    b: 1\n  c: 2\n", "3: did not find expected key (while parsing a block mapping, from line 1)"),
+            ("a: \"open\nb: 2\n", "3: found unexpected end of stream (while scanning a quoted scalar, from line 1)"),
+            ("a: [1, 2\n", "2: did not find expected ',' or ']' (while parsing a flow sequence, from line 1)"),
+            ("a: - x\n", "1: block sequence entries are not allowed in this context"),
+            ("command: echo a: b\n", "1: mapping values are not allowed in this context"),
+            ("a: `cmd`\n", "1: found character that cannot start any token (while scanning for the next token, from line 1)"),
+            ("just text\nmore: x\n", "2: mapping values are not allowed in this context"),
+            ("a: b\nc\n", "3: could not find expected ':' (while scanning a simple key, from line 2)"),
+        ]
+        for (text, expected) in refusals {
+            XCTAssertEqual(failure(text), "config.yaml:" + expected, text)
+        }
         XCTAssertTrue(failure("a: \"\\q\"\n").hasPrefix("config.yaml:1: found unknown escape character"))
         XCTAssertEqual(failure("a: !!int x\n"), "config.yaml:1: \"x\" is not a valid !!int")
         XCTAssertEqual(failure("m:\n  <<: 1\n"), "config.yaml:2: a merge (<<) takes a mapping or a list of mappings")
@@ -229,16 +223,7 @@ final class KubeYAMLTests: XCTestCase {
 /// resolve table, goyaml.v2/resolve.go, makes y/yes/on and n/no/off booleans and reads numbers
 /// with strconv.ParseInt(text, 0, 64), so 0123 is octal) and then decodes the JSON into typed
 /// fields, refusing a number or boolean where a string belongs.
-final class KubeconfigLikeKubectlTests: XCTestCase {
-    private var folder = ""
-
-    override func setUpWithError() throws {
-        folder = try makeKubeTestFolder()
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
-    }
+final class KubeconfigLikeKubectlTests: KubeFolderTestCase {
 
     /// Reads `text` as the kubeconfig file `config`.
     private func read(_ text: String) throws -> KubeConfig {
