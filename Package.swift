@@ -1,15 +1,33 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// The command-line tools: each a thin `main` over SimArenaCore, sharing SimArenaCLI.
-let tools = ["sa-trace", "sa-simulate", "sa-preflight", "sa-observe", "sa-reward", "sa-act", "sa-learn", "sa-run", "sa-bench", "sa-train"]
+/// The layers, each depending only on the ones before it (docs/architecture.md): values and
+/// files; the cluster simulator; the agents' world (observations, actions, rewards, policies,
+/// learning, scenarios); the environment and its runs. The Kubernetes client and the SimKube
+/// backend sit on top, apart: only the tools that talk to a cluster link them.
+let layers = ["SimArenaModel", "SimArenaSimulation", "SimArenaRL", "SimArenaRun"]
+
+/// The command-line tools: each a thin `main` over the layers, sharing SimArenaCLI.
+let tools = ["sa-trace", "sa-simulate", "sa-preflight", "sa-observe", "sa-reward", "sa-act", "sa-learn", "sa-run", "sa-bench",
+             "sa-train", "sa-kube"]
+
+/// The tools that talk to a cluster: only these link SimArenaKube (and so libcurl, Yams and
+/// Foundation). sa-preflight and sa-simulate hand the SimKube backend to sa-kube. KubeLinkageTests
+/// checks both sides of this line.
+let clusterTools: Set = ["sa-kube", "sa-train"]
+
+/// Layer `name` and the layers below it, as target dependencies.
+func upTo(_ name: String) -> [Target.Dependency] {
+    layers.prefix(through: layers.firstIndex(of: name)!).map { .target(name: $0) }
+}
 
 let package = Package(
     name: "SimArena",
-    products: [.library(name: "SimArenaCore", targets: ["SimArenaCore"])]
+    products: (layers + ["SimArenaKube"]).map { .library(name: $0, targets: [$0]) }
         + tools.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries, found through pkg-config; the providers name the Debian packages.
@@ -23,38 +41,38 @@ let package = Package(
             name: "CJansson", pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"])]),
 
-        // libcurl loaded with dlopen on first use, so the tools do not pay for linking it.
-        .target(
-            name: "CCurlLoader",
-            linkerSettings: [.linkedLibrary("dl")]),
+        // Values, codecs, quantities, traces, workloads, validation, files and processes.
+        .target(name: "SimArenaModel", dependencies: ["CMsgPack"]),
+        // The scheduler and the cluster simulator, and their benchmarks.
+        .target(name: "SimArenaSimulation", dependencies: upTo("SimArenaModel")),
+        // Observations, actions, rewards, policies, learning agents, scenarios.
+        .target(name: "SimArenaRL", dependencies: upTo("SimArenaSimulation")),
+        // The environment and its step function, run configuration, step files, trainer, plots.
+        .target(name: "SimArenaRun", dependencies: upTo("SimArenaRL")),
 
-        // All logic lives here.
+        // The Kubernetes API client (libcurl; kubeconfig read with Yams) and the SimKube backend.
         .target(
-            name: "SimArenaCore",
-            dependencies: ["CMsgPack", "CCurlLoader"]),
+            name: "SimArenaKube",
+            dependencies: upTo("SimArenaRun") + ["CCurl", .product(name: "Yams", package: "Yams")]),
 
         // What every command-line tool shares: argument parsing and the error conventions.
         .target(
             name: "SimArenaCLI",
-            dependencies: [
-                "SimArenaCore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            dependencies: upTo("SimArenaRun") + [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(
             name: "SimArenaCoreTests",
-            dependencies: ["SimArenaCore", "CJansson", "CMsgPack", "CCurl"]),
+            dependencies: upTo("SimArenaRun") + ["CJansson", "CMsgPack"]),
 
         // The Kubernetes client against a loopback test API server (Tests/kube-server).
         .testTarget(
             name: "SimArenaKubeTests",
-            dependencies: ["SimArenaCore"]),
+            dependencies: upTo("SimArenaRun") + ["SimArenaKube", "CCurl"]),
     ] + tools.map { tool in
         .executableTarget(
             name: tool,
-            dependencies: [
-                "SimArenaCore", "SimArenaCLI",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ])
+            dependencies: upTo("SimArenaRun") + [
+                "SimArenaCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ] + (clusterTools.contains(tool) ? ["SimArenaKube"] : []))
     }
 )

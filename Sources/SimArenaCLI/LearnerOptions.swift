@@ -1,5 +1,8 @@
 import ArgumentParser
-import SimArenaCore
+import SimArenaModel
+import SimArenaSimulation
+import SimArenaRL
+import SimArenaRun
 
 extension Optimizer.Kind: ExpressibleByArgument {}
 extension TemporalDifferenceLoss: ExpressibleByArgument {}

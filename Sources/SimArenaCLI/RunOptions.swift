@@ -1,5 +1,9 @@
+import SimArenaModel
+import SimArenaSimulation
+import SimArenaRL
+import SimArenaRun
+
 import ArgumentParser
-import SimArenaCore
 
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,8 @@
 import ArgumentParser
-import SimArenaCore
+import SimArenaModel
+import SimArenaSimulation
+import SimArenaRL
+import SimArenaRun
 
 /// `--step-dir`: run a stage on a step directory of a run, as `bin/step.sh` does, with the
 /// run's settings (`run.json`) and the directory's files; the stage's other setting flags

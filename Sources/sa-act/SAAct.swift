@@ -1,6 +1,9 @@
 import ArgumentParser
 import SimArenaCLI
-import SimArenaCore
+import SimArenaModel
+import SimArenaRL
+import SimArenaRun
+import SimArenaSimulation
 
 @main
 struct SAAct: ParsableCommand {

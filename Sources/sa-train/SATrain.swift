@@ -1,6 +1,10 @@
 import ArgumentParser
 import SimArenaCLI
-import SimArenaCore
+import SimArenaKube
+import SimArenaModel
+import SimArenaRL
+import SimArenaRun
+import SimArenaSimulation
 
 #if canImport(Glibc)
 import Glibc
@@ -28,7 +32,7 @@ struct SATrain: ParsableCommand {
 
     func run() throws {
         InterruptSignals.install()
-        let backend = try RunDirectory.configuration(of: runDirectory).makeBackend()
+        let backend = KubeBackends.make(for: try RunDirectory.configuration(of: runDirectory))
         let status: Int32
         do {
             status = try Trainer.run(directory: runDirectory, backend: backend, pid: getpid(), output: { line in

@@ -1,5 +1,8 @@
 import XCTest
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
 
 final class CronScheduleTests: XCTestCase {
     /// 2025-03-29T22:20:23Z, a Saturday.

@@ -1,5 +1,8 @@
 import XCTest
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
 
 final class DQNTests: XCTestCase {
     /// Central finite differences (in float32, so a loose tolerance) against back-propagation,

@@ -1,5 +1,8 @@
 import XCTest
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
 
 /// Every committed demo scenario, run through the real simulator: broken as described, and
 /// healthy (right-sized where that is the goal) after its scripted fix, applied with the same

@@ -1,6 +1,9 @@
 import XCTest
 
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
 
 /// The environment as an outside driver uses it (reset, then step with actions), against the
 /// step function the trainer runs: the same observations and rewards.

@@ -1,6 +1,9 @@
 import Foundation
 import XCTest
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
 
 final class ExternalPolicyTests: XCTestCase {
     /// Writes an executable script into a fresh directory and returns its path.

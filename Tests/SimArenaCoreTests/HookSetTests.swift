@@ -1,6 +1,9 @@
 import Foundation
 import XCTest
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
 
 final class HookSetTests: XCTestCase {
     private func write(_ text: String) throws -> String {

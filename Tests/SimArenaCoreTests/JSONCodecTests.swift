@@ -1,6 +1,9 @@
 import XCTest
 
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
 
 final class JSONCodecTests: XCTestCase {
     // MARK: Reading

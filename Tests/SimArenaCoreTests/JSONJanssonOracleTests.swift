@@ -1,7 +1,10 @@
 import CJansson
 import XCTest
 
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
 
 /// Checks ``JSONReader`` and ``JSONWriter`` against the C library jansson on generated documents.
 ///

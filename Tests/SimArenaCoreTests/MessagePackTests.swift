@@ -1,5 +1,8 @@
 import XCTest
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
 
 final class MessagePackTests: XCTestCase {
     func testRealTracesReencodeToTheSameBytes() throws {

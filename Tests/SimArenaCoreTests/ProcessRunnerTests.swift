@@ -1,6 +1,9 @@
 import Foundation
 import XCTest
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
 
 final class ProcessRunnerTests: XCTestCase {
     func testInputRoundTripsThroughCat() throws {

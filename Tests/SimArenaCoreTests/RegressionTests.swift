@@ -1,6 +1,9 @@
 import Foundation
 import XCTest
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
 
 /// Defects found in review, each pinned so it stays fixed.
 final class RegressionTests: XCTestCase {

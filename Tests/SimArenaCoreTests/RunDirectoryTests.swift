@@ -1,6 +1,9 @@
 import Foundation
 import XCTest
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
 
 final class RunDirectoryTests: XCTestCase {
     private let trace = Fixtures.repositoryRoot + "/demo/traces/trace-0001.msgpack"

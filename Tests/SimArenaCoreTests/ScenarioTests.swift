@@ -1,5 +1,8 @@
 import XCTest
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
 
 /// The scenario generator: named and generated traces are valid SimKube traces with the numbers
 /// they claim, and each stored fix, replayed with this file's own arithmetic model of the

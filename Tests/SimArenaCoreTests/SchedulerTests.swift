@@ -1,5 +1,8 @@
 import XCTest
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
 
 /// Scheduler cases whose outcomes are worked out by hand in the comments.
 final class SchedulerTests: XCTestCase {

@@ -1,5 +1,8 @@
 import XCTest
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
 
 /// The simulator's rules, each pinned by a small trace whose outcome is derived by hand. The test
 /// cluster uses fixed delays (no jitter): containers start 1 s after binding, pods are Ready 2 s

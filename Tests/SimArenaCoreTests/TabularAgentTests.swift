@@ -1,5 +1,8 @@
 import XCTest
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
 
 final class TabularAgentTests: XCTestCase {
     /// A 5-state chain: action 1 moves right (from state 4 it ends the episode with reward 1),

@@ -1,5 +1,8 @@
 import XCTest
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
 
 final class TraceEditorTests: XCTestCase {
     private func trace(cpu: String = "500m", memory: String = "256Mi", limits: KValue? = nil, replicas: Int64 = 3) throws -> Trace {

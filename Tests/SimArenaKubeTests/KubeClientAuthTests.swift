@@ -1,7 +1,11 @@
 import Foundation
 import XCTest
 
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
+@testable import SimArenaKube
 
 /// Every authentication mode against the loopback API server over TLS with the test CA.
 final class KubeClientAuthTests: XCTestCase {

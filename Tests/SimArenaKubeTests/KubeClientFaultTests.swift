@@ -1,7 +1,11 @@
 import Foundation
 import XCTest
 
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
+@testable import SimArenaKube
 
 /// Each fault the loopback server can inject, and what the client's retry policy makes of it.
 final class KubeClientFaultTests: XCTestCase {

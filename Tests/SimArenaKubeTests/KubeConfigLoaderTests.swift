@@ -1,18 +1,13 @@
 import Foundation
 import XCTest
 
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
+@testable import SimArenaKube
 
-final class KubeConfigLoaderTests: XCTestCase {
-    private var folder = ""
-
-    override func setUpWithError() throws {
-        folder = try makeKubeTestFolder()
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
-    }
+final class KubeConfigLoaderTests: KubeFolderTestCase {
 
     /// Options that see only `variables` as the environment.
     private func options(kubeconfig: String? = nil, context: String? = nil, _ variables: [String: String] = [:]) -> KubeConfigOptions {

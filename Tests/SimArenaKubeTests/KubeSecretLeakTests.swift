@@ -1,7 +1,11 @@
 import Foundation
 import XCTest
 
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
+@testable import SimArenaKube
 
 /// Tokens, passwords, keys and certificate data must never reach an error message, a warning or
 /// a printed value: this provokes every kind of failure with distinctive secrets and searches

@@ -1,6 +1,10 @@
 import XCTest
 
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
+@testable import SimArenaKube
 
 final class KubeStatusErrorTests: XCTestCase {
     private let credentials = try! ClusterCredentials(

@@ -1,13 +1,30 @@
 import Foundation
 import XCTest
 
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
+@testable import SimArenaKube
 
 /// A fresh temporary folder for one test, removed by `tearDown` of the test case that made it.
 func makeKubeTestFolder() throws -> String {
     let path = NSTemporaryDirectory() + "simarena-kube-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
+}
+
+/// A test case with a fresh temporary folder, `folder`, removed afterwards.
+class KubeFolderTestCase: XCTestCase {
+    var folder = ""
+
+    override func setUpWithError() throws {
+        folder = try makeKubeTestFolder()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
 }
 
 /// The error `body` throws, as text, or "(no error)".

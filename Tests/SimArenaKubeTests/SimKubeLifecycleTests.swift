@@ -1,7 +1,11 @@
 import Foundation
 import XCTest
 
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
+@testable import SimArenaKube
 
 /// The step's Simulation against the loopback server playing SimKube's controller: the object
 /// validates against the CRD, and the runner creates, waits, observes and always deletes it.

@@ -1,6 +1,10 @@
 import XCTest
 
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
+@testable import SimArenaKube
 
 /// Pods from the API as the observation sees them: reasons, restarts, OOM kills and owners.
 final class SimKubePodTests: XCTestCase {

@@ -1,7 +1,11 @@
 import Foundation
 import XCTest
 
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
+@testable import SimArenaKube
 
 /// sa-preflight's SimKube checks: each failure names its fix, and a cluster that is not there
 /// fails within seconds.

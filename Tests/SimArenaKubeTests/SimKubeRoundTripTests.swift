@@ -1,7 +1,11 @@
 import Foundation
 import XCTest
 
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
+@testable import SimArenaKube
 
 /// The SimKube backend sees what the embedded simulator sees: the embedded pods of demo
 /// scenarios, served by the test server as the Kubernetes API would show them, run through the

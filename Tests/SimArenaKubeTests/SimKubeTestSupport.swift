@@ -1,7 +1,11 @@
 import Foundation
 import XCTest
 
-@testable import SimArenaCore
+@testable import SimArenaModel
+@testable import SimArenaRL
+@testable import SimArenaRun
+@testable import SimArenaSimulation
+@testable import SimArenaKube
 
 /// A client of the loopback server for the SimKube tests, as user alice.
 func simKubeClient(_ server: KubeTestServer, token: String = SimKubeTestToken.value, connect: Double = 2) throws -> KubeClient {

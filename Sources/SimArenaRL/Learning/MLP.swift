@@ -1,0 +1,163 @@
+import SimArenaModel
+import SimArenaSimulation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A multilayer perceptron in float32: dense layers with ReLU between them and a linear output.
+///
+/// All parameters live in one flat array, layer after layer, each layer as its kernel
+/// (`inputs × outputs`, row-major, so `y = x · kernel + bias`) followed by its bias. One flat array
+/// keeps the optimizer, gradient clipping, the target-network copy and the checkpoint simple.
+/// Every loop runs in a fixed order, so the same inputs give bit-identical outputs.
+public struct MLP: Sendable, Equatable {
+    /// Layer widths, input first and output last (for example `[12, 64, 64, 7]`).
+    public let sizes: [Int]
+    public var parameters: [Float]
+
+    /// Where layer `l`'s kernel and bias start in `parameters`.
+    public let kernelOffsets: [Int]
+    public let biasOffsets: [Int]
+
+    /// A network with all parameters zero.
+    public init(sizes: [Int]) {
+        precondition(sizes.count >= 2 && sizes.allSatisfy { $0 > 0 }, "MLP needs at least an input and an output width")
+        self.sizes = sizes
+        var kernels: [Int] = []
+        var biases: [Int] = []
+        var offset = 0
+        for layer in 0..<sizes.count - 1 {
+            kernels.append(offset)
+            offset += sizes[layer] * sizes[layer + 1]
+            biases.append(offset)
+            offset += sizes[layer + 1]
+        }
+        kernelOffsets = kernels
+        biasOffsets = biases
+        parameters = Array(repeating: 0, count: offset)
+    }
+
+    /// A network initialised as PyTorch's `nn.Linear` does by default: every kernel and bias
+    /// entry uniform in ±1/√fan_in, drawn from `random` layer by layer.
+    public init(sizes: [Int], random: inout SeededGenerator) {
+        self.init(sizes: sizes)
+        for layer in 0..<layerCount {
+            let bound = 1 / Double(sizes[layer]).squareRoot()
+            let end = layer + 1 < layerCount ? kernelOffsets[layer + 1] : parameters.count
+            for index in kernelOffsets[layer]..<end {
+                parameters[index] = Float((random.unitDouble() * 2 - 1) * bound)
+            }
+        }
+    }
+
+    public var layerCount: Int { sizes.count - 1 }
+    public var inputCount: Int { sizes[0] }
+    public var outputCount: Int { sizes[sizes.count - 1] }
+
+    /// The activations of one forward pass, kept for the backward pass: `values[0]` is the input
+    /// batch and `values[l + 1]` the output of layer `l` (after ReLU for hidden layers).
+    public struct Activations: Sendable {
+        public internal(set) var batch = 0
+        public internal(set) var values: [[Float]] = []
+
+        public init() {}
+
+        /// The network's output for sample `index`.
+        public func output(_ index: Int) -> ArraySlice<Float> {
+            let last = values[values.count - 1]
+            let width = last.count / max(batch, 1)
+            return last[index * width..<(index + 1) * width]
+        }
+    }
+
+    /// Runs a batch (`batch` rows of `inputCount` values, row-major) through the network.
+    public func forward(_ inputs: [Float], batch: Int, into activations: inout Activations) {
+        precondition(inputs.count == batch * inputCount, "MLP.forward: input size does not match the batch")
+        if activations.values.count != sizes.count { activations.values = Array(repeating: [], count: sizes.count) }
+        activations.batch = batch
+        activations.values[0] = inputs
+        for layer in 0..<layerCount {
+            let (width, height) = (sizes[layer], sizes[layer + 1])
+            var output = activations.values[layer + 1]
+            if output.count != batch * height { output = Array(repeating: 0, count: batch * height) }
+            let relu = layer + 1 < layerCount
+            parameters.withUnsafeBufferPointer { weights in
+                activations.values[layer].withUnsafeBufferPointer { input in
+                    output.withUnsafeMutableBufferPointer { out in
+                        let kernel = weights.baseAddress! + kernelOffsets[layer]
+                        let bias = weights.baseAddress! + biasOffsets[layer]
+                        for sample in 0..<batch {
+                            let row = out.baseAddress! + sample * height
+                            for unit in 0..<height { row[unit] = bias[unit] }
+                            for feature in 0..<width {
+                                let x = input[sample * width + feature]
+                                if x == 0 { continue }  // ReLU zeros contribute nothing
+                                let weightsRow = kernel + feature * height
+                                for unit in 0..<height { row[unit] += x * weightsRow[unit] }
+                            }
+                            if relu { for unit in 0..<height where !(row[unit] > 0) { row[unit] = 0 } }
+                        }
+                    }
+                }
+            }
+            activations.values[layer + 1] = output
+        }
+    }
+
+    /// The output for one input vector.
+    public func callAsFunction(_ input: [Float]) -> [Float] {
+        var activations = Activations()
+        forward(input, batch: 1, into: &activations)
+        return activations.values[sizes.count - 1]
+    }
+
+    /// Back-propagates `outputGradient` (∂loss/∂output, `batch × outputCount`) through the pass
+    /// in `activations`, and adds ∂loss/∂parameters to `gradient` (same layout as `parameters`).
+    public func backward(_ activations: Activations, outputGradient: [Float], into gradient: inout [Float]) {
+        let batch = activations.batch
+        precondition(outputGradient.count == batch * outputCount && gradient.count == parameters.count,
+                     "MLP.backward: gradient sizes do not match")
+        var delta = outputGradient
+        for layer in stride(from: layerCount - 1, through: 0, by: -1) {
+            let (width, height) = (sizes[layer], sizes[layer + 1])
+            let input = activations.values[layer]
+            var inputDelta = layer > 0 ? Array(repeating: Float(0), count: batch * width) : []
+            parameters.withUnsafeBufferPointer { weights in
+                gradient.withUnsafeMutableBufferPointer { grads in
+                    input.withUnsafeBufferPointer { x in
+                        delta.withUnsafeBufferPointer { d in
+                            let kernel = weights.baseAddress! + kernelOffsets[layer]
+                            let kernelGrad = grads.baseAddress! + kernelOffsets[layer]
+                            let biasGrad = grads.baseAddress! + biasOffsets[layer]
+                            for sample in 0..<batch {
+                                let dRow = d.baseAddress! + sample * height
+                                for unit in 0..<height { biasGrad[unit] += dRow[unit] }
+                                for feature in 0..<width {
+                                    let value = x[sample * width + feature]
+                                    if value == 0 { continue }
+                                    let gradRow = kernelGrad + feature * height
+                                    for unit in 0..<height { gradRow[unit] += value * dRow[unit] }
+                                }
+                            }
+                            guard layer > 0 else { return }
+                            // ∂loss/∂input, masked by the ReLU that produced the input.
+                            inputDelta.withUnsafeMutableBufferPointer { back in
+                                for sample in 0..<batch {
+                                    let dRow = d.baseAddress! + sample * height
+                                    for feature in 0..<width where x[sample * width + feature] > 0 {
+                                        let weightsRow = kernel + feature * height
+                                        var sum: Float = 0
+                                        for unit in 0..<height { sum += weightsRow[unit] * dRow[unit] }
+                                        back[sample * width + feature] = sum
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            delta = inputDelta
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import SimArenaModel
+import SimArenaSimulation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A gradient-descent rule with its state, over a flat parameter array (see ``MLP``).
+///
+/// - Adam (Kingma and Ba 2015, Algorithm 1): `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`,
+///   `θ ← θ − lr · m̂ / (√v̂ + ε)` with `m̂ = m/(1−β₁ᵗ)` and `v̂ = v/(1−β₂ᵗ)`.
+/// - RMSprop, as PyTorch's default (the original's optimizer): `v ← αv + (1−α)g²`,
+///   `θ ← θ − lr · g / (√v + ε)`.
+public struct Optimizer: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case adam, rmsprop
+    }
+
+    public var kind: Kind
+    public var learningRate: Float
+    /// Adam's β₁ (unused by RMSprop).
+    public var beta1: Float = 0.9
+    /// Adam's β₂, or RMSprop's smoothing constant α.
+    public var beta2: Float
+    public var epsilon: Float = 1e-8
+    /// Steps taken (Adam's t).
+    public var step = 0
+    /// Adam's first moment (empty for RMSprop).
+    public var firstMoment: [Float]
+    /// The running mean of squared gradients.
+    public var secondMoment: [Float]
+
+    public init(kind: Kind, learningRate: Float, parameterCount: Int) {
+        self.kind = kind
+        self.learningRate = learningRate
+        beta2 = kind == .adam ? 0.999 : 0.99
+        firstMoment = kind == .adam ? Array(repeating: 0, count: parameterCount) : []
+        secondMoment = Array(repeating: 0, count: parameterCount)
+    }
+
+    /// Applies one step of `gradient` to `parameters`.
+    public mutating func apply(_ gradient: [Float], to parameters: inout [Float]) {
+        precondition(gradient.count == parameters.count && secondMoment.count == parameters.count,
+                     "Optimizer.apply: sizes do not match")
+        step += 1
+        let (beta1, beta2, rate, epsilon) = (beta1, beta2, learningRate, epsilon)
+        switch kind {
+        case .adam:
+            let correction1 = Float(1 - pow(Double(beta1), Double(step)))
+            let correction2 = Float(1 - pow(Double(beta2), Double(step)))
+            for index in parameters.indices {
+                let g = gradient[index]
+                firstMoment[index] = beta1 * firstMoment[index] + (1 - beta1) * g
+                secondMoment[index] = beta2 * secondMoment[index] + (1 - beta2) * g * g
+                let mean = firstMoment[index] / correction1
+                let variance = secondMoment[index] / correction2
+                parameters[index] -= rate * mean / (variance.squareRoot() + epsilon)
+            }
+        case .rmsprop:
+            for index in parameters.indices {
+                let g = gradient[index]
+                secondMoment[index] = beta2 * secondMoment[index] + (1 - beta2) * g * g
+                parameters[index] -= rate * g / (secondMoment[index].squareRoot() + epsilon)
+            }
+        }
+    }
+}
+
+/// Scales `gradient` down so that its L2 norm is at most `maxNorm` (as PyTorch's
+/// `clip_grad_norm_`, with its 1e-6 guard). Returns the norm before clipping.
+@discardableResult
+public func clipGradientNorm(_ gradient: inout [Float], maxNorm: Float) -> Float {
+    var sum: Double = 0
+    for value in gradient { sum += Double(value) * Double(value) }
+    let norm = Float(sum.squareRoot())
+    if maxNorm > 0, norm > maxNorm {
+        let scale = maxNorm / (norm + 1e-6)
+        for index in gradient.indices { gradient[index] *= scale }
+    }
+    return norm
+}

@@ -1,0 +1,173 @@
+import SimArenaModel
+
+/// What the scheduler needs from a pod: its resource requests, node selector, required node
+/// affinity and tolerations.
+///
+/// Requests follow Kubernetes' effective-request rule, per resource:
+/// `max(sum over app containers, max over init containers) + overhead`. A container's request for
+/// a resource defaults to its limit when only the limit is set (the API server's defaulting).
+/// Sidecars (init containers with `restartPolicy: Always`) run alongside everything after them,
+/// so they add to the app sum and to every later init container, as Kubernetes computes.
+/// Pod-level `spec.resources` is not modelled.
+public struct PodSchedulingRequirements: Sendable, Equatable {
+    /// The effective requests, for the NodeResourcesFit filter and the node's `requested`.
+    public var requests: ResourceAmounts
+    /// The effective requests with each container's missing cpu request counted as
+    /// ``defaultCPUMillisForScoring`` and missing memory request as
+    /// ``defaultMemoryBytesForScoring``; used only for scoring (and the node's `nonZeroRequested`).
+    public var nonZeroRequests: ResourceAmounts
+    /// `spec.nodeSelector`: every label must be present on the node with this value.
+    public var nodeSelector: [(key: String, value: String)]
+    /// `spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`,
+    /// or `nil` when the pod has no required node affinity.
+    public var requiredNodeAffinity: [NodeSelectorTerm]?
+    /// `spec.tolerations`.
+    public var tolerations: [Toleration]
+
+    /// The cpu a container without a cpu request counts as when scoring (100m).
+    public static let defaultCPUMillisForScoring: Int64 = 100
+    /// The memory a container without a memory request counts as when scoring (200 MiB).
+    public static let defaultMemoryBytesForScoring: Int64 = 200 * 1024 * 1024
+
+    /// Builds requirements by hand. When `nonZeroRequests` is `nil` it is derived from
+    /// `requests` as if the pod had one container: a zero cpu or memory request counts as the
+    /// scoring default.
+    public init(
+        requests: ResourceAmounts = .zero, nonZeroRequests: ResourceAmounts? = nil,
+        nodeSelector: [(key: String, value: String)] = [], requiredNodeAffinity: [NodeSelectorTerm]? = nil,
+        tolerations: [Toleration] = []
+    ) {
+        self.requests = requests
+        self.nonZeroRequests =
+            nonZeroRequests
+            ?? ResourceAmounts(
+                cpuMillis: requests.cpuMillis == 0 ? Self.defaultCPUMillisForScoring : requests.cpuMillis,
+                memoryBytes: requests.memoryBytes == 0 ? Self.defaultMemoryBytesForScoring : requests.memoryBytes)
+        self.nodeSelector = nodeSelector
+        self.requiredNodeAffinity = requiredNodeAffinity
+        self.tolerations = tolerations
+    }
+
+    /// Reads a template's containers and, from `template.spec`, `nodeSelector`, `affinity`,
+    /// `tolerations`, `overhead` and the init containers' `restartPolicy`. `path` is the
+    /// template's own path (errors name `<path>.spec.…`).
+    public init(template: PodTemplate, at path: String) throws {
+        let specPath = "\(path).spec"
+        let spec = try template.spec.requireMap(at: specPath)
+
+        let sidecars = try Self.sidecarFlags(spec["initContainers"], count: template.initContainers.count, at: "\(specPath).initContainers")
+        let overhead = try spec["overhead"].flatMap { $0.isNull ? nil : try ResourceList($0, at: "\(specPath).overhead") } ?? ResourceList()
+        func amounts(nonZero: Bool) throws -> ResourceAmounts {
+            let cpu = try Self.effectiveRequest(
+                "cpu", template: template, sidecars: sidecars, overhead: overhead,
+                missing: nonZero ? .millis(Self.defaultCPUMillisForScoring) : nil, at: specPath)
+            let memory = try Self.effectiveRequest(
+                "memory", template: template, sidecars: sidecars, overhead: overhead,
+                missing: nonZero ? .bytes(Self.defaultMemoryBytesForScoring) : nil, at: specPath)
+            return ResourceAmounts(cpuMillis: cpu.milliValue, memoryBytes: memory.value)
+        }
+        requests = try amounts(nonZero: false)
+        nonZeroRequests = try amounts(nonZero: true)
+
+        nodeSelector = try spec["nodeSelector"].flatMap { value -> [(key: String, value: String)]? in
+            guard !value.isNull else { return nil }
+            let selectorPath = "\(specPath).nodeSelector"
+            return try value.requireMap(at: selectorPath).entries.map { entry in
+                let key = try entry.key.requireString(at: "\(selectorPath) key")
+                return (key, try entry.value.requireString(at: "\(selectorPath).\(key)"))
+            }
+        } ?? []
+
+        requiredNodeAffinity = try Self.requiredNodeAffinity(spec["affinity"], at: "\(specPath).affinity")
+
+        tolerations = try spec["tolerations"].flatMap { value -> [Toleration]? in
+            guard !value.isNull else { return nil }
+            return try value.requireArray(at: "\(specPath).tolerations").enumerated().map {
+                try Toleration($0.element, at: "\(specPath).tolerations[\($0.offset)]")
+            }
+        } ?? []
+    }
+
+    /// Whether the node's labels satisfy the node selector and, if any, the required affinity
+    /// (the NodeAffinity filter). `nodeName` is for `matchFields` on `metadata.name`.
+    public func matchesNode(labels: [String: String], nodeName: String? = nil) -> Bool {
+        guard nodeSelector.allSatisfy({ labels[$0.key] == $0.value }) else { return false }
+        guard let requiredNodeAffinity else { return true }
+        return NodeSelectorTerm.anyMatches(requiredNodeAffinity, labels: labels, nodeName: nodeName)
+    }
+
+    /// The first `NoSchedule` or `NoExecute` taint, in the node's order, that no toleration
+    /// tolerates (the TaintToleration filter); `nil` when the pod may go there.
+    public func firstUntoleratedTaint(in taints: [Taint]) -> Taint? {
+        taints.first { taint in
+            taint.effect.blocksScheduling && !tolerations.contains { $0.tolerates(taint) }
+        }
+    }
+
+    public static func == (lhs: PodSchedulingRequirements, rhs: PodSchedulingRequirements) -> Bool {
+        lhs.requests == rhs.requests && lhs.nonZeroRequests == rhs.nonZeroRequests
+            && lhs.nodeSelector.elementsEqual(rhs.nodeSelector) { $0 == $1 }
+            && lhs.requiredNodeAffinity == rhs.requiredNodeAffinity && lhs.tolerations == rhs.tolerations
+    }
+
+    // MARK: Reading
+
+    /// Whether each init container is a sidecar (`restartPolicy: Always`).
+    private static func sidecarFlags(_ list: KValue?, count: Int, at path: String) throws -> [Bool] {
+        let items = list.flatMap { $0.isNull ? nil : $0.arrayValue } ?? []
+        return try (0..<count).map { index in
+            guard index < items.count, let policy = items[index]["restartPolicy"], !policy.isNull else { return false }
+            return try policy.requireString(at: "\(path)[\(index)].restartPolicy") == "Always"
+        }
+    }
+
+    /// One resource's effective request. `missing`, when given, stands for a container that
+    /// requests nothing of the resource (neither a request nor a limit).
+    private static func effectiveRequest(
+        _ resource: String, template: PodTemplate, sidecars: [Bool], overhead: ResourceList, missing: Quantity?,
+        at path: String
+    ) throws -> Quantity {
+        let zero = Quantity.millis(0)
+        func request(_ container: ContainerSpec) -> Quantity {
+            container.requests[resource] ?? container.limits[resource] ?? missing ?? zero
+        }
+        do {
+            var total = zero
+            for container in template.containers {
+                total = try total.adding(request(container))
+            }
+            var sidecarTotal = zero
+            var initPeak = zero
+            for (container, isSidecar) in zip(template.initContainers, sidecars) {
+                if isSidecar {
+                    sidecarTotal = try sidecarTotal.adding(request(container))
+                    total = try total.adding(request(container))
+                    initPeak = max(initPeak, sidecarTotal)
+                } else {
+                    initPeak = max(initPeak, try request(container).adding(sidecarTotal))
+                }
+            }
+            return try max(total, initPeak).adding(overhead[resource] ?? zero)
+        } catch let error as SimArenaError {
+            throw error.prefixed("\(path): \(resource) requests")
+        }
+    }
+
+    private static func requiredNodeAffinity(_ affinity: KValue?, at path: String) throws -> [NodeSelectorTerm]? {
+        guard let affinity, !affinity.isNull else { return nil }
+        let affinityMap = try affinity.requireMap(at: path)
+        guard let nodeAffinity = affinityMap["nodeAffinity"], !nodeAffinity.isNull else { return nil }
+        let nodeAffinityPath = "\(path).nodeAffinity"
+        let nodeAffinityMap = try nodeAffinity.requireMap(at: nodeAffinityPath)
+        guard let required = nodeAffinityMap["requiredDuringSchedulingIgnoredDuringExecution"], !required.isNull else {
+            return nil
+        }
+        let requiredPath = "\(nodeAffinityPath).requiredDuringSchedulingIgnoredDuringExecution"
+        let requiredMap = try required.requireMap(at: requiredPath)
+        guard let terms = requiredMap["nodeSelectorTerms"], !terms.isNull else { return [] }
+        let termsPath = "\(requiredPath).nodeSelectorTerms"
+        return try terms.requireArray(at: termsPath).enumerated().map {
+            try NodeSelectorTerm($0.element, at: "\(termsPath)[\($0.offset)]")
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import SimArenaModel
+
+/// The outcome of scheduling one pod.
+public enum SchedulingDecision: Sendable, Equatable {
+    /// The pod goes to `nodes[nodeIndex]`.
+    case scheduled(nodeIndex: Int)
+    /// No node fits; `message` is kube-scheduler's FailedScheduling text (without the
+    /// `preemption: …` part that the PostFilter step appends).
+    case unschedulable(message: String)
+}
+
+/// kube-scheduler's placement decision for one pod, with the default profile's filters for
+/// scheduling by resources, node selection and taints, and NodeResourcesFit's LeastAllocated
+/// score.
+///
+/// Filters run per node in the default profile's order (TaintToleration, NodeAffinity,
+/// NodeResourcesFit), and a node that fails one is not checked by the later ones. Out of scope:
+/// NodeUnschedulable, NodeName, NodePorts, volumes, inter-pod affinity, topology spread, the
+/// other score plugins (BalancedAllocation, TaintToleration's and NodeAffinity's preferences,
+/// ImageLocality), the PreFilter node-name shortcut, searching only a share of large clusters,
+/// and preemption.
+///
+/// The feasible node with the highest score wins. kube-scheduler breaks ties at random; this
+/// picks the lowest node index, so runs are reproducible.
+public enum Scheduler {
+    /// Filter failure reasons, in kube-scheduler's wording.
+    public enum Reason {
+        public static let nodeAffinity = "node(s) didn't match Pod's node affinity/selector"
+        public static let tooManyPods = "Too many pods"
+        public static let insufficientCPU = "Insufficient cpu"
+        public static let insufficientMemory = "Insufficient memory"
+
+        /// `node(s) had untolerated taint {key: value}`; an empty value leaves `{key: }`, exactly
+        /// as kube-scheduler prints it.
+        public static func untoleratedTaint(_ taint: Taint) -> String {
+            "node(s) had untolerated taint {\(taint.key): \(taint.value)}"
+        }
+    }
+
+    /// kube-scheduler's message when the cluster has no nodes at all.
+    public static let noNodesAvailableMessage = "no nodes available to schedule pods"
+
+    /// The highest score a node can get.
+    public static let maxNodeScore: Int64 = 100
+
+    /// Picks a node for `pod`, or explains why none fits.
+    public static func schedule(_ pod: PodSchedulingRequirements, on nodes: [SchedulerNode]) -> SchedulingDecision {
+        guard !nodes.isEmpty else { return .unschedulable(message: noNodesAvailableMessage) }
+        var best = -1
+        var bestScore: Int64 = -1
+        for index in nodes.indices where fits(pod, on: nodes[index]) {
+            let score = leastAllocatedScore(pod, on: nodes[index])
+            if score > bestScore { (best, bestScore) = (index, score) }
+        }
+        if best >= 0 { return .scheduled(nodeIndex: best) }
+        // No node fits: only now collect the reasons, for the message.
+        var reasonCounts: [String: Int] = [:]
+        for node in nodes {
+            for reason in filterReasons(pod, on: node) { reasonCounts[reason, default: 0] += 1 }
+        }
+        return .unschedulable(message: unschedulableMessage(nodeCount: nodes.count, reasonCounts: reasonCounts))
+    }
+
+    /// Whether every filter passes (`filterReasons` is empty), without building the reasons.
+    @inline(__always)
+    public static func fits(_ pod: PodSchedulingRequirements, on node: SchedulerNode) -> Bool {
+        fitsResources(pod, on: node) && passesNodeFilters(pod, on: node)
+    }
+
+    /// TaintToleration and NodeAffinity: they depend only on the node's name, labels and taints,
+    /// which never change during a simulation.
+    @inline(__always)
+    public static func passesNodeFilters(_ pod: PodSchedulingRequirements, on node: SchedulerNode) -> Bool {
+        if !node.taints.isEmpty && pod.firstUntoleratedTaint(in: node.taints) != nil { return false }
+        return pod.nodeSelector.isEmpty && pod.requiredNodeAffinity == nil
+            || pod.matchesNode(labels: node.labels, nodeName: node.name)
+    }
+
+    /// NodeResourcesFit.
+    @inline(__always)
+    public static func fitsResources(_ pod: PodSchedulingRequirements, on node: SchedulerNode) -> Bool {
+        if node.podCount >= node.allocatablePods { return false }
+        let free = node.allocatable - node.requested
+        if pod.requests.cpuMillis > 0 && pod.requests.cpuMillis > free.cpuMillis { return false }
+        if pod.requests.memoryBytes > 0 && pod.requests.memoryBytes > free.memoryBytes { return false }
+        return true
+    }
+
+    /// Why `pod` cannot go to `node`: empty when every filter passes, otherwise the reasons of
+    /// the first failing filter (NodeResourcesFit may give several).
+    public static func filterReasons(_ pod: PodSchedulingRequirements, on node: SchedulerNode) -> [String] {
+        // TaintToleration
+        if let taint = pod.firstUntoleratedTaint(in: node.taints) {
+            return [Reason.untoleratedTaint(taint)]
+        }
+        // NodeAffinity (nodeSelector and required node affinity)
+        if !pod.matchesNode(labels: node.labels, nodeName: node.name) {
+            return [Reason.nodeAffinity]
+        }
+        // NodeResourcesFit
+        var reasons: [String] = []
+        if node.podCount >= node.allocatablePods {
+            reasons.append(Reason.tooManyPods)
+        }
+        let free = node.allocatable - node.requested
+        if pod.requests.cpuMillis > 0 && pod.requests.cpuMillis > free.cpuMillis {
+            reasons.append(Reason.insufficientCPU)
+        }
+        if pod.requests.memoryBytes > 0 && pod.requests.memoryBytes > free.memoryBytes {
+            reasons.append(Reason.insufficientMemory)
+        }
+        return reasons
+    }
+
+    /// NodeResourcesFit's LeastAllocated score (0…100) of `node` for `pod`: for cpu and memory,
+    /// `(allocatable − requested) × 100 / allocatable` with the non-zero requests of the node's
+    /// pods plus this pod (0 when nothing is allocatable or the node would be over-committed),
+    /// then the integer mean of the two.
+    public static func leastAllocatedScore(_ pod: PodSchedulingRequirements, on node: SchedulerNode) -> Int64 {
+        let after = node.nonZeroRequested + pod.nonZeroRequests
+        let cpu = leastRequestedScore(requested: after.cpuMillis, allocatable: node.allocatable.cpuMillis)
+        let memory = leastRequestedScore(requested: after.memoryBytes, allocatable: node.allocatable.memoryBytes)
+        return (cpu + memory) / 2
+    }
+
+    static func leastRequestedScore(requested: Int64, allocatable: Int64) -> Int64 {
+        guard allocatable > 0, requested <= allocatable else { return 0 }
+        // Int64 when the product fits (always, for real clusters); Int128 keeps it exact otherwise.
+        let (free, borrow) = allocatable.subtractingReportingOverflow(requested)
+        let (product, overflow) = free.multipliedReportingOverflow(by: maxNodeScore)
+        if !borrow && !overflow { return product / allocatable }
+        return Int64((Int128(allocatable) - Int128(requested)) * Int128(maxNodeScore) / Int128(allocatable))
+    }
+
+    /// `0/N nodes are available: ` followed by `"<count> <reason>"` items sorted as strings
+    /// (byte order, so `10 …` sorts before `2 …`, as kube-scheduler does), joined by `, `, and a
+    /// final `.`.
+    public static func unschedulableMessage(nodeCount: Int, reasonCounts: [String: Int]) -> String {
+        let items = reasonCounts.map { "\($0.value) \($0.key)" }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        if items.isEmpty { return "0/\(nodeCount) nodes are available." }
+        return "0/\(nodeCount) nodes are available: \(items.joined(separator: ", "))."
+    }
+}

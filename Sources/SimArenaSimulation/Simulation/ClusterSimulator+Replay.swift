@@ -1,0 +1,126 @@
+import SimArenaModel
+
+/// Applying and deleting the trace's objects.
+extension ClusterSimulator {
+    func replay(_ event: TraceEvent, index: Int) throws {
+        for (position, object) in event.applied.enumerated() {
+            try apply(object, at: "events[\(index)].applied_objs[\(position)]")
+        }
+        for (position, object) in event.deleted.enumerated() {
+            let reference = try ObjectReference(object: object, at: "events[\(index)].deleted_objs[\(position)]")
+            guard let kind = WorkloadKind(reference.gvk),
+                  let workload = workloadIndex[Self.key(kind, reference.effectiveNamespace, reference.name)]
+            else { continue }
+            deleteWorkload(workload)
+        }
+    }
+
+    static func key(_ kind: WorkloadKind, _ namespace: String, _ name: String) -> String {
+        "\(kind.rawValue)/\(namespace)/\(name)"
+    }
+
+    private func apply(_ object: KValue, at path: String) throws {
+        let reference = try ObjectReference(object: object, at: path)
+        guard let workload = try Workload(object: object, at: path, tracked: trace.trackedConfig(for: reference.gvk)) else {
+            return  // ConfigMaps, Services and the like make no pods
+        }
+        let templatePath = path + workload.templatePointer.tokens.map { ".\($0)" }.joined()
+        let templateValue = object.value(at: workload.templatePointer) ?? .null
+        let hash = Self.fnv1a32(MessagePackWriter.encode(templateValue))
+        let defaultPolicy: PodBlueprint.RestartPolicy = workload.kind == .job || workload.kind == .cronJob ? .onFailure : .always
+        let replicas = try Self.desiredPods(workload, at: path)
+        let key = Self.key(workload.kind, workload.namespace, workload.name)
+        if let existing = workloadIndex[key], !workloads[existing].deleted {
+            if workloads[existing].templateHash != hash {
+                blueprints.append(try PodBlueprint(template: workload.template, at: templatePath, defaultRestartPolicy: defaultPolicy))
+                workloads[existing].blueprint = blueprints.count - 1
+                workloads[existing].templateHash = hash
+            }
+            workloads[existing].replicas = replicas
+            workloads[existing].object = object
+            try configure(existing, from: workload, at: path)
+            reconcile(existing)
+            return
+        }
+        blueprints.append(try PodBlueprint(template: workload.template, at: templatePath, defaultRestartPolicy: defaultPolicy))
+        var runtime = WorkloadRuntime(kind: workload.kind, namespace: workload.namespace, name: workload.name,
+                                      blueprint: blueprints.count - 1, templateHash: hash, replicas: replicas)
+        runtime.object = object
+        runtime.lifecycleDurations = lifecycles["\(reference.gvk)|\(workload.namespace)/\(workload.name)"] ?? []
+        workloads.append(runtime)
+        let index = workloads.count - 1
+        workloadIndex[key] = index
+        try configure(index, from: workload, at: path)
+        if workload.kind == .cronJob { scheduleNextCronTick(index) }
+        reconcile(index)
+    }
+
+    /// The most pods one workload may ask for; larger requests are refused, not simulated.
+    static let maxReplicas: Int64 = 1_000_000
+
+    /// Replicas, or a Job's parallelism; none for CronJobs (their Jobs have their own).
+    private static func desiredPods(_ workload: Workload, at path: String) throws -> Int {
+        var desired: Int64 = 1
+        if let replicas = workload.replicas {
+            desired = replicas
+        } else if workload.kind == .job, let parallelism = workload.object.value(at: JSONPointer(tokens: ["spec", "parallelism"])) {
+            desired = try parallelism.requireInt64(at: "\(path).spec.parallelism")
+        }
+        guard desired >= 0, desired <= maxReplicas else {
+            throw SimArenaError(.data, "\(path): \(desired) pods is outside the simulator's range 0...\(maxReplicas)")
+        }
+        return Int(desired)
+    }
+
+    /// Reads the kind-specific settings: Job completions and back-off limit, CronJob schedule,
+    /// StatefulSet pod management.
+    private func configure(_ index: Int, from workload: Workload, at path: String) throws {
+        let spec = workload.object["spec"] ?? .null
+        switch workload.kind {
+        case .job:
+            try configureJob(index, spec: spec, at: "\(path).spec")
+        case .cronJob:
+            let text = try spec["schedule"]?.requireString(at: "\(path).spec.schedule") ?? ""
+            do {
+                workloads[index].schedule = try CronSchedule(parsing: text)
+            } catch let error as SimArenaError {
+                throw error.prefixed("\(path).spec.schedule")
+            }
+            workloads[index].suspended = spec["suspend"]?.boolValue ?? false
+            let policy = try spec["concurrencyPolicy"]?.requireString(at: "\(path).spec.concurrencyPolicy") ?? "Allow"
+            guard let concurrency = WorkloadRuntime.ConcurrencyPolicy(rawValue: policy) else {
+                throw SimArenaError(.data, "\(path).spec.concurrencyPolicy: \"\(policy)\" is not Allow, Forbid or Replace")
+            }
+            workloads[index].concurrencyPolicy = concurrency
+        case .statefulSet:
+            workloads[index].orderedReady = spec["podManagementPolicy"]?.stringValue != "Parallel"
+        default:
+            break
+        }
+    }
+
+    func configureJob(_ index: Int, spec: KValue, at path: String) throws {
+        let parallelism = try spec["parallelism"]?.requireInt64(at: "\(path).parallelism") ?? 1
+        let completions = try spec["completions"].flatMap { $0.isNull ? nil : try $0.requireInt64(at: "\(path).completions") }
+        let backoffLimit = try spec["backoffLimit"]?.requireInt64(at: "\(path).backoffLimit") ?? 6
+        for (value, name) in [(parallelism, "parallelism"), (completions ?? 0, "completions"), (backoffLimit, "backoffLimit")]
+        where value < 0 || value > Self.maxReplicas {
+            throw SimArenaError(.data, "\(path).\(name): \(value) is outside 0...\(Self.maxReplicas)")
+        }
+        workloads[index].replicas = Int(parallelism)
+        // Kubernetes: both unset means one pod, one completion; only parallelism set is a work queue.
+        let parallelismSet = spec["parallelism"].map { !$0.isNull } ?? false
+        workloads[index].completions = completions.map { Int($0) } ?? (parallelismSet ? nil : 1)
+        workloads[index].backoffLimit = Int(backoffLimit)
+    }
+
+    /// FNV-1a, 32 bits: the hash Kubernetes uses for `pod-template-hash`.
+    static func fnv1a32(_ bytes: [UInt8]) -> UInt32 {
+        var hash: UInt32 = 2_166_136_261
+        for byte in bytes {
+            hash ^= UInt32(byte)
+            hash = hash &* 16_777_619
+        }
+        return hash
+    }
+}

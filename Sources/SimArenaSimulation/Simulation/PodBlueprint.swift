@@ -1,0 +1,76 @@
+import SimArenaModel
+
+/// What every pod made from one pod template shares: scheduling needs, QoS class, containers
+/// with their limits and declared usage, and how the kubelet will treat them.
+struct PodBlueprint {
+    enum RestartPolicy: String {
+        case always = "Always"
+        case onFailure = "OnFailure"
+        case never = "Never"
+    }
+
+    var template: PodTemplate
+    var requirements: PodSchedulingRequirements
+    var containers: [ContainerModel]
+    var qos: QoSClass
+    var restartPolicy: RestartPolicy
+    /// SimKube's per-pod KWOK delay annotations, when the template sets them (milliseconds).
+    var createDelay: (base: Int64, jitter: Int64)?
+    var readyDelay: (base: Int64, jitter: Int64)?
+
+    /// What the pod's containers use, summed; CPU capped at each container's limit (the CFS
+    /// quota), memory as declared.
+    var usage: ResourceAmounts {
+        containers.reduce(.zero) { total, container in
+            total + ResourceAmounts(
+                cpuMillis: min(container.usage.cpuMillis, container.cpuLimit ?? Int64.max),
+                memoryBytes: container.usage.memoryBytes)
+        }
+    }
+
+    /// The first container that will be OOM-killed.
+    var oomContainer: ContainerModel? { containers.first { $0.exceedsMemoryLimit } }
+
+    /// The most throttled container and its usage-to-limit ratio.
+    var mostThrottled: (container: ContainerModel, ratio: Double)? {
+        containers.map { ($0, $0.throttleRatio) }.max { $0.1 < $1.1 }.flatMap { $0.1 > 1 ? $0 : nil }
+    }
+
+    init(template: PodTemplate, at path: String, defaultRestartPolicy: RestartPolicy) throws {
+        self.template = template
+        requirements = try PodSchedulingRequirements(template: template, at: path)
+        let usage = try template.annotation(UsageAnnotation.key).map {
+            try UsageAnnotation($0, at: "\(path).metadata.annotations[\"\(UsageAnnotation.key)\"]")
+        }
+        for (index, container) in template.containers.enumerated() {
+            for (list, name) in [(container.requests, "requests"), (container.limits, "limits")] {
+                if let negative = list.entries.first(where: { $0.quantity.sign < 0 }) {
+                    throw SimArenaError(
+                        .data, "\(path).spec.containers[\(index)].resources.\(name).\(negative.name): \(negative.quantity) is negative")
+                }
+            }
+        }
+        containers = template.containers.map { ContainerModel($0, usage: usage?.usage(of: $0.name)) }
+        qos = QoSClass(containers: containers + template.initContainers.map { ContainerModel($0, usage: nil) })
+        if let policy = template.spec["restartPolicy"]?.stringValue {
+            guard let known = RestartPolicy(rawValue: policy) else {
+                throw SimArenaError(.data, "\(path).spec.restartPolicy: \"\(policy)\" is not Always, OnFailure or Never")
+            }
+            restartPolicy = known
+        } else {
+            restartPolicy = defaultRestartPolicy
+        }
+        createDelay = try Self.delay(template, "simkube.io/kwok-stage-create-delay", at: path)
+        readyDelay = try Self.delay(template, "simkube.io/kwok-stage-ready-delay", at: path)
+    }
+
+    /// A KWOK delay annotation and its `-jitter` companion, as Go durations (`1s`, `500ms`, `2m`).
+    private static func delay(_ template: PodTemplate, _ key: String, at path: String) throws -> (base: Int64, jitter: Int64)? {
+        guard let text = template.annotation(key) else { return nil }
+        let base = try GoDuration.milliseconds(text, at: "\(path).metadata.annotations[\"\(key)\"]")
+        let jitter = try template.annotation(key + "-jitter").map {
+            try GoDuration.milliseconds($0, at: "\(path).metadata.annotations[\"\(key)-jitter\"]")
+        } ?? base
+        return (base, max(base, jitter))
+    }
+}

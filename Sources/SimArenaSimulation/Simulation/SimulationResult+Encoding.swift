@@ -1,0 +1,172 @@
+import SimArenaModel
+
+/// The result as a document (JSON or MessagePack), in the `simarena.simulation/v1` format.
+extension SimulationResult {
+    public var value: KValue {
+        var root = KMap()
+        root["format"] = .string(Self.format)
+        root["durationSeconds"] = Self.seconds(duration)
+        root["seed"] = .integer(seed)
+        root["pods"] = .array(pods.map(Self.podValue))
+        root["nodes"] = .array(nodes.map { node in
+            [
+                "name": .string(node.name),
+                "allocatable": Self.amounts(node.allocatable, pods: node.allocatablePods),
+                "requested": Self.amounts(node.requested),
+                "used": Self.amounts(node.used),
+                "pods": .int(Int64(node.pods)),
+            ]
+        })
+        root["workloads"] = .array(workloads.map { workload in
+            [
+                "kind": .string(workload.kind), "namespace": .string(workload.namespace), "name": .string(workload.name),
+                "parent": workload.parent.map(KValue.string) ?? .null, "replicas": .int(Int64(workload.replicas)),
+                "pods": .int(Int64(workload.pods)), "ready": .int(Int64(workload.ready)),
+                "pending": .int(Int64(workload.pending)), "deleted": .bool(workload.deleted),
+            ]
+        })
+        root["events"] = .array(events.map { event in
+            [
+                "time": Self.seconds(event.time), "type": .string(event.type.rawValue), "reason": .string(event.reason),
+                "object": .string(event.object), "message": .string(event.message),
+            ]
+        })
+        return .map(root)
+    }
+
+    /// The same bytes as `MessagePackWriter.encode(value)`, without building `value` whole: each
+    /// pod, node, workload and event is packed as soon as it is built.
+    public var messagePack: [UInt8] {
+        let stream = MessagePackWriter.Stream()
+        stream.mapHeader(7)
+        stream.pack("format")
+        stream.pack(.string(Self.format))
+        stream.pack("durationSeconds")
+        stream.pack(Self.seconds(duration))
+        stream.pack("seed")
+        stream.pack(.integer(seed))
+        stream.pack("pods")
+        stream.arrayHeader(pods.count)
+        for pod in pods { stream.pack(Self.podValue(pod)) }
+        stream.pack("nodes")
+        stream.arrayHeader(nodes.count)
+        for node in nodes { stream.pack(Self.nodeValue(node)) }
+        stream.pack("workloads")
+        stream.arrayHeader(workloads.count)
+        for workload in workloads { stream.pack(Self.workloadValue(workload)) }
+        stream.pack("events")
+        stream.arrayHeader(events.count)
+        for event in events { stream.pack(Self.eventValue(event)) }
+        return stream.bytes
+    }
+
+    private static func nodeValue(_ node: Node) -> KValue {
+        [
+            "name": .string(node.name),
+            "allocatable": Self.amounts(node.allocatable, pods: node.allocatablePods),
+            "requested": Self.amounts(node.requested),
+            "used": Self.amounts(node.used),
+            "pods": .int(Int64(node.pods)),
+        ]
+    }
+
+    private static func workloadValue(_ workload: Workload) -> KValue {
+        [
+            "kind": .string(workload.kind), "namespace": .string(workload.namespace), "name": .string(workload.name),
+            "parent": workload.parent.map(KValue.string) ?? .null, "replicas": .int(Int64(workload.replicas)),
+            "pods": .int(Int64(workload.pods)), "ready": .int(Int64(workload.ready)),
+            "pending": .int(Int64(workload.pending)), "deleted": .bool(workload.deleted),
+        ]
+    }
+
+    private static func eventValue(_ event: SimulationEvent) -> KValue {
+        [
+            "time": Self.seconds(event.time), "type": .string(event.type.rawValue), "reason": .string(event.reason),
+            "object": .string(event.object), "message": .string(event.message),
+        ]
+    }
+
+    private static func podValue(_ pod: Pod) -> KValue {
+        var map = KMap()
+        map["name"] = .string(pod.name)
+        map["namespace"] = .string(pod.namespace)
+        map["owner"] = ["kind": .string(pod.ownerKind), "name": .string(pod.ownerName)]
+        map["workload"] = ["kind": .string(pod.workloadKind), "name": .string(pod.workloadName)]
+        map["node"] = pod.node.map(KValue.string) ?? .null
+        map["phase"] = .string(pod.phase.rawValue)
+        map["ready"] = .bool(pod.ready)
+        map["reason"] = pod.reason.map(KValue.string) ?? .null
+        map["message"] = pod.message.map(KValue.string) ?? .null
+        map["restartCount"] = .int(Int64(pod.restartCount))
+        map["oomKilled"] = .bool(pod.oomKilled)
+        map["qosClass"] = .string(pod.qosClass.rawValue)
+        map["requests"] = amounts(pod.requests)
+        map["limits"] = limits(cpu: pod.cpuLimit, memory: pod.memoryLimit)
+        map["usage"] = amounts(pod.usage)
+        map["createdAt"] = seconds(pod.createdAt)
+        map["scheduledAt"] = pod.scheduledAt.map(seconds) ?? .null
+        map["startedAt"] = pod.startedAt.map(seconds) ?? .null
+        map["readyAt"] = pod.readyAt.map(seconds) ?? .null
+        map["conditions"] = .array(conditions(pod))
+        map["containers"] = .array(pod.containers.map { container in
+            [
+                "name": .string(container.name), "ready": .bool(container.ready),
+                "restartCount": .int(Int64(container.restartCount)), "state": state(container.state),
+                "lastState": container.lastState.map(state) ?? [:],
+                "requests": amounts(container.requests),
+                "limits": limits(cpu: container.cpuLimit, memory: container.memoryLimit),
+                "usage": amounts(container.usage),
+            ]
+        })
+        return .map(map)
+    }
+
+    /// The four pod conditions, as the kubelet and scheduler set them.
+    private static func conditions(_ pod: Pod) -> [KValue] {
+        func condition(_ type: String, _ status: Bool, reason: String? = nil, message: String? = nil) -> KValue {
+            var map: KMap = KMap([KMap.Entry(key: "type", value: .string(type)),
+                                  KMap.Entry(key: "status", value: .string(status ? "True" : "False"))])
+            if let reason { map["reason"] = .string(reason) }
+            if let message { map["message"] = .string(message) }
+            return .map(map)
+        }
+        let scheduled = pod.node != nil
+        let notReadyReason: String? = pod.ready ? nil : (pod.phase == .succeeded ? "PodCompleted" : "ContainersNotReady")
+        let unready = pod.ready ? nil : "containers with unready status: [\(pod.containers.map(\.name).joined(separator: " "))]"
+        return [
+            condition("PodScheduled", scheduled, reason: scheduled ? nil : "Unschedulable", message: scheduled ? nil : pod.message),
+            condition("Initialized", pod.startedAt != nil),
+            condition("ContainersReady", pod.ready, reason: scheduled ? notReadyReason : nil, message: scheduled ? unready : nil),
+            condition("Ready", pod.ready, reason: scheduled ? notReadyReason : nil, message: scheduled ? unready : nil),
+        ]
+    }
+
+    private static func state(_ state: ContainerState) -> KValue {
+        switch state {
+        case .waiting(let reason): return ["waiting": ["reason": .string(reason)]]
+        case .running(let since): return ["running": ["startedAt": seconds(since)]]
+        case .terminated(let reason, let exitCode, let at):
+            return ["terminated": ["reason": .string(reason), "exitCode": .int(Int64(exitCode)), "finishedAt": seconds(at)]]
+        }
+    }
+
+    /// `{"cpu": "1500m", "memory": "512Mi"}` (and `pods` when given), canonical quantities.
+    public static func amounts(_ amounts: ResourceAmounts, pods: Int? = nil) -> KValue {
+        var map: KValue = ["cpu": .string(Quantity.millis(amounts.cpuMillis).description),
+                           "memory": .string(Quantity.bytes(amounts.memoryBytes).description)]
+        if let pods { map["pods"] = .string(String(pods)) }
+        return map
+    }
+
+    private static func limits(cpu: Int64?, memory: Int64?) -> KValue {
+        var map = KMap()
+        if let cpu { map["cpu"] = .string(Quantity.millis(cpu).description) }
+        if let memory { map["memory"] = .string(Quantity.bytes(memory).description) }
+        return .map(map)
+    }
+
+    /// Simulated milliseconds as seconds.
+    public static func seconds(_ milliseconds: Int64) -> KValue {
+        milliseconds % 1000 == 0 ? .int(milliseconds / 1000) : .double(Double(milliseconds) / 1000)
+    }
+}

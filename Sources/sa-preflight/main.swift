@@ -1,0 +1,3 @@
+import SimArenaCLI
+
+PreflightCommand<EmbeddedBackends>.runAsTool()

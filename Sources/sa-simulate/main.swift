@@ -1,0 +1,3 @@
+import SimArenaCLI
+
+SimulateCommand<EmbeddedBackends>.runAsTool()
