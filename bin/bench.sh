@@ -1,10 +1,37 @@
 #!/usr/bin/env bash
 # Benchmarks (speed and memory targets live here, never in unit tests). Prints medians measured
-# in one run. Usage: bin/bench.sh [--repetitions N]
+# in one run, each next to its goal: the trace codecs, the simulator, one environment step through
+# the shell, the fast path, and learning quality (DQN and the tabular agent trained on the demo
+# traces, then evaluated on 100 held-out scenarios next to the policies). Builds first.
+#
+# Usage: bin/bench.sh [--repetitions N]
+#   --repetitions N   runs of each codec and simulator measurement (default 20; the two largest
+#                     simulator cases run at most 5 and 3 times)
+#   -h, --help        print this help and exit
+#
+# Exit status: 64 for an unknown flag or a bad --repetitions.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+
+usage() { sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; }
+die() { echo "bench.sh: $1" >&2; exit 64; }
+
+# --help wins wherever it is.
+for arg in "$@"; do
+  case "$arg" in -h|--help) usage; exit 0 ;; esac
+done
 repetitions=20
-if [ "${1:-}" = "--repetitions" ]; then repetitions="${2:?--repetitions needs a number}"; fi
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --repetitions)
+      [ $# -ge 2 ] || die "--repetitions needs a number"
+      [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "--repetitions '$2': use a whole number of 1 or more"
+      repetitions="$2"
+      shift 2 ;;
+    -*) die "unknown flag '$1' (see bin/bench.sh --help)" ;;
+    *) die "unexpected argument '$1' (see bin/bench.sh --help)" ;;
+  esac
+done
+cd "$(dirname "$0")/.."
 
 bin/build.sh --quiet
 bench=.build/release/sa-bench

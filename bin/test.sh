@@ -20,7 +20,7 @@ if ! command -v shellcheck >/dev/null 2>&1; then
 fi
 shellcheck_status=0
 echo "test: shellcheck" >&2
-shellcheck -x bin/*.sh Tests/shell/*.sh .ci/run || shellcheck_status=1
+shellcheck -x bin/*.sh Tests/shell/*.sh jobs/*.sh .ci/run || shellcheck_status=1
 
 echo "test: swift test" >&2
 swift_args=()

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# jobs/plot.sh on sample runs: the PNGs decode with the documented sizes and are not blank,
-# --copy-as, a policy's run (no Q values), and bad input. Needs gnuplot, not the Swift build.
+# jobs/plot.sh on sample runs: the PNGs decode with the documented sizes, are not blank and keep
+# their text inside the image and apart, the grid's action colours are distinct, --copy-as, a
+# policy's run (no Q values), and bad input. Needs gnuplot, not the Swift build.
 # shellcheck source=Tests/shell/lib.sh disable=SC1091 # followed with shellcheck -x
 source "$(dirname "$0")/lib.sh"
 plot="$ROOT/jobs/plot.sh"
 
 # sample_run DIR KIND: the TSVs of a 30-episode run in DIR. KIND dqn: with loss and epsilon, Q
-# values of 7 actions in 12 states and a 20x20 grid; KIND policy: only the learning curve.
+# values of the 7 actions in 12 states and a 20x20 grid; KIND greedy: the same in 40 states and no
+# grid; KIND policy: only the learning curve. The state labels include the longest ones the agents
+# write for the demo traces (a DQN row, a tabular state key).
 sample_run() {
   mkdir -p "$1"
   python3 - "$1" "$2" <<'PY'
@@ -27,20 +30,26 @@ with open(f"{folder}/learning_curve.tsv", "w") as f:
         average = sum(returns[-10:]) / len(returns[-10:])
         rate = sum(solved[-10:]) / len(solved[-10:])
         loss, epsilon = "-", "-"
-        if kind == "dqn":
+        if kind != "policy":
             loss = f"{2.5 * math.exp(-episode / 8) + rng.uniform(0.01, 0.1):.4f}"
             epsilon = f"{max(0.05, 0.95 ** episode):.4f}"
         steps = rng.randint(3, 8) if solved[-1] else 20
         f.write(f"{episode}\t{returns[-1]:.3f}\t{average:.3f}\t{solved[-1]}\t{rate:.2f}\t"
                 f"{loss}\t{epsilon}\t{steps}\n")
-if kind != "dqn":
+if kind == "policy":
     sys.exit()
 
-actions = ["noop", "cpu_up", "mem_up", "replicas_up", "cpu_down", "mem_down", "replicas_down"]
-states = ["cpu-starved (1 pod)", "cpu-starved (3 pods)", "mem-starved (1 pod)",
+actions = ["noop", "bump_cpu_small", "bump_mem_small", "scale_up_replicas", "reduce_cpu_small",
+           "reduce_mem_small", "scale_down_replicas"]
+longest_dqn = "gen-0041 (memory_limit_too_low_and_too_few_replicas)"
+states = ["cpu-starved (1 pod)", longest_dqn, "mem-starved (1 pod)",
           "mem-starved (3 pods)", "pending (no capacity)", "over-requested cpu",
           "over-requested mem", "too few replicas", "too many replicas", "crash loop (OOM)",
-          "at goal", "cpu and mem starved"]
+          "at goal", "ready<,total>,pcpu,pmem,oom,thr,scpu,smem"]
+if kind == "greedy":
+    parts = ["pcpu", "pmem", "oom", "thr", "scpu", "smem"]
+    states = [f"ready{'<=>'[n % 3]},total{'<=>'[n // 3 % 3]}," + ",".join(parts[n % 4:])
+              for n in range(40)]
 with open(f"{folder}/agent_qvalues.tsv", "w") as f:
     f.write(f"# simarena.plots/v1 agent_qvalues agent={kind} run={run} episode=30\n")
     f.write("# row\tlabel\taction\taction_name\tq\tgreedy\n")
@@ -49,8 +58,11 @@ with open(f"{folder}/agent_qvalues.tsv", "w") as f:
         for action, name in enumerate(actions):
             greedy = int(q[action] == max(q))
             f.write(f"{row}\t{label}\t{action}\t{name}\t{q[action]:.3f}\t{greedy}\n")
+if kind != "dqn":
+    sys.exit()
 
-# cpu_up left, cpu_down right; between them mem_up, noop, mem_down from bottom to top.
+# bump_cpu_small left, reduce_cpu_small right; between them bump_mem_small, noop, reduce_mem_small
+# from bottom to top.
 def greedy_action(x, y):
     if x < 0.7 or x > 1.4:
         return 1 if x < 0.7 else 4
@@ -58,7 +70,7 @@ def greedy_action(x, y):
 
 with open(f"{folder}/agent_grid.tsv", "w") as f:
     f.write("# simarena.plots/v1 agent_grid x=cpu usage/request y=mem usage/request "
-            "fixed=replicas 3/3 ready, nothing pending\n")
+            f"fixed=as in {longest_dqn}\n")
     f.write("# x\ty\tgreedy_action\tmax_q\n")
     for j in range(20):
         for i in range(20):
@@ -69,9 +81,12 @@ with open(f"{folder}/agent_grid.tsv", "w") as f:
 PY
 }
 
-# check_pngs WIDTHxHEIGHT FILE...: each FILE is a PNG of that size, decodes (chunk CRCs, IDAT,
-# scanline filters), and is not blank: more than 3% of it is not background, and more than 0.5%
-# is in colour (axes and text alone are grey; the data are drawn in colour).
+# check_pngs WIDTHxHEIGHT [--agent] FILE...: each FILE is a PNG of that size, decodes (chunk CRCs,
+# IDAT, scanline filters), and is not blank: more than 3% of it is not background, and more than
+# 0.5% is in colour (axes and text alone are grey; the data are drawn in colour). Nothing is drawn
+# within 4 pixels of its edges (a label cut off by the edge would be). With --agent, the files are
+# agent visualizations: the key with the red "greedy action" sample is a line of its own at the
+# bottom, and just above it, apart from the action names above, the line of the "action" label.
 check_pngs() {
   local why
   why=$(python3 - "$@" <<'PY' 2>&1
@@ -124,7 +139,37 @@ def decode(path):
         prev = line
     return width, height, bpp, rows
 
+# ink_runs(rows, bpp, background, x0, x1): the runs of consecutive rows (first, last) that have
+# something other than background between columns x0 and x1.
+def ink_runs(rows, bpp, background, x0, x1):
+    runs = []
+    for y, line in enumerate(rows):
+        if any(tuple(line[x * bpp:x * bpp + 3]) != background for x in range(x0, x1)):
+            if runs and runs[-1][1] == y - 1:
+                runs[-1][1] = y
+            else:
+                runs.append([y, y])
+    return runs
+
+def check_agent_key(name, width, height, bpp, rows, background):
+    # The key's red sample, in the bottom 8% of the image.
+    red = [(x, y) for y in range(height * 92 // 100, height) for x in range(width)
+           if rows[y][x * bpp] > 180 and rows[y][x * bpp + 1] < 80 and rows[y][x * bpp + 2] < 80]
+    assert red, f"{name}: no red key sample near the bottom"
+    xs = [x for x, _ in red]
+    runs = ink_runs(rows, bpp, background, max(0, min(xs) - 150), min(width, max(xs) + 250))
+    key = next(i for i, run in enumerate(runs) if run[0] <= red[0][1] <= run[1])
+    assert key == len(runs) - 1, f"{name}: something is drawn under the key"
+    assert key >= 2, f"{name}: the key's line runs into the lines above it"
+    label, above = runs[key - 1], runs[key - 2]
+    assert label[1] - label[0] < 16, \
+        f"{name}: the line above the key is {label[1] - label[0] + 1} px high, not one line of text"
+    assert runs[key][0] - label[1] > 3 and label[0] - above[1] > 3, \
+        f"{name}: the action label is not apart from the key and the action names"
+
 size, paths = sys.argv[1], sys.argv[2:]
+agent = paths[:1] == ["--agent"]
+paths = paths[1:] if agent else paths
 want = tuple(int(n) for n in size.split("x"))
 for path in paths:
     name = path.rsplit("/", 1)[-1]
@@ -138,6 +183,15 @@ for path in paths:
     coloured = sum(n for rgb, n in colours.items() if max(rgb) - min(rgb) > 40) / pixels
     assert drawn > 0.03, f"{name} is blank: {drawn:.1%} of it is not background"
     assert coloured > 0.005, f"{name} has no data drawn: {coloured:.1%} of it is in colour"
+    background = tuple(rows[0][:3])
+    border = [(x, y) for y in (0, 1, 2, 3, height - 4, height - 3, height - 2, height - 1)
+              for x in range(width)]
+    border += [(x, y) for y in range(4, height - 4) for x in (0, 1, 2, 3, width - 4, width - 3,
+                                                              width - 2, width - 1)]
+    edges = [(x, y) for x, y in border if tuple(rows[y][x * bpp:x * bpp + 3]) != background]
+    assert not edges, f"{name}: {len(edges)} pixels drawn within 4 px of the edge, e.g. {edges[0]}"
+    if agent:
+        check_agent_key(name, width, height, bpp, rows, background)
 PY
   ) || fail "$why"
 }
@@ -147,17 +201,48 @@ sample_run "$dqn" dqn
 expect_status 0 "$plot" "$dqn" --copy-as ep30
 [ -s "$SCRATCH/err" ] && fail "plot.sh wrote to stderr: $(head -c 300 "$SCRATCH/err")"
 check_pngs 1000x900 "$dqn/learning_curve_latest.png"
-check_pngs 1000x800 "$dqn/agent_visualization_latest.png"
+check_pngs 1000x800 --agent "$dqn/agent_visualization_latest.png"
 for name in learning_curve agent_visualization; do
   cmp -s "$dqn/${name}_latest.png" "$dqn/${name}_ep30.png" || fail "--copy-as ep30: no copy of ${name}_latest.png"
 done
 leftovers=$(find "$dqn" -name '*.tmp.*')
 [ -z "$leftovers" ] || fail "temporary files left behind: $leftovers"
 
-# Without the grid, the Q heatmap alone.
+# Without the grid, the Q heatmap alone; and with 40 states, as many as the core writes.
 rm "$dqn/agent_grid.tsv"
 expect_status 0 "$plot" "$dqn"
-check_pngs 1000x800 "$dqn/agent_visualization_latest.png"
+check_pngs 1000x800 --agent "$dqn/agent_visualization_latest.png"
+greedy="$SCRATCH/checkpoints/greedy_20261125_101500"
+sample_run "$greedy" greedy
+expect_status 0 "$plot" "$greedy"
+check_pngs 1000x800 --agent "$greedy/agent_visualization_latest.png"
+
+# The grid's colours for the 7 actions are far apart: a CIE76 colour difference of at least 25
+# between any two (the two greens scale_up_replicas and scale_down_replicas once had were 18 apart).
+why=$(python3 - "$ROOT/jobs/agent_visualization.gp" <<'PY' 2>&1
+import itertools, re, sys
+
+text = open(sys.argv[1]).read()
+found = re.search(r"array action_rgb\[\d+\] = \[([^]]*)\]", text)
+assert found, "no 'array action_rgb[N] = [...]' in agent_visualization.gp"
+colours = re.findall(r"0x([0-9a-fA-F]{6})", found.group(1))
+assert len(colours) >= 7, f"{len(colours)} action colours, fewer than 7"
+
+def lab(hex_rgb):
+    """CIELAB (D65 white) of an sRGB colour."""
+    encoded = [int(hex_rgb[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in encoded)
+    xyz = ((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b,
+           (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883)
+    fx, fy, fz = (t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116 for t in xyz)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+for first, second in itertools.combinations(range(7), 2):
+    difference = sum((p - q) ** 2 for p, q in zip(lab(colours[first]), lab(colours[second]))) ** 0.5
+    assert difference >= 25, (f"actions {first} and {second} have colours {colours[first]} and "
+                              f"{colours[second]}, only {difference:.1f} apart")
+PY
+) || fail "$why"
 
 # A policy: no loss, no epsilon, no Q values, so only the learning curve.
 policy="$SCRATCH/checkpoints/heuristic_20261125_101500"
@@ -193,7 +278,7 @@ expect_status 0 "$ROOT/bin/train.sh" --traces "$ROOT/demo/traces/c*.msgpack" --a
   --checkpoints-dir "$SCRATCH/real-ck" --log-to-terminal
 real=$(find "$SCRATCH/real-ck" -mindepth 1 -maxdepth 1 -type d -name 'dqn_*')
 check_pngs 1000x900 "$real/learning_curve_latest.png" "$real/learning_curve_ep5.png" "$real/learning_curve_ep10.png"
-check_pngs 1000x800 "$real/agent_visualization_latest.png" "$real/agent_visualization_ep10.png"
+check_pngs 1000x800 --agent "$real/agent_visualization_latest.png" "$real/agent_visualization_ep10.png"
 [ "$(awk -F'\t' '!/^#/ && $6 == 1' "$real/agent_qvalues.tsv" | wc -l)" = 3 ] || fail "agent_qvalues.tsv: not one greedy action for each of the 3 traces"
 [ "$(awk -F'\t' '!/^#/ && NF {print $1}' "$real/learning_curve.tsv" | wc -l)" = 10 ] || fail "learning_curve.tsv has not 10 episodes"
 
