@@ -58,14 +58,14 @@ expect_status 66 "$ROOT/bin/step.sh" --run-dir "$SCRATCH/empty" && expect_one_li
 [ -e "$SCRATCH/empty/ep0001" ] && fail "step.sh ran stages in a directory without run.json"
 "$ROOT/bin/step.sh" --help | grep -q "run.json" || fail "step.sh --help does not mention run.json"
 
-# --traces: the progress line and step.jsonl name each episode's trace.
+# --traces: the progress line and step.jsonl name each episode's trace; returns show 3 decimals.
 expect_status 0 train --traces "$ROOT/demo/traces/c*.msgpack" --agent heuristic --episodes 3 --steps 5 --Naction 7 --seed 2 \
   --runs-dir "$SCRATCH/named" --log-to-terminal --no-plots
-python3 - "$SCRATCH"/named/heuristic_*/step.jsonl "$SCRATCH/out" <<'PY' || fail "episodes do not name their trace"
+python3 - "$SCRATCH"/named/heuristic_*/step.jsonl "$SCRATCH/out" <<'PY' || fail "episodes do not name their trace (or the return is not shown with 3 decimals)"
 import json, re, sys
 names = {json.loads(line)["episode"]: json.loads(line)["trace"] for line in open(sys.argv[1])}
 assert all(name.startswith("c") and "/" not in name for name in names.values()), names
-shown = dict(re.findall(r"^episode (\d+)/3  trace (\S+)", open(sys.argv[2]).read(), re.M))
+shown = dict(re.findall(r"^episode (\d+)/3  trace (\S+)  return -?\d+\.\d{3}  ", open(sys.argv[2]).read(), re.M))
 assert {int(k): v for k, v in shown.items()} == names, (shown, names)
 PY
 
