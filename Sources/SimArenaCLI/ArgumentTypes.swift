@@ -65,10 +65,16 @@ public struct ActionSettingsOptions: ParsableArguments {
 /// The target workload, as flags shared by the stages that look it up in a trace.
 public struct WorkloadOptions: ParsableArguments {
     @Option(help: "The target workload's name.")
-    public var deploy: String
+    public var deploy: String?
 
     @Option(help: "The target workload's namespace (default: the first workload of that name).")
     public var namespace: String?
 
     public init() {}
+
+    /// `configuration` with the flags given applied.
+    public func apply(to configuration: inout RunConfiguration) {
+        configuration.workload = deploy ?? configuration.workload
+        configuration.namespace = namespace ?? configuration.namespace
+    }
 }

@@ -28,11 +28,7 @@ public struct PreflightCommand<Backends: ClusterBackendMaker>: ParsableCommand {
     @Option(help: "The trace the step will simulate.")
     var trace: String?
 
-    @Option(help: "The target workload's name.")
-    var deploy: String?
-
-    @Option(help: "The target workload's namespace (default: the first workload of that name).")
-    var namespace: String?
+    @OptionGroup var workload: WorkloadOptions
 
     @Option(help: "The cluster spec (default: the built-in demo cluster).")
     var cluster: String?
@@ -57,22 +53,21 @@ public struct PreflightCommand<Backends: ClusterBackendMaker>: ParsableCommand {
         try step.refuse(fileFlags: [("--trace", trace != nil), ("--run-dir", runDirectory != nil), ("--out", out != nil)])
         if step.stepDirectory == nil {
             guard trace != nil else { throw ValidationError("--trace is required") }
-            guard deploy != nil else { throw ValidationError("--deploy is required") }
+            guard workload.deploy != nil else { throw ValidationError("--deploy is required") }
         }
     }
 
     public func run() throws {
         if step.stepDirectory != nil {
             return try step.run(.stage(.preflight), pid: pid, backend: Backends.make(for:)) { configuration in
-                configuration.workload = deploy ?? configuration.workload
-                configuration.namespace = namespace ?? configuration.namespace
+                workload.apply(to: &configuration)
                 configuration.cluster = cluster ?? configuration.cluster
                 configuration.backend = backend.applied(to: configuration.backend)
             }
         }
-        guard let trace, let deploy else { return }
+        guard let trace, let deploy = workload.deploy else { return }
         let made = Backends.make(backend.applied(to: BackendSetting()), cluster: cluster, durationSeconds: 90)
-        let verdict = PreflightVerdict(traceName: trace, loadTrace: { try Trace.load(trace) }, workload: deploy, namespace: namespace,
+        let verdict = PreflightVerdict(traceName: trace, loadTrace: { try Trace.load(trace) }, workload: deploy, namespace: workload.namespace,
                                        backend: made, runDirectory: runDirectory, pid: pid)
         if let out { try Document.write(verdict.value, to: out) }
         if let failure = verdict.failure {

@@ -34,11 +34,7 @@ struct SAAct: ParsableCommand {
     @Option(help: "The trace in force.")
     var trace: String?
 
-    @Option(help: "The target workload's name.")
-    var deploy: String?
-
-    @Option(help: "The target workload's namespace (default: the first workload of that name).")
-    var namespace: String?
+    @OptionGroup var workload: WorkloadOptions
 
     @Option(help: "A hand-coded policy: noop, heuristic, random, bump_cpu, bump_mem, scale_replicas.")
     var policy: HandCodedPolicy?
@@ -86,7 +82,7 @@ struct SAAct: ParsableCommand {
             return
         }
         guard choosers == 1 else { throw ValidationError("give exactly one of --policy, --policy-cmd or --agent-state") }
-        for (flag, given) in [("--observation", observation != nil), ("--trace", trace != nil), ("--deploy", deploy != nil),
+        for (flag, given) in [("--observation", observation != nil), ("--trace", trace != nil), ("--deploy", workload.deploy != nil),
                               ("--out-trace", outTrace != nil), ("--out", out != nil)] where !given {
             throw ValidationError("\(flag) is required")
         }
@@ -95,8 +91,7 @@ struct SAAct: ParsableCommand {
     func run() throws {
         if step.stepDirectory != nil {
             return try step.run(.stage(.act), override: { configuration in
-                configuration.workload = deploy ?? configuration.workload
-                configuration.namespace = namespace ?? configuration.namespace
+                workload.apply(to: &configuration)
                 configuration.actionCount = actionCount ?? configuration.actionCount
                 configuration.actions = try actions.applied(to: configuration.actions)
                 if let policy { configuration.chooser = .policy(policy) }
@@ -106,7 +101,7 @@ struct SAAct: ParsableCommand {
                 }
             })
         }
-        guard let observation, let trace, let deploy, let outTrace, let out else { return }
+        guard let observation, let trace, let deploy = workload.deploy, let outTrace, let out else { return }
         if let reward, try Document.decode(reward, RewardReport.init(document:)).endsEpisode {
             print("episode over: no action")
             return
@@ -121,7 +116,7 @@ struct SAAct: ParsableCommand {
         } else {
             chooser = .command(policyCommand ?? "", timeout: policyTimeout ?? 5)
         }
-        let environment = Environment(workload: deploy, namespace: namespace, actionCount: actionCount ?? 4,
+        let environment = Environment(workload: deploy, namespace: workload.namespace, actionCount: actionCount ?? 4,
                                       actions: try actions.applied(to: ActionSettings()))
         let report = try environment.act(on: observed, trace: &current, chooser: chooser, seed: seed)
         try current.write(to: outTrace)

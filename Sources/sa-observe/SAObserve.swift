@@ -24,11 +24,7 @@ struct SAObserve: ParsableCommand {
     @Option(help: "The trace that was simulated (for replicas and the resources in force).")
     var trace: String?
 
-    @Option(help: "The target workload's name.")
-    var deploy: String?
-
-    @Option(help: "The target workload's namespace (default: the first workload of that name).")
-    var namespace: String?
+    @OptionGroup var workload: WorkloadOptions
 
     @Option(help: "The number of ready pods that counts as healthy (default: the trace scenario's target).")
     var target: Int64?
@@ -44,7 +40,7 @@ struct SAObserve: ParsableCommand {
         if let target, target < 0 || target > 1_000_000 { throw ValidationError("--target must be between 0 and 1000000") }
         try step.refuse(fileFlags: [("--simulation", simulation != nil), ("--trace", trace != nil), ("--out", out != nil)])
         if step.stepDirectory == nil {
-            for (flag, value) in [("--simulation", simulation), ("--trace", trace), ("--deploy", deploy), ("--out", out)] where value == nil {
+            for (flag, value) in [("--simulation", simulation), ("--trace", trace), ("--deploy", workload.deploy), ("--out", out)] where value == nil {
                 throw ValidationError("\(flag) is required")
             }
         }
@@ -53,12 +49,11 @@ struct SAObserve: ParsableCommand {
     func run() throws {
         if step.stepDirectory != nil {
             return try step.run(.stage(.observe), override: { configuration in
-                configuration.workload = deploy ?? configuration.workload
-                configuration.namespace = namespace ?? configuration.namespace
+                workload.apply(to: &configuration)
                 configuration.target = target ?? configuration.target
             })
         }
-        guard let simulation, let trace, let deploy, let out else { return }
+        guard let simulation, let trace, let deploy = workload.deploy, let out else { return }
         let result = try Document.read(simulation)
         let observation: Observation
         do {
@@ -66,7 +61,7 @@ struct SAObserve: ParsableCommand {
             guard let goal = target ?? Observation.declaredTarget(of: simulated) else {
                 throw SimArenaError(.usage, "--target is needed: \(trace) declares no metadata.scenario.target")
             }
-            observation = try Observation(simulation: result, trace: simulated, workload: deploy, namespace: namespace, target: goal)
+            observation = try Observation(simulation: result, trace: simulated, workload: deploy, namespace: workload.namespace, target: goal)
         } catch let error as SimArenaError where error.kind == .data && !error.message.hasPrefix(trace) {
             throw error.prefixed(simulation)
         }
