@@ -54,8 +54,6 @@ public struct StepState {
     public var action: ActionReport?
     public var nextTrace: Trace?
     public var record: StepRecord?
-    /// The hooks that ran, in order.
-    public var hookOutcomes: [HookSet.Outcome] = []
 
     public init(identity: StepIdentity, seed: UInt64, trace: Trace?, traceName: String) {
         self.identity = identity

@@ -17,7 +17,6 @@ public enum RunDirectory {
     public static let nextStep = "next-step"
     /// The tasks of every step, one a line, for `bin/step.sh` (``stageLines(_:)``).
     public static let stages = "stages.tsv"
-    public static let timings = "timings.jsonl"
 
     /// Creates `<root>/<agent>_<YYYYmmdd_HHMMSS>` (with `-2`, `-3`… if taken) and its checkpoint
     /// folder `<checkpoints>/<run>`, writes `run.json`, and points `<root>/step.jsonl` and
