@@ -12,8 +12,8 @@ import Glibc
 /// `bin/train.sh`'s flags: the one table of a run's settings, parsed once (by `sa-run new`) into
 /// a ``RunConfiguration``.
 public struct RunOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("A trace episodes start from (SimKube MessagePack or JSON).", valueName: "file"))
-    var trace: String?
+    @Option(help: ArgumentHelp("A trace episodes start from (SimKube MessagePack or JSON); repeat for several.", valueName: "file"))
+    var trace: [String] = []
 
     @Option(help: ArgumentHelp("A folder of traces (*.msgpack, *.sktrace, *.json) or a glob; episodes use them in a seeded order.",
                                valueName: "dir|glob"))
@@ -170,7 +170,7 @@ public struct RunOptions: ParsableArguments {
         }
     }
 
-    /// `--trace`, then the files of `--traces` (a folder's traces sorted by name, or a glob's matches).
+    /// The `--trace` files, then those of `--traces` (a folder's traces sorted by name, or a glob's matches).
     private func traceList() throws -> [String] {
         var paths: [String] = []
         if let traces {
@@ -182,7 +182,7 @@ public struct RunOptions: ParsableArguments {
             }
             guard !paths.isEmpty else { throw SimArenaError(.noInput, "--traces '\(traces)' matches no trace files") }
         }
-        if let trace { paths.insert(trace, at: 0) }
+        paths.insert(contentsOf: trace, at: 0)
         guard !paths.isEmpty else { throw SimArenaError(.usage, "--trace FILE (or --traces DIR|GLOB) is required") }
         for path in paths where !FileIO.exists(path) || FileIO.isDirectory(path) {
             throw SimArenaError(.noInput, "--trace: \(path): no such file")

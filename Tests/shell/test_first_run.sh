@@ -69,6 +69,12 @@ shown = dict(re.findall(r"^episode (\d+)/3  trace (\S+)  return -?\d+\.\d{3}  ",
 assert {int(k): v for k, v in shown.items()} == names, (shown, names)
 PY
 
+# --trace repeated: every one is used (none silently dropped).
+expect_status 0 train --trace "$ROOT/demo/traces/cpu-slight.msgpack" --trace "$ROOT/demo/traces/scaling.msgpack" --episodes 4 \
+  --steps 5 --Naction 7 --seed 2 --runs-dir "$SCRATCH/two" --log-to-terminal --no-plots
+[ "$(python3 -c 'import json,sys; print(sorted({json.loads(l)["trace"] for l in open(sys.argv[1])}))' "$SCRATCH"/two/heuristic_*/step.jsonl)" \
+  = "['cpu-slight', 'scaling']" ] || fail "a repeated --trace was not used"
+
 # --evaluate: a trained greedy agent acts greedily on both paths with the same records; the
 # checkpoint is untouched and no learning happens.
 expect_status 0 "$ROOT/bin/train.sh" --trace "$ROOT/demo/traces/cpu-slight.msgpack" --agent greedy --episodes 4 --steps 10 --eps-decay 20 \
