@@ -10,7 +10,7 @@ import Glibc
 /// it (`sa-simulate ARGS` becomes `sa-kube simulate ARGS`), so the per-step tools start without
 /// libcurl and Foundation.
 public enum EmbeddedBackends: ClusterBackendMaker {
-    public static var tool: String { toolName }
+    public static let commandPrefix = "sa-"
 
     public static func make(_ setting: BackendSetting, cluster: String?, durationSeconds: Double) -> Result<any ClusterBackend, any Error> {
         if setting.kind == .simkube { return .failure(handOverToKube()) }

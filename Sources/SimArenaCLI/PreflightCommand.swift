@@ -9,7 +9,7 @@ import SimArenaSimulation
 public struct PreflightCommand<Backends: ClusterBackendMaker>: ParsableCommand {
     public static var configuration: CommandConfiguration {
         CommandConfiguration(
-        commandName: Backends.tool == "sa-kube" ? "preflight" : "sa-preflight",
+        commandName: Backends.commandPrefix + "preflight",
         abstract: "Check that a step can run: trace, target workload, cluster spec (or SimKube cluster), run directory and its lock.",
         discussion: """
             Writes the verdict (each check with ok and a message) to --out and exits 0 when every \

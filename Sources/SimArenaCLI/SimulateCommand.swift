@@ -9,7 +9,7 @@ import SimArenaSimulation
 public struct SimulateCommand<Backends: ClusterBackendMaker>: ParsableCommand {
     public static var configuration: CommandConfiguration {
         CommandConfiguration(
-        commandName: Backends.tool == "sa-kube" ? "simulate" : "sa-simulate",
+        commandName: Backends.commandPrefix + "simulate",
         abstract: "Replay a trace on the embedded cluster simulator, or on a cluster with SimKube, and write the cluster's final state.",
         discussion: """
             Embedded (the default): simulated time runs for --duration seconds from the first trace \

@@ -54,14 +54,12 @@ struct SAObserve: ParsableCommand {
             })
         }
         guard let simulation, let trace, let deploy = workload.deploy, let out else { return }
-        let result = try Document.read(simulation)
+        let result = SimulationDocument(try Document.read(simulation))
+        var environment = Environment(workload: deploy, namespace: workload.namespace)
+        environment.target = target
         let observation: Observation
         do {
-            let simulated = try Trace.load(trace)
-            guard let goal = target ?? Observation.declaredTarget(of: simulated) else {
-                throw SimArenaError(.usage, "--target is needed: \(trace) declares no metadata.scenario.target")
-            }
-            observation = try Observation(simulation: result, trace: simulated, workload: deploy, namespace: workload.namespace, target: goal)
+            observation = try environment.observe(result, trace: try Trace.load(trace), traceName: trace)
         } catch let error as SimArenaError where error.kind == .data && !error.message.hasPrefix(trace) {
             throw error.prefixed(simulation)
         }

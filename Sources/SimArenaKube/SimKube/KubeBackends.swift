@@ -4,7 +4,7 @@ import SimArenaRun
 /// Both backends: the embedded simulator and a cluster with SimKube (the tools that link this
 /// module: sa-kube and sa-train).
 public enum KubeBackends: ClusterBackendMaker {
-    public static let tool = "sa-kube"
+    public static let commandPrefix = ""
 
     public static func make(_ setting: BackendSetting, cluster: String?, durationSeconds: Double) -> Result<any ClusterBackend, any Error> {
         Result {

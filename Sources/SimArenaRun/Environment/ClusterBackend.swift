@@ -29,8 +29,9 @@ public protocol ClusterBackend {
 /// Makes the backend a setting names, as far as a tool can: a tool that does not link the
 /// Kubernetes module makes only the embedded one (``ClusterBackendMaker`` conformers decide).
 public protocol ClusterBackendMaker {
-    /// The tool whose backends these are (it names its commands in messages).
-    static var tool: String { get }
+    /// What the stage commands' names start with in the tool that makes these backends: `sa-`
+    /// (`sa-simulate`), or nothing for `sa-kube`'s subcommands (`simulate`).
+    static var commandPrefix: String { get }
     static func make(_ setting: BackendSetting, cluster: String?, durationSeconds: Double) -> Result<any ClusterBackend, any Error>
     /// Deletes the Simulations Sim-Arena left on the cluster `setting` reaches (those of `run`
     /// when given); returns their names.

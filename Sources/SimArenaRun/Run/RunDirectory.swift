@@ -185,13 +185,14 @@ public enum RunDirectory {
     }
 
     /// Counts `record` in `summary` and saves it as `summary.json`, then appends the record to
-    /// `step.jsonl` unless it is already there. Safe to repeat after a crash at any point.
-    public static func append(_ record: StepRecord, to directory: String, summary: inout RunSummary) throws {
+    /// `step.jsonl` unless ``recorded(episode:step:in:)`` found it there already (`standing`).
+    /// Safe to repeat after a crash at any point.
+    public static func append(_ record: StepRecord, to directory: String, summary: inout RunSummary, standing: Recorded?) throws {
         // The summary first: `next` trusts the last line of step.jsonl, so that line must only
         // appear once everything it stands for is saved. Both updates skip a step already counted.
         summary.add(record)
         try Document.write(summary.value, to: directory + "/" + Self.summary)
-        if try recorded(episode: record.episode, step: record.step, in: directory) == nil {
+        if standing == nil {
             try FileIO.appendLine(try record.line(), to: directory + "/" + steps)
         }
     }

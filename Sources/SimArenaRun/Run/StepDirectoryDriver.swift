@@ -44,9 +44,10 @@ public struct StepDirectoryDriver {
     private mutating func recordStep(output: (String) -> Void) throws {
         guard let record = state.record else { return }
         let directory = files.runDirectory
-        if try RunDirectory.recorded(episode: files.episode, step: files.step, in: directory) == .earlier { return }
+        let standing = try RunDirectory.recorded(episode: files.episode, step: files.step, in: directory)
+        if standing == .earlier { return }
         var summary = try RunDirectory.summary(of: directory, agent: configuration.agent)
-        try RunDirectory.append(record, to: directory, summary: &summary)
+        try RunDirectory.append(record, to: directory, summary: &summary, standing: standing)
         try FileIO.writeAtomically([], to: files.file(StepFiles.complete))
         let next = RunDirectory.next(after: files, endsEpisode: state.endsEpisode, in: directory, configuration: configuration)
         try RunDirectory.prepare(next, in: directory)
