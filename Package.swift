@@ -3,13 +3,13 @@ import PackageDescription
 
 /// The layers, each depending only on the ones before it (docs/architecture.md): values and
 /// files; the cluster simulator; the agents' world (observations, actions, rewards, policies,
-/// learning, scenarios); the environment and its runs. The Kubernetes client and the SimKube
+/// learning, scenarios); the environment and its runs; the benchmark. The Kubernetes client and the SimKube
 /// backend sit on top, apart: only the tools that talk to a cluster link them.
-let layers = ["SimArenaModel", "SimArenaSimulation", "SimArenaRL", "SimArenaRun"]
+let layers = ["SimArenaModel", "SimArenaSimulation", "SimArenaRL", "SimArenaRun", "SimArenaBenchmark"]
 
 /// The command-line tools: each a thin `main` over the layers, sharing SimArenaCLI.
 let tools = ["sa-trace", "sa-simulate", "sa-preflight", "sa-observe", "sa-reward", "sa-act", "sa-learn", "sa-run", "sa-bench",
-             "sa-train", "sa-kube"]
+             "sa-train", "sa-kube", "sa-benchmark"]
 
 /// The tools that talk to a cluster: only these link SimArenaKube (and so libcurl, Yams and
 /// Foundation). sa-preflight and sa-simulate hand the SimKube backend to sa-kube. KubeLinkageTests
@@ -49,6 +49,8 @@ let package = Package(
         .target(name: "SimArenaRL", dependencies: upTo("SimArenaSimulation")),
         // The environment and its step function, run configuration, step files, trainer, plots.
         .target(name: "SimArenaRun", dependencies: upTo("SimArenaRL")),
+        // Agents × scenario suites × seeds: cells, episode metrics, statistics, the report.
+        .target(name: "SimArenaBenchmark", dependencies: upTo("SimArenaRun")),
 
         // The Kubernetes API client (libcurl; kubeconfig read with Yams) and the SimKube backend.
         .target(
@@ -62,7 +64,7 @@ let package = Package(
 
         .testTarget(
             name: "SimArenaCoreTests",
-            dependencies: upTo("SimArenaRun") + ["CJansson", "CMsgPack"]),
+            dependencies: upTo("SimArenaBenchmark") + ["CJansson", "CMsgPack"]),
 
         // The Kubernetes client against a loopback test API server (Tests/kube-server).
         .testTarget(
@@ -73,6 +75,6 @@ let package = Package(
             name: tool,
             dependencies: upTo("SimArenaRun") + [
                 "SimArenaCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ] + (clusterTools.contains(tool) ? ["SimArenaKube"] : []))
+            ] + (clusterTools.contains(tool) ? ["SimArenaKube"] : []) + (tool == "sa-benchmark" ? ["SimArenaBenchmark"] : []))
     }
 )

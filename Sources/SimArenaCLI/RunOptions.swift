@@ -214,7 +214,7 @@ public struct RunOptions: ParsableArguments {
     }
 
     /// `path` made absolute against the working directory.
-    static func absolute(_ path: String) -> String {
+    public static func absolute(_ path: String) -> String {
         if path.hasPrefix("/") { return path }
         var buffer = [CChar](repeating: 0, count: 4096)
         guard getcwd(&buffer, buffer.count) != nil else { return path }

@@ -100,6 +100,10 @@ public struct Environment {
     /// The episode an outside driver is in: the last step's values.
     private var current: StepState?
 
+    /// How the last observation of the episode in progress scored: whether the episode has
+    /// ended (a goal met at ``reset(trace:traceName:seed:)`` ends it at once). Nil before a reset.
+    public var lastScore: RewardReport? { current?.reward }
+
     /// Starts an episode on `trace` (named `traceName` in messages) with `seed`: simulates it
     /// and returns the first observation.
     public mutating func reset(trace: Trace, traceName: String, seed: UInt64) throws -> Observation {

@@ -9,6 +9,11 @@ import SimArenaRL
 /// with (`agent.<ext>` in its directory), plus `continue_seed`: the run's seed + 1000 × the
 /// episodes done, the seed with which a run that loads the checkpoint continues exactly.
 public enum RunCheckpoints {
+    /// The latest checkpoint in `folder`, of either kind of agent, if one was saved.
+    public static func latest(in folder: String) -> String? {
+        ["safetensors", "json"].map { folder + "/checkpoint_latest.\($0)" }.first(where: FileIO.exists)
+    }
+
     /// Saves `agent` (and a DQN agent's `replay` buffer) as the checkpoints of finished episode
     /// `episode`. Returns the files written.
     @discardableResult

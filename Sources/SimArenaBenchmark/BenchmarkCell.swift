@@ -1,0 +1,112 @@
+import SimArenaModel
+import SimArenaRL
+import SimArenaRun
+
+/// Runs one cell of a plan (one agent with one seed) into `cells/<agent>-seed<seed>/` of the
+/// report folder: a recipe's training run first (in `train/`, resumed if a kill interrupted it),
+/// then one episode per scenario of every suite, written at the end as `episodes.jsonl` in one
+/// atomic write. A cell whose `episodes.jsonl` exists is complete and is not run again.
+public struct BenchmarkCell {
+    public static let cellsFolder = "cells"
+    public static let episodesFile = "episodes.jsonl"
+
+    public var plan: BenchmarkPlan
+    public var index: Int
+    public var reportDirectory: String
+
+    public init(plan: BenchmarkPlan, index: Int, reportDirectory: String) throws {
+        guard plan.cells.indices.contains(index) else {
+            throw SimArenaError(.usage, "--index \(index): the plan has cells 0 to \(plan.cells.count - 1)")
+        }
+        self.plan = plan
+        self.index = index
+        self.reportDirectory = reportDirectory
+    }
+
+    public var cell: BenchmarkPlan.Cell { plan.cells[index] }
+    public var directory: String { "\(reportDirectory)/\(Self.cellsFolder)/\(cell.name)" }
+    public var episodesPath: String { directory + "/" + Self.episodesFile }
+    public var isComplete: Bool { FileIO.exists(episodesPath) }
+
+    /// How a recipe's flags become a run configuration (the command-line layer parses
+    /// `bin/train.sh` flags): given the flags with the seed and folders added.
+    public typealias RecipeReader = (_ flags: [String]) throws -> RunConfiguration
+
+    /// Runs the cell unless it is complete. `output` gets progress lines; `interrupted` is asked
+    /// between steps of training and between episodes, and returns 0 or the status to stop with.
+    /// Returns 0 when the cell is complete.
+    public func run(recipe: RecipeReader, trainingBackend: (RunConfiguration) -> Result<any ClusterBackend, any Error>,
+                    pid: Int32, output: @escaping (String) -> Void, interrupted: () -> Int32) throws -> Int32 {
+        if isComplete {
+            output("\(label): complete already")
+            return 0
+        }
+        try FileIO.createDirectories(directory)
+        var checkpoint: String?
+        if case .recipe(_, let flags) = cell.agent.kind {
+            let (status, trained) = try train(flags, recipe: recipe, backend: trainingBackend, pid: pid, output: output,
+                                              interrupted: interrupted)
+            if status != 0 { return status }
+            checkpoint = trained
+        }
+        let chooser = try cell.agent.chooser(trained: checkpoint)
+        let backend: Result<any ClusterBackend, any Error> = Result {
+            try EmbeddedCluster(clusterPath: nil, durationSeconds: plan.durationSeconds)
+        }
+        var lines: [UInt8] = []
+        var solved: [String] = []
+        for (suiteIndex, suite) in plan.suites.enumerated() {
+            var wins = 0
+            for (scenarioIndex, file) in suite.scenarios.enumerated() {
+                let stop = interrupted()
+                if stop != 0 { return stop }
+                let path = suite.path(of: file)
+                let trace = try Trace.load(path)
+                let seed = SeededGenerator.mix(SeededGenerator.mix(cell.seed, UInt64(suiteIndex)), UInt64(scenarioIndex))
+                let result: EpisodeResult
+                do {
+                    result = try BenchmarkEpisode.play(SuiteScenario(fileName: file, trace: trace), trace: trace, suite: suite.name,
+                                                       agent: cell.agent.name, seed: seed, chooser: chooser, plan: plan, backend: backend)
+                } catch let error as SimArenaError {
+                    throw error.prefixed(path)
+                }
+                if result.solved { wins += 1 }
+                lines += try JSONWriter.encode(result.value, pretty: false) + [UInt8(ascii: "\n")]
+            }
+            solved.append("\(suite.name) \(wins)/\(suite.scenarios.count)")
+        }
+        try FileIO.writeAtomically(lines, to: episodesPath)
+        output("\(label): solved \(solved.joined(separator: ", "))")
+        return 0
+    }
+
+    private var label: String { "cell \(index + 1)/\(plan.cells.count) \(cell.agent.name) seed \(cell.seed)" }
+
+    /// Trains the recipe with the cell's seed in `train/`, continuing a run a kill interrupted;
+    /// returns the exit status (0: trained) and the latest checkpoint.
+    private func train(_ flags: [String], recipe: RecipeReader, backend: (RunConfiguration) -> Result<any ClusterBackend, any Error>,
+                       pid: Int32, output: @escaping (String) -> Void, interrupted: () -> Int32) throws -> (Int32, String?) {
+        let root = directory + "/train"
+        let runs = root + "/runs"
+        var run = try existingRun(in: runs)
+        if run == nil {
+            let configuration = try recipe(flags + ["--seed", String(cell.seed), "--fast", "--no-plots",
+                                                    "--runs-dir", runs, "--checkpoints-dir", root + "/checkpoints"])
+            run = try RunDirectory.create(root: runs, checkpoints: root + "/checkpoints", configuration: configuration, startedAt: 0)
+            output("\(label): training \(configuration.episodes) episodes")
+        } else {
+            output("\(label): continuing its training run")
+        }
+        guard let run else { return (0, nil) }
+        let configuration = try RunDirectory.configuration(of: run)
+        let status = try Trainer.run(directory: run, backend: backend(configuration), pid: pid,
+                                     output: { output("\(label): \($0)") }, interrupted: interrupted)
+        return (status, status == 0 ? RunCheckpoints.latest(in: configuration.checkpointFolder) : nil)
+    }
+
+    /// The training run already created in `runs`, if any (the only folder in it).
+    private func existingRun(in runs: String) throws -> String? {
+        guard FileIO.isDirectory(runs) else { return nil }
+        return try FileIO.list(runs).sorted().map { runs + "/" + $0 }.first { FileIO.isDirectory($0) && FileIO.exists($0 + "/" + RunDirectory.configuration) }
+    }
+}
