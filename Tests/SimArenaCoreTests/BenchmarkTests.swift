@@ -1,0 +1,189 @@
+@testable import SimArenaBenchmark
+import SimArenaModel
+import SimArenaRL
+import SimArenaRun
+import XCTest
+
+final class BenchmarkTests: XCTestCase {
+    // MARK: Statistics on known inputs
+
+    func testTheInterquartileMeanDropsAQuarterAtEachEnd() {
+        // SciPy: trim_mean([1..8], 0.25) cuts 2 at each end: mean(3, 4, 5, 6) = 4.5.
+        XCTAssertEqual(BenchmarkStatistics.interquartileMean([8, 1, 7, 2, 6, 3, 5, 4]), 4.5)
+        // n = 5: ⌊5/4⌋ = 1 at each end: mean(2, 3, 100) — the outlier 1000 is dropped.
+        XCTAssertEqual(BenchmarkStatistics.interquartileMean([1, 2, 3, 100, 1000]), 35)
+        XCTAssertEqual(BenchmarkStatistics.interquartileMean([7]), 7)
+        XCTAssertNil(BenchmarkStatistics.interquartileMean([]))
+    }
+
+    func testTheBootstrapIntervalOfKnownScores() throws {
+        var random = SeededGenerator(seed: 1)
+        // Every seed solves every scenario: nothing can move.
+        let certain = try XCTUnwrap(BenchmarkStatistics.bootstrapMean([[1, 1, 1], [1, 1, 1]], random: &random))
+        XCTAssertEqual(certain.mean, 1)
+        XCTAssertEqual(certain.low, 1)
+        XCTAssertEqual(certain.high, 1)
+        // One scenario, two seeds, one solved: a resample's mean is 0, ½ or 1 with chances
+        // ¼, ½, ¼, so the 2.5th and 97.5th percentiles of 2000 resamples are 0 and 1.
+        let coin = try XCTUnwrap(BenchmarkStatistics.bootstrapMean([[1, 0]], random: &random))
+        XCTAssertEqual(coin.mean, 0.5)
+        XCTAssertEqual(coin.low, 0)
+        XCTAssertEqual(coin.high, 1)
+        // Strata: a scenario every seed solves and one no seed solves give no spread at all,
+        // however the seeds are drawn (an unstratified bootstrap over episodes would).
+        let strata = try XCTUnwrap(BenchmarkStatistics.bootstrapMean([[1, 1, 1, 1, 1], [0, 0, 0, 0, 0]], random: &random))
+        XCTAssertEqual([strata.mean, strata.low, strata.high], [0.5, 0.5, 0.5])
+        XCTAssertNil(BenchmarkStatistics.bootstrapMean([], random: &random))
+        // The same seed gives the same interval.
+        var first = SeededGenerator(seed: 9), second = SeededGenerator(seed: 9)
+        let scores: [[Double]] = [[1, 0, 1, 1, 0], [0, 0, 1, 0, 1], [1, 1, 1, 0, 1]]
+        let a = try XCTUnwrap(BenchmarkStatistics.bootstrapMean(scores, random: &first))
+        let b = try XCTUnwrap(BenchmarkStatistics.bootstrapMean(scores, random: &second))
+        XCTAssertEqual([a.mean, a.low, a.high], [b.mean, b.low, b.high])
+        XCTAssertLessThan(a.low, a.mean)
+        XCTAssertGreaterThan(a.high, a.mean)
+    }
+
+    func testASummaryComparesStepsOnlyOnEpisodesBothSolve() {
+        func episode(_ agent: String, _ scenario: String, seed: UInt64, solved: Bool, steps: Int) -> EpisodeResult {
+            var result = EpisodeResult(agent: agent, seed: seed, suite: "s", scenario: scenario, family: "f")
+            result.solved = solved
+            result.steps = steps
+            if !solved { (result.problem, result.behaviour) = ("oom_killed", "stalled") }
+            return result
+        }
+        let reference = [episode("h", "a", seed: 1, solved: true, steps: 4), episode("h", "b", seed: 1, solved: true, steps: 10),
+                         episode("h", "c", seed: 1, solved: false, steps: 50)]
+        let mine = [episode("d", "a", seed: 1, solved: true, steps: 6), episode("d", "b", seed: 1, solved: false, steps: 50),
+                    episode("d", "c", seed: 1, solved: true, steps: 3)]
+        let summary = BenchmarkSummary(agent: "d", suite: "s", family: nil, episodes: mine,
+                                       reference: Dictionary(uniqueKeysWithValues: reference.map { (BenchmarkSummary.key($0), $0) }))
+        XCTAssertEqual(summary.solveRate, 2.0 / 3.0, accuracy: 1e-12)
+        // Only scenario a is solved by both: 6 steps against 4.
+        XCTAssertEqual(summary.stepsVersusReference, 1.5)
+        XCTAssertEqual(summary.meanSteps, 4.5)
+        XCTAssertEqual(summary.failures.map(\.reason), ["oom_killed/stalled"])
+    }
+
+    // MARK: Episodes
+
+    private func play(_ name: String, _ policy: HandCodedPolicy) throws -> EpisodeResult {
+        let path = Fixtures.repositoryRoot + "/demo/traces/\(name).msgpack"
+        let trace = try Trace.load(path)
+        let plan = try BenchmarkPlan(agents: [try BenchmarkAgent(name: policy.rawValue, kind: .policy(policy))],
+                                     suites: [BenchmarkSuite(name: "demo", directory: Fixtures.repositoryRoot + "/demo/traces", scenarios: [])],
+                                     seeds: [1])
+        return try BenchmarkEpisode.play(SuiteScenario(fileName: name + ".msgpack", trace: trace), trace: trace, suite: "demo",
+                                         agent: policy.rawValue, seed: 5, chooser: .policy(policy), plan: plan,
+                                         backend: .success(try EmbeddedCluster(clusterPath: nil, durationSeconds: plan.durationSeconds)))
+    }
+
+    func testAnEpisodesMeasures() throws {
+        // cpu-slight: 3 pods of 17 CPU on 16-CPU nodes; two reductions fix it.
+        let fixed = try play("cpu-slight", .heuristic)
+        XCTAssertTrue(fixed.solved)
+        XCTAssertEqual(fixed.steps, 2)
+        XCTAssertEqual(fixed.actions[AgentAction.reduceCPUSmall.rawValue], 2)
+        XCTAssertEqual(fixed.family, "cpu_request_too_high")
+        XCTAssertEqual(fixed.blocked, 0)
+        // Pending at the first two observations (17 and 16.5 CPU), none at the third.
+        XCTAssertEqual(fixed.pendingPodSeconds, 2 * 3 * 90)
+        XCTAssertNil(fixed.problem)
+        // No usage annotation: the pods use what they request, so no waste.
+        XCTAssertEqual(fixed.cpuWaste, 1)
+        XCTAssertEqual(fixed.memoryWaste, 1)
+
+        let stuck = try play("cpu-slight", .noop)
+        XCTAssertFalse(stuck.solved)
+        XCTAssertEqual(stuck.steps, 50)
+        XCTAssertEqual(stuck.actions[0], 50)
+        XCTAssertEqual(stuck.problem, "unschedulable_cpu")
+        XCTAssertEqual(stuck.behaviour, "stalled")
+        XCTAssertEqual(stuck.pendingPodSeconds, 51 * 3 * 90)
+        XCTAssertNil(stuck.cpuWaste, "nothing runs at the end")
+    }
+
+    func testBehaviourNamesTheLastFourActions() {
+        func named(_ actions: [AgentAction], blocked: Set<Int> = []) -> String {
+            BenchmarkEpisode.behaviour(actions.enumerated().map { ($0.element, blocked.contains($0.offset)) })
+        }
+        XCTAssertEqual(named([.bumpCPUSmall, .noop, .noop, .noop, .noop]), "stalled")
+        XCTAssertEqual(named([.bumpCPUSmall, .reduceCPUSmall, .bumpCPUSmall, .reduceCPUSmall]), "oscillating")
+        XCTAssertEqual(named([.scaleUpReplicas, .scaleUpReplicas, .scaleUpReplicas, .scaleUpReplicas], blocked: [2, 3]), "blocked")
+        XCTAssertEqual(named([.scaleUpReplicas, .scaleUpReplicas, .bumpCPUSmall, .scaleUpReplicas]), "ran_out")
+    }
+
+    // MARK: Plan, cells and report
+
+    private func smallPlan() throws -> BenchmarkPlan {
+        let suite = BenchmarkSuite(name: "demo", directory: Fixtures.repositoryRoot + "/demo/traces",
+                                   scenarios: ["cpu-slight.msgpack", "gen-0001.msgpack", "gen-0002.msgpack", "replicas-over.msgpack"])
+        var plan = try BenchmarkPlan(agents: [try BenchmarkAgent(name: "heuristic", kind: .policy(.heuristic)),
+                                              try BenchmarkAgent(name: "random", kind: .policy(.random))],
+                                     suites: [suite], seeds: [1, 2])
+        plan.maxActions = 20
+        plan.reference = "heuristic"
+        return plan
+    }
+
+    private func runCells(_ plan: BenchmarkPlan, in directory: String, order: [Int]) throws {
+        try plan.write(reportDirectory: directory)
+        for index in order {
+            let status = try BenchmarkCell(plan: plan, index: index, reportDirectory: directory).run(
+                recipe: { _ in throw SimArenaError(.usage, "no recipes here") }, trainingBackend: { _ in .failure(SimArenaError(.usage, "none")) },
+                pid: getpid(), output: { _ in }, interrupted: { 0 })
+            XCTAssertEqual(status, 0)
+        }
+    }
+
+    func testTheReportIsTheSameWhateverOrderTheCellsRanIn() throws {
+        let plan = try smallPlan()
+        let first = try Fixtures.temporaryDirectory(), second = try Fixtures.temporaryDirectory()
+        try runCells(plan, in: first, order: [0, 1, 2, 3])
+        try runCells(plan, in: second, order: [3, 1, 0, 2])
+        for directory in [first, second] { try BenchmarkReport.load(reportDirectory: directory).write(to: directory) }
+        for file in [BenchmarkReport.files.json, BenchmarkReport.files.markdown, BenchmarkReport.files.episodes, BenchmarkReport.files.plot] {
+            XCTAssertEqual(try FileIO.read(first + "/" + file), try FileIO.read(second + "/" + file), file)
+        }
+        let report = try BenchmarkReport.load(reportDirectory: first)
+        XCTAssertEqual(report.episodes.count, 2 * 2 * 4)
+        let heuristic = try XCTUnwrap(report.summaries.first { $0.agent == "heuristic" && $0.family == nil })
+        XCTAssertEqual(heuristic.solveRate, 1)
+        XCTAssertEqual(heuristic.stepsVersusReference, 1)
+        XCTAssertTrue(try String(decoding: FileIO.read(first + "/report.md"), as: UTF8.self).contains("| heuristic | 100% [100%–100%] |"))
+    }
+
+    func testACompleteCellIsNotRunAgainAndMissingCellsAreNamed() throws {
+        let plan = try smallPlan()
+        let directory = try Fixtures.temporaryDirectory()
+        try runCells(plan, in: directory, order: [0, 2])
+        XCTAssertThrowsError(try BenchmarkReport.load(reportDirectory: directory)) { error in
+            XCTAssertEqual((error as? SimArenaError)?.message.hasSuffix("2 of 4 cells are not complete (cells 1, 3); run them with sa-benchmark cell"), true,
+                           "\(error)")
+        }
+        let cell = try BenchmarkCell(plan: plan, index: 0, reportDirectory: directory)
+        let before = try FileIO.read(cell.episodesPath)
+        var lines: [String] = []
+        _ = try cell.run(recipe: { _ in throw SimArenaError(.usage, "none") }, trainingBackend: { _ in .failure(SimArenaError(.usage, "none")) },
+                         pid: getpid(), output: { lines.append($0) }, interrupted: { 0 })
+        XCTAssertEqual(lines, ["cell 1/4 heuristic seed 1: complete already"])
+        XCTAssertEqual(try FileIO.read(cell.episodesPath), before)
+        // Another plan in the same folder is refused; the same one is kept.
+        var other = plan
+        other.seeds = [7]
+        XCTAssertThrowsError(try other.write(reportDirectory: directory))
+        XCTAssertNoThrow(try plan.write(reportDirectory: directory))
+        XCTAssertThrowsError(try BenchmarkCell(plan: plan, index: 4, reportDirectory: directory))
+    }
+
+    func testAnInterruptedCellWritesNothing() throws {
+        let plan = try smallPlan()
+        let directory = try Fixtures.temporaryDirectory()
+        try plan.write(reportDirectory: directory)
+        let cell = try BenchmarkCell(plan: plan, index: 1, reportDirectory: directory)
+        let status = try cell.run(recipe: { _ in throw SimArenaError(.usage, "none") }, trainingBackend: { _ in .failure(SimArenaError(.usage, "none")) },
+                                  pid: getpid(), output: { _ in }, interrupted: { 143 })
+        XCTAssertEqual(status, 143)
+        XCTAssertFalse(cell.isComplete)
+    }
+}
