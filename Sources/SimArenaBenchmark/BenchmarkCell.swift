@@ -99,8 +99,16 @@ public struct BenchmarkCell {
         }
         guard let run else { return (0, nil) }
         let configuration = try RunDirectory.configuration(of: run)
-        let status = try Trainer.run(directory: run, backend: backend(configuration), pid: pid,
-                                     output: { output("\(label): \($0)") }, interrupted: interrupted)
+        // A progress line for every tenth of the episodes; other lines (done, notes) all.
+        let every = max(1, configuration.episodes / 10)
+        let counter = LineCounter()
+        let status = try Trainer.run(directory: run, backend: backend(configuration), pid: pid, output: { line in
+            if line.hasPrefix("episode ") {
+                counter.count += 1
+                guard counter.count % every == 0 else { return }
+            }
+            output("\(label): \(line)")
+        }, interrupted: interrupted)
         return (status, status == 0 ? RunCheckpoints.latest(in: configuration.checkpointFolder) : nil)
     }
 
@@ -109,4 +117,9 @@ public struct BenchmarkCell {
         guard FileIO.isDirectory(runs) else { return nil }
         return try FileIO.list(runs).sorted().map { runs + "/" + $0 }.first { FileIO.isDirectory($0) && FileIO.exists($0 + "/" + RunDirectory.configuration) }
     }
+}
+
+/// Counts the lines a closure has seen.
+private final class LineCounter {
+    var count = 0
 }

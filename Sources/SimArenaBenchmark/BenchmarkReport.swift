@@ -1,5 +1,6 @@
 import SimArenaModel
 import SimArenaRL
+import SimArenaRun
 
 /// The benchmark's report, made from a plan and its complete cells: `report.json`
 /// (`simarena.benchmark-report/v1`), `report.md`, `episodes.jsonl` (every episode, in plan
@@ -104,12 +105,6 @@ public struct BenchmarkReport {
 
     /// `value` with `digits` decimals, the same bytes on every machine.
     static func format(_ value: Double, digits: Int) -> String {
-        let scale = [1.0, 10, 100, 1000][digits]
-        let scaled = Int64((value * scale).rounded())
-        guard digits > 0 else { return String(scaled) }
-        let sign = scaled < 0 ? "-" : ""
-        let whole = abs(scaled) / Int64(scale), fraction = abs(scaled) % Int64(scale)
-        let padded = String(fraction)
-        return "\(sign)\(whole)." + String(repeating: "0", count: digits - padded.count) + padded
+        RunProgress.fixed(value, digits: digits)
     }
 }

@@ -21,7 +21,7 @@ public enum RunProgress {
     }
 
     /// `value` with exactly `digits` decimals (rounded half away from zero).
-    static func fixed(_ value: Double, digits: Int) -> String {
+    public static func fixed(_ value: Double, digits: Int) -> String {
         guard value.isFinite else { return String(value) }
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
