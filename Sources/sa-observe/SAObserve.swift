@@ -12,8 +12,9 @@ struct SAObserve: ParsableCommand {
         abstract: "Turn a simulation result into the target workload's observation.",
         discussion: """
             The observation format (counts, resources, waste and the feature vector) is in docs/run-directory.md. \
-            With --step-dir, reads the step's simulation.json and trace.msgpack and writes its \
-            observation.json with the run's settings; --deploy, --namespace and --target override them.
+            With --step-dir, reads the step's simulation.json and trace.msgpack (and the previous \
+            step's action.json) and writes its observation.json with the run's settings; --deploy, \
+            --namespace and --target override them.
             """)
 
     @OptionGroup var step: StepDirectoryOptions
@@ -23,6 +24,10 @@ struct SAObserve: ParsableCommand {
 
     @Option(help: "The trace that was simulated (for replicas and the resources in force).")
     var trace: String?
+
+    @Option(name: .customLong("previous-action"),
+            help: "The previous step's action.json, for last_action_blocked (absent at step 1: false).")
+    var previousAction: String?
 
     @OptionGroup var workload: WorkloadOptions
 
@@ -38,7 +43,8 @@ struct SAObserve: ParsableCommand {
 
     func validate() throws {
         if let target, target < 0 || target > 1_000_000 { throw ValidationError("--target must be between 0 and 1000000") }
-        try step.refuse(fileFlags: [("--simulation", simulation != nil), ("--trace", trace != nil), ("--out", out != nil)])
+        try step.refuse(fileFlags: [("--simulation", simulation != nil), ("--trace", trace != nil),
+                                    ("--previous-action", previousAction != nil), ("--out", out != nil)])
         if step.stepDirectory == nil {
             for (flag, value) in [("--simulation", simulation), ("--trace", trace), ("--deploy", workload.deploy), ("--out", out)] where value == nil {
                 throw ValidationError("\(flag) is required")
@@ -55,11 +61,12 @@ struct SAObserve: ParsableCommand {
         }
         guard let simulation, let trace, let deploy = workload.deploy, let out else { return }
         let result = SimulationDocument(try Document.read(simulation))
+        let previous = try previousAction.map { try Document.decode($0, ActionReport.init(document:)) }
         var environment = Environment(workload: deploy, namespace: workload.namespace)
         environment.target = target
         let observation: Observation
         do {
-            observation = try environment.observe(result, trace: try Trace.load(trace), traceName: trace)
+            observation = try environment.observe(result, trace: try Trace.load(trace), traceName: trace, after: previous)
         } catch let error as SimArenaError where error.kind == .data && !error.message.hasPrefix(trace) {
             throw error.prefixed(simulation)
         }

@@ -54,6 +54,16 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertEqual(next.reward?.terminated, outside.terminated)
     }
 
+    func testTheObservationSaysWhetherTheLastActionWasBlocked() throws {
+        var environment = try environment()
+        let trace = try Trace.load(path)
+        XCTAssertFalse(try environment.reset(trace: trace, traceName: path, seed: 3).lastActionBlocked, "no action before the first step")
+        let blocked = try environment.step(.bumpCPUSmall)  // 17 CPU + 500m is above the 16 CPU maximum
+        XCTAssertTrue(blocked.info.outcome.blocked)
+        XCTAssertTrue(blocked.observation.lastActionBlocked)
+        XCTAssertFalse(try environment.step(.reduceCPUSmall).observation.lastActionBlocked)
+    }
+
     func testStepBeforeResetAndActionsOutsideTheSpaceAreRefused() throws {
         var environment = try environment()
         XCTAssertThrowsError(try environment.step(.noop)) { error in

@@ -23,10 +23,11 @@ final class ExternalPolicyTests: XCTestCase {
             memoryRequest: .bytes(64 << 20), cpuLimit: nil, memoryLimit: nil,
             requested: ResourceAmounts(cpuMillis: 100 * ready, memoryBytes: (64 << 20) * ready),
             used: ResourceAmounts(cpuMillis: 50 * ready, memoryBytes: (60 << 20) * ready),
+            largestNode: ResourceAmounts(cpuMillis: 16_000, memoryBytes: 32 << 30), lastActionBlocked: false,
             pods: [
                 Observation.Pod(
                     name: "web-0", phase: "Running", ready: true, reason: nil, node: "node-1", restartCount: 0,
-                    requests: perPod, usage: perPod)
+                    requests: perPod, usage: perPod, usageSamples: UsageSamples(cpuMillis: [50, 70], memoryBytes: [60 << 20, 62 << 20]))
             ])
     }
 
@@ -58,7 +59,9 @@ final class ExternalPolicyTests: XCTestCase {
             text = sys.stdin.read()
             assert text.endswith("\\n") and text.count("\\n") == 1, repr(text[:80])
             obs = json.loads(text)
-            assert obs["format"] == "simarena.observation/v1", obs["format"]
+            assert obs["format"] == "simarena.observation/v2", obs["format"]
+            assert obs["cpu_usage"] == {"p50": "50m", "p90": "70m", "p95": "70m", "max": "70m", "samples": 2}, obs["cpu_usage"]
+            assert obs["largest_node"] == {"cpu": "16", "memory": "32Gi"} and obs["last_action_blocked"] is False
             print("scale_up_replicas" if obs["ready"] < obs["target"] else 0)
             """, shebang: "#!" + python)
         let external = try ExternalPolicy(commandLine: policy)

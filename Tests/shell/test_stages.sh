@@ -16,6 +16,23 @@ grep -q '"action": "scale_up_replicas"' "$dir/action.json" || fail "the continue
 [ "$(wc -l <"$run/step.jsonl")" = 1 ] || fail "the step was not recorded exactly once"
 [ "$(grep -c sa-simulate "$dir/commands.sh")" = 1 ] || fail "simulate ran twice"
 
+# sa-observe by flags gives the stage's observation of step 2 (which read step 1's action.json);
+# a blocked previous action shows as last_action_blocked.
+expect_status 0 "$ROOT/bin/step.sh" --run-dir "$run"
+next="$run/ep0001/step0002"
+observe_by_hand=("$BIN/sa-observe" --simulation "$next/simulation.json" --trace "$next/trace.msgpack" --deploy web)
+expect_status 0 "${observe_by_hand[@]}" --previous-action "$dir/action.json" --out "$SCRATCH/by-hand.json"
+cmp -s "$SCRATCH/by-hand.json" "$next/observation.json" || fail "sa-observe by flags differs from the stage's observation"
+grep -q '"last_action_blocked": false' "$SCRATCH/by-hand.json" || fail "scaling up was not blocked"
+python3 - "$dir/action.json" "$SCRATCH/blocked.json" <<'PY'
+import json, sys
+action = json.load(open(sys.argv[1]))
+action["blocked_reason"] = "replicas 101 would exceed the maximum 100"
+json.dump(action, open(sys.argv[2], "w"))
+PY
+expect_status 0 "${observe_by_hand[@]}" --previous-action "$SCRATCH/blocked.json" --out "$SCRATCH/blocked-observation.json"
+grep -q '"last_action_blocked": true' "$SCRATCH/blocked-observation.json" || fail "a blocked previous action is not observed"
+
 # Hooks run around the simulation with the step in their environment; a failing hook stops the step.
 cat >"$SCRATCH/hook.py" <<'PY'
 #!/usr/bin/env python3

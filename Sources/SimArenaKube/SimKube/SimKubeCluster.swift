@@ -37,6 +37,6 @@ public struct SimKubeCluster: ClusterBackend {
 }
 
 extension SimKubeResult: SimulationOutcome {
-    public func podStatuses() -> [Observation.PodStatus] { pods }
+    public func snapshot() -> Observation.Snapshot { Observation.Snapshot(pods: pods, largestNode: nil) }
     public var document: KValue { value }
 }

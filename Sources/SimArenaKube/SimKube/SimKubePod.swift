@@ -46,7 +46,7 @@ extension Observation.PodStatus {
             reason: reason, message: reason == "Unschedulable" ? scheduling?["message"]?.stringValue : status["message"]?.stringValue,
             node: pod["spec"]?["nodeName"]?.stringValue, restartCount: restarts, oomKilled: oomKilled,
             requests: ResourceAmounts(cpuMillis: list["cpu"]?.milliValue ?? 0, memoryBytes: list["memory"]?.value ?? 0),
-            usage: .zero)
+            usage: .zero, usageSamples: nil)
     }
 
     /// The top-level workload from the controller owner reference. A ReplicaSet owner stands for

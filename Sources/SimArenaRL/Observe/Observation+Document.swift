@@ -3,7 +3,10 @@ import SimArenaSimulation
 
 /// `observation.json`: the observation as a document, and back.
 extension Observation {
-    public static let format = "simarena.observation/v1"
+    public static let format = "simarena.observation/v2"
+    /// The formats a reader accepts: `v1` lacks what `v2` added (usage samples and percentiles,
+    /// the largest node, whether the last action was blocked), read as none and false.
+    public static let readableFormats = [format, "simarena.observation/v1"]
 
     public var value: KValue {
         func amounts(_ amounts: ResourceAmounts) -> KValue { SimulationResult.amounts(amounts) }
@@ -34,12 +37,17 @@ extension Observation {
         map["used"] = amounts(used)
         map["cpu_waste"] = .double(Self.rounded(cpuWaste))
         map["memory_waste"] = .double(Self.rounded(memoryWaste))
+        map["cpu_usage"] = cpuUsage?.value ?? .null
+        map["memory_usage"] = memoryUsage?.value ?? .null
+        map["largest_node"] = largestNode.map(amounts) ?? .null
+        map["last_action_blocked"] = .bool(lastActionBlocked)
         map["features"] = .array(features.map { .float($0) })
         map["pods"] = .array(pods.map { pod in
             [
                 "name": .string(pod.name), "phase": .string(pod.phase), "ready": .bool(pod.ready),
                 "reason": pod.reason.map(KValue.string) ?? .null, "node": pod.node.map(KValue.string) ?? .null,
                 "restarts": .int(pod.restartCount), "requests": amounts(pod.requests), "usage": amounts(pod.usage),
+                "usage_samples": pod.usageSamples?.value ?? .null,
             ]
         })
         return .map(map)
@@ -50,11 +58,11 @@ extension Observation {
         (value * 1_000_000).rounded() / 1_000_000
     }
 
-    /// Reads `observation.json`.
+    /// Reads `observation.json` (``readableFormats``).
     public init(document: KValue) throws {
         let map = try document.requireMap(at: "observation")
-        guard map["format"]?.stringValue == Self.format else {
-            throw SimArenaError(.data, "observation: \"format\" is not \"\(Self.format)\"")
+        guard let format = map["format"]?.stringValue, Self.readableFormats.contains(format) else {
+            throw SimArenaError(.data, "observation: \"format\" is not \"\(Self.format)\" (or \"\(Self.readableFormats[1])\")")
         }
         func int(_ key: String) throws -> Int64 {
             guard let value = map[key] else { throw SimArenaError(.data, "observation: missing \"\(key)\"") }
@@ -64,10 +72,9 @@ extension Observation {
             guard let value = map[key], !value.isNull else { return nil }
             return try Quantity(value, at: key)
         }
-        func amounts(_ value: KValue?, at path: String) throws -> ResourceAmounts {
-            guard let value else { return .zero }
-            let list = try ResourceList(value, at: path)
-            return ResourceAmounts(cpuMillis: list["cpu"]?.milliValue ?? 0, memoryBytes: list["memory"]?.value ?? 0)
+        func present(_ value: KValue?) -> KValue? {
+            guard let value, !value.isNull else { return nil }
+            return value
         }
         workload = try map["workload"]?.requireString(at: "workload") ?? ""
         target = try int("target")
@@ -89,8 +96,10 @@ extension Observation {
         memoryRequest = try quantity("memory_request") ?? .bytes(0)
         cpuLimit = try quantity("cpu_limit")
         memoryLimit = try quantity("memory_limit")
-        requested = try amounts(map["requested"], at: "requested")
-        used = try amounts(map["used"], at: "used")
+        requested = try Self.amounts(map["requested"], at: "requested")
+        used = try Self.amounts(map["used"], at: "used")
+        largestNode = try present(map["largest_node"]).map { try Self.amounts($0, at: "largest_node") }
+        lastActionBlocked = try map["last_action_blocked"]?.requireBool(at: "last_action_blocked") ?? false
         pods = try (map["pods"] ?? .array([])).requireArray(at: "pods").enumerated().map { index, item in
             let path = "pods[\(index)]"
             return Pod(
@@ -99,8 +108,9 @@ extension Observation {
                 ready: try item["ready"]?.requireBool(at: "\(path).ready") ?? false,
                 reason: item["reason"]?.stringValue, node: item["node"]?.stringValue,
                 restartCount: try item["restarts"]?.requireInt64(at: "\(path).restarts") ?? 0,
-                requests: try amounts(item["requests"], at: "\(path).requests"),
-                usage: try amounts(item["usage"], at: "\(path).usage"))
+                requests: try Self.amounts(item["requests"], at: "\(path).requests"),
+                usage: try Self.amounts(item["usage"], at: "\(path).usage"),
+                usageSamples: try present(item["usage_samples"]).map { try UsageSamples($0, at: "\(path).usage_samples") })
         }
     }
 }

@@ -2,9 +2,10 @@ import SimArenaModel
 import SimArenaSimulation
 
 /// What the agent sees of its workload after a simulation: the original's three counts (`ready`,
-/// `pending`, `total`), why pods are unhealthy, the resources they ask for and use, and the
-/// normalised ``features`` vector that learning agents consume. Documented in
-/// docs/run-directory.md (`observation.json`).
+/// `pending`, `total`), why pods are unhealthy, the resources they ask for and use (with the
+/// distribution of measured usage that right-sizing policies read), the cluster's largest node,
+/// whether the last action was blocked, and the normalised ``features`` vector that learning
+/// agents consume. Documented in docs/run-directory.md (`observation.json`).
 public struct Observation: Sendable, Hashable {
     /// The workload's pods as the observation lists them.
     public struct Pod: Sendable, Hashable {
@@ -16,6 +17,9 @@ public struct Observation: Sendable, Hashable {
         public var restartCount: Int64
         public var requests: ResourceAmounts
         public var usage: ResourceAmounts
+        /// The first container's measured usage (the one actions change); nil when the backend
+        /// reports none or the pod never ran.
+        public var usageSamples: UsageSamples?
     }
 
     public var workload: String
@@ -50,6 +54,12 @@ public struct Observation: Sendable, Hashable {
     /// Summed over running pods: requested and used.
     public var requested: ResourceAmounts
     public var used: ResourceAmounts
+    /// The largest allocatable CPU and the largest allocatable memory of any node (each found
+    /// separately); nil when the simulation lists no nodes.
+    public var largestNode: ResourceAmounts?
+    /// Whether the previous step's action was blocked by a safeguard (false at an episode's
+    /// first step).
+    public var lastActionBlocked: Bool
     public var pods: [Pod]
 
     /// Whether the workload is at its goal: `ready == total == target` and nothing pending.
@@ -58,6 +68,19 @@ public struct Observation: Sendable, Hashable {
     /// Fraction of requested CPU and memory that running pods leave unused (0 when nothing runs).
     public var cpuWaste: Double { Self.waste(requested: requested.cpuMillis, used: used.cpuMillis) }
     public var memoryWaste: Double { Self.waste(requested: requested.memoryBytes, used: used.memoryBytes) }
+
+    /// The measured usage of the first container, pooled over the running pods' samples; nil
+    /// when there is none.
+    public var cpuUsage: UsagePercentiles? {
+        UsagePercentiles(runningSamples.flatMap(\.cpuMillis), as: Quantity.millis)
+    }
+    public var memoryUsage: UsagePercentiles? {
+        UsagePercentiles(runningSamples.flatMap(\.memoryBytes), as: { Quantity.bytes($0) })
+    }
+
+    private var runningSamples: [UsageSamples] {
+        pods.filter { $0.phase == "Running" }.compactMap(\.usageSamples)
+    }
 
     static func waste(requested: Int64, used: Int64) -> Double {
         guard requested > 0 else { return 0 }

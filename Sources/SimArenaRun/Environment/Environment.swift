@@ -63,12 +63,15 @@ public struct Environment {
         return try backend.get().simulate(trace, seed: seed, step: step)
     }
 
-    /// The workload's observation in `outcome`; `traceName` names the trace when it declares no target.
-    public func observe(_ outcome: any SimulationOutcome, trace: Trace, traceName: String) throws -> Observation {
+    /// The workload's observation in `outcome`, after `previous` (the action that led to it; nil
+    /// at an episode's first step); `traceName` names the trace when it declares no target.
+    public func observe(_ outcome: any SimulationOutcome, trace: Trace, traceName: String, after previous: ActionReport?) throws
+        -> Observation {
         guard let goal = target ?? Observation.declaredTarget(of: trace) else {
             throw SimArenaError(.usage, "--target is needed: \(traceName) declares no metadata.scenario.target")
         }
-        return try Observation(pods: try outcome.podStatuses(), trace: trace, workload: workload, namespace: namespace, target: goal)
+        return try Observation(snapshot: try outcome.snapshot(), trace: trace, workload: workload, namespace: namespace, target: goal,
+                               lastActionBlocked: previous?.outcome.blocked ?? false)
     }
 
     /// Scores `observation` as the outcome of `previous` (nil at an episode's first step), and

@@ -2,12 +2,12 @@ import SimArenaModel
 import SimArenaSimulation
 import SimArenaRL
 
-/// What one simulation of a step produced, whichever backend ran it: the pods an observation
-/// is made from, and the result document a step directory keeps as `simulation.json`
-/// (format `simarena.simulation/v1`, docs/simulation-format.md).
+/// What one simulation of a step produced, whichever backend ran it: the pods and nodes an
+/// observation is made from, and the result document a step directory keeps as
+/// `simulation.json` (format `simarena.simulation/v1`, docs/simulation-format.md).
 public protocol SimulationOutcome: Sendable {
-    /// The pods, as an observation needs them.
-    func podStatuses() throws -> [Observation.PodStatus]
+    /// The pods and the largest node, as an observation needs them.
+    func snapshot() throws -> Observation.Snapshot
     /// The result document.
     var document: KValue { get }
     /// Writes the document atomically: JSON, or MessagePack for a `.msgpack` path.
@@ -28,8 +28,8 @@ public struct SimulationDocument: SimulationOutcome {
         self.document = document
     }
 
-    public func podStatuses() throws -> [Observation.PodStatus] {
-        try Observation.podStatuses(inSimulation: document)
+    public func snapshot() throws -> Observation.Snapshot {
+        try Observation.Snapshot(simulation: document)
     }
 }
 

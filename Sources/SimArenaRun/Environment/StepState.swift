@@ -99,7 +99,8 @@ public struct StepState {
                 throw error.prefixed(traceName)
             }
         case .stage(.observe):
-            observation = try environment.observe(try need(simulation, "simulation"), trace: try need(trace, "trace"), traceName: traceName)
+            observation = try environment.observe(try need(simulation, "simulation"), trace: try need(trace, "trace"), traceName: traceName,
+                                                  after: previousAction)
         case .stage(.reward): reward = environment.score(try need(observation, "observation"), after: previousAction, step: identity.step)
         case .stage(.learn): try learn(in: environment, context: &context)
         case .stage(.act): try act(in: environment, context: context)

@@ -129,6 +129,7 @@ public struct StepFiles: Sendable, Hashable {
         case .stage(.simulate): try trace()
         case .stage(.observe):
             try trace()
+            try previousAction()
             if state.simulation == nil { state.simulation = SimulationDocument(try Document.read(file(Self.simulation))) }
         case .stage(.reward):
             try observation()

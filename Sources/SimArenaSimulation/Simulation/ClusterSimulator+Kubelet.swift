@@ -17,10 +17,17 @@ extension ClusterSimulator {
         }
         let names = blueprint.containers.map(\.name).joined(separator: ", ")
         record(.normal, "Started", podObject(pod), "Started container \(names)")
-        if blueprint.oomContainer != nil || blueprint.containers.contains(where: { $0.memoryLimit == nil }) {
+        // Memory reaches sample k of its series the ramp's time after sample k comes in force.
+        let kill = blueprint.oomKill
+        if let kill {
+            queue.push(.oomKill(pod: pod, incarnation: incarnation),
+                       at: now + cluster.timing.memoryRamp + Int64(kill.sample) * UsageSeries.interval)
+        }
+        let killedAtOnce = kill?.sample == 0
+        if !killedAtOnce && blueprint.containers.contains(where: { $0.memoryLimit == nil }) {
             queue.push(.memoryPeak(pod: pod, incarnation: incarnation), at: now + cluster.timing.memoryRamp)
         }
-        if blueprint.oomContainer == nil {
+        if !killedAtOnce {
             let delay = blueprint.readyDelay ?? (cluster.timing.readyDelay, cluster.timing.readyJitter)
             let base = draw(delay.base, delay.jitter)
             let ratio = blueprint.mostThrottled?.ratio ?? 1
@@ -49,30 +56,29 @@ extension ClusterSimulator {
         guard let (container, ratio) = blueprints[pods[pod].blueprint].mostThrottled else { return }
         let usage = Quantity.millis(container.usage.cpuMillis)
         let limit = Quantity.millis(container.cpuLimit ?? 0)
-        let message = "Readiness probe failed: container \(container.name) needs \(usage) CPU but is throttled to its \(limit) limit (\(Self.ratioText(ratio))x)"
+        let average = container.cpuUsage.samples.count > 1 ? " on average" : ""
+        let message = "Readiness probe failed: container \(container.name) needs \(usage) CPU\(average) but is throttled to its \(limit) limit (\(Self.ratioText(ratio))x)"
         pods[pod].reason = "ReadinessProbeFailed"
         pods[pod].message = message
         record(.warning, "Unhealthy", podObject(pod), message)
     }
 
-    /// Memory reaches its declared usage: a container over its limit is OOM-killed; otherwise the
-    /// node may now be short of memory.
+    /// Memory reaches its declared usage (booked at its peak): the node may now be short of memory.
     func memoryPeaked(_ pod: Int) {
+        if let node = pods[pod].node { relieveMemoryPressure(on: node) }
+    }
+
+    /// Memory reaches the first sample above a container's limit: the container is OOM-killed.
+    func oomKill(_ pod: Int) {
         let blueprint = blueprints[pods[pod].blueprint]
-        guard let container = blueprint.oomContainer, let limit = container.memoryLimit, let node = pods[pod].node else {
-            if let node = pods[pod].node { relieveMemoryPressure(on: node) }
-            return
-        }
+        guard let (container, sample) = blueprint.oomKill, let limit = container.memoryLimit else { return }
         pods[pod].incarnation += 1
         let killed = ContainerState.terminated(reason: "OOMKilled", exitCode: 137, at: now)
         pods[pod].containerState = killed
         pods[pod].lastTermination = killed
         setReady(pod, false)
-        if pods[pod].consuming {
-            pods[pod].consuming = false
-            nodeUsage[node] -= blueprint.usage
-        }
-        let used = Quantity.bytes(container.usage.memoryBytes)
+        stopContainers(pod)
+        let used = Quantity.bytes(container.memoryUsage[sample])
         record(.warning, "OOMKilling", podObject(pod),
                "Container \(container.name) used \(used) of memory, over its \(Quantity.bytes(limit)) limit; killed (exit code 137)")
         if blueprint.restartPolicy == .never {
@@ -91,6 +97,15 @@ extension ClusterSimulator {
         pods[pod].message = "back-off \(backOff / 1000)s restarting failed container=\(container.name) pod=\(pods[pod].name) (last exit: OOMKilled)"
         record(.warning, "BackOff", podObject(pod), "Back-off restarting failed container \(container.name) in pod \(pods[pod].name)")
         queue.push(.restart(pod: pod, incarnation: pods[pod].incarnation), at: now + backOff)
+    }
+
+    /// The containers stop running: their usage leaves the node's books, and the end of their
+    /// first run is noted.
+    func stopContainers(_ pod: Int) {
+        guard pods[pod].consuming, let node = pods[pod].node else { return }
+        pods[pod].consuming = false
+        nodeUsage[node] -= blueprints[pods[pod].blueprint].usage
+        if pods[pod].firstRunEnd == nil { pods[pod].firstRunEnd = now }
     }
 
     func restartContainers(_ pod: Int) {

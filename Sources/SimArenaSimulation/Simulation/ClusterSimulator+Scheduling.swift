@@ -56,10 +56,7 @@ extension ClusterSimulator {
         pods[pod].released = true
         nodes[node].unbind(pods[pod].requirements)
         scoreIndex?.update(node, in: nodes)
-        if pods[pod].consuming {
-            nodeUsage[node] -= blueprints[pods[pod].blueprint].usage
-            pods[pod].consuming = false
-        }
+        stopContainers(pod)
         capacityFreed = true
     }
 

@@ -8,7 +8,8 @@ import SimArenaModel
 /// scheduler binds them by kube-scheduler's rules; a KWOK-like kubelet starts them after seeded
 /// delays and, beyond what KWOK can do, makes them fail as real pods fail: OOM kills with
 /// restart back-off, evictions under node memory pressure, and readiness failures from CPU
-/// throttling. Same trace, cluster, duration and seed give the same result, byte for byte.
+/// throttling, from usage that may vary over time (``UsageSeries``). Same trace, cluster,
+/// duration and seed give the same result, byte for byte.
 public final class ClusterSimulator {
     /// What can happen at a point in simulated time.
     enum Action {
@@ -17,6 +18,7 @@ public final class ClusterSimulator {
         case podReady(pod: Int, incarnation: Int)
         case probeFailed(pod: Int, incarnation: Int)
         case memoryPeak(pod: Int, incarnation: Int)
+        case oomKill(pod: Int, incarnation: Int)
         case restart(pod: Int, incarnation: Int)
         case complete(pod: Int, incarnation: Int)
         case cronTick(workload: Int)
@@ -107,6 +109,7 @@ public final class ClusterSimulator {
         case .podReady(let pod, let incarnation): if isCurrent(pod, incarnation) { markReady(pod) }
         case .probeFailed(let pod, let incarnation): if isCurrent(pod, incarnation) { failReadiness(pod) }
         case .memoryPeak(let pod, let incarnation): if isCurrent(pod, incarnation) { memoryPeaked(pod) }
+        case .oomKill(let pod, let incarnation): if isCurrent(pod, incarnation) { oomKill(pod) }
         case .restart(let pod, let incarnation): if isCurrent(pod, incarnation) { restartContainers(pod) }
         case .complete(let pod, let incarnation): if isCurrent(pod, incarnation) { completePod(pod) }
         case .cronTick(let workload): cronTick(workload)

@@ -1,24 +1,20 @@
 import SimArenaModel
 
 /// One container as the simulator runs it: requests and limits after the API server's
-/// defaulting, and the CPU and memory it actually uses.
+/// defaulting, and the CPU and memory it actually uses over time.
 public struct ContainerModel: Sendable, Hashable {
-    public var name: String
+    public let name: String
     /// Requests; a missing request takes the limit when one is set (API server defaulting).
-    public var requests: ResourceAmounts
-    public var cpuLimit: Int64?
-    public var memoryLimit: Int64?
-    /// What the container uses once started (from the `simarena.io/usage` annotation, else its
-    /// requests).
-    public var usage: ResourceAmounts
-
-    public init(name: String, requests: ResourceAmounts, cpuLimit: Int64?, memoryLimit: Int64?, usage: ResourceAmounts) {
-        self.name = name
-        self.requests = requests
-        self.cpuLimit = cpuLimit
-        self.memoryLimit = memoryLimit
-        self.usage = usage
-    }
+    public let requests: ResourceAmounts
+    public let cpuLimit: Int64?
+    public let memoryLimit: Int64?
+    /// What the container uses from each (re)start: the `simarena.io/usage` annotation's
+    /// series, else its request, constant. Millicores and bytes.
+    public let cpuUsage: UsageSeries
+    public let memoryUsage: UsageSeries
+    /// The memory sample at which the container is OOM-killed: the first above its limit (nil
+    /// when none is, or there is no limit).
+    public let oomSample: Int?
 
     /// Builds the model from a container spec and its declared usage (if any).
     public init(_ spec: ContainerSpec, usage declared: UsageAnnotation.Usage?) {
@@ -28,20 +24,29 @@ public struct ContainerModel: Sendable, Hashable {
         requests = ResourceAmounts(
             cpuMillis: spec.requests["cpu"]?.milliValue ?? cpuLimit ?? 0,
             memoryBytes: spec.requests["memory"]?.value ?? memoryLimit ?? 0)
-        usage = ResourceAmounts(
-            cpuMillis: declared?.cpuMillis ?? requests.cpuMillis,
-            memoryBytes: declared?.memoryBytes ?? requests.memoryBytes)
+        let memory = declared?.memory ?? UsageSeries(constant: requests.memoryBytes)
+        cpuUsage = declared?.cpu ?? UsageSeries(constant: requests.cpuMillis)
+        memoryUsage = memory
+        oomSample = memoryLimit.flatMap(memory.firstIndex(above:))
     }
 
-    /// Whether the container's memory use goes over its limit (it will be OOM-killed).
-    public var exceedsMemoryLimit: Bool {
-        guard let memoryLimit else { return false }
-        return usage.memoryBytes > memoryLimit
+    /// What the simulator's steady rules go by: the CPU series' mean (CPU is compressible, and a
+    /// readiness probe fails on sustained throttling, not on a burst) and the memory series'
+    /// peak (node memory is booked conservatively). For a constant usage, the constant.
+    public var usage: ResourceAmounts {
+        ResourceAmounts(cpuMillis: cpuUsage.mean, memoryBytes: memoryUsage.peak)
     }
 
-    /// CPU usage over the CPU limit (1 when unlimited or within the limit).
+    /// Mean CPU usage over the CPU limit (1 when unlimited or within the limit).
     public var throttleRatio: Double {
         guard let cpuLimit, cpuLimit > 0, usage.cpuMillis > cpuLimit else { return 1 }
         return Double(usage.cpuMillis) / Double(cpuLimit)
+    }
+
+    /// The first `count` samples of a run, one per 15 s tick from its start, capped at the
+    /// limits as metrics-server would report them.
+    public func samples(count: Int) -> UsageSamples {
+        UsageSamples(cpuMillis: (0..<count).map { min(cpuUsage[$0], cpuLimit ?? .max) },
+                     memoryBytes: (0..<count).map { min(memoryUsage[$0], memoryLimit ?? .max) })
     }
 }

@@ -10,8 +10,8 @@ public struct LifecycleTiming: Sendable, Hashable {
     /// From the container running to the pod Ready (readiness probe passing), before throttling.
     public var readyDelay: Int64 = 2000
     public var readyJitter: Int64 = 3000
-    /// From a container starting to its memory reaching its declared usage (when an OOM kill or
-    /// an eviction can happen).
+    /// From a container starting, or a sample of its usage series coming in force, to its memory
+    /// reaching that usage (when an OOM kill or an eviction can happen).
     public var memoryRamp: Int64 = 3000
     /// A container whose CPU usage exceeds this multiple of its CPU limit fails its readiness
     /// probe; below it, startup only slows in proportion (usage / limit).

@@ -18,8 +18,8 @@ struct PodBlueprint {
     var createDelay: (base: Int64, jitter: Int64)?
     var readyDelay: (base: Int64, jitter: Int64)?
 
-    /// What the pod's containers use, summed; CPU capped at each container's limit (the CFS
-    /// quota), memory as declared.
+    /// What the pod's containers use, summed (``ContainerModel/usage``: the CPU mean, capped at
+    /// each container's limit by the CFS quota, and the memory peak).
     var usage: ResourceAmounts {
         containers.reduce(.zero) { total, container in
             total + ResourceAmounts(
@@ -28,8 +28,9 @@ struct PodBlueprint {
         }
     }
 
-    /// The first container that will be OOM-killed.
-    var oomContainer: ContainerModel? { containers.first { $0.exceedsMemoryLimit } }
+    /// The container OOM-killed first and the memory sample that kills it: the earliest
+    /// over-limit sample of any container (the first container of those tied).
+    var oomKill: (container: ContainerModel, sample: Int)?
 
     /// The most throttled container and its usage-to-limit ratio.
     var mostThrottled: (container: ContainerModel, ratio: Double)? {
@@ -51,6 +52,7 @@ struct PodBlueprint {
             }
         }
         containers = template.containers.map { ContainerModel($0, usage: usage?.usage(of: $0.name)) }
+        oomKill = containers.compactMap { container in container.oomSample.map { (container, $0) } }.min { $0.1 < $1.1 }
         qos = QoSClass(containers: containers + template.initContainers.map { ContainerModel($0, usage: nil) })
         if let policy = template.spec["restartPolicy"]?.stringValue {
             guard let known = RestartPolicy(rawValue: policy) else {

@@ -36,6 +36,9 @@ struct SimPod {
     var ready = false
     var readyAt: Int64?
     var startedAt: Int64?
+    /// When the containers' first run ended (an OOM kill, completion or eviction), if it did:
+    /// the pod's usage samples cover the first run.
+    var firstRunEnd: Int64?
     var containerState: ContainerState = .waiting(reason: "ContainerCreating")
     var lastTermination: ContainerState?
     var restartCount = 0

@@ -8,29 +8,9 @@ extension SimulationResult {
         root["durationSeconds"] = Self.seconds(duration)
         root["seed"] = .integer(seed)
         root["pods"] = .array(pods.map(Self.podValue))
-        root["nodes"] = .array(nodes.map { node in
-            [
-                "name": .string(node.name),
-                "allocatable": Self.amounts(node.allocatable, pods: node.allocatablePods),
-                "requested": Self.amounts(node.requested),
-                "used": Self.amounts(node.used),
-                "pods": .int(Int64(node.pods)),
-            ]
-        })
-        root["workloads"] = .array(workloads.map { workload in
-            [
-                "kind": .string(workload.kind), "namespace": .string(workload.namespace), "name": .string(workload.name),
-                "parent": workload.parent.map(KValue.string) ?? .null, "replicas": .int(Int64(workload.replicas)),
-                "pods": .int(Int64(workload.pods)), "ready": .int(Int64(workload.ready)),
-                "pending": .int(Int64(workload.pending)), "deleted": .bool(workload.deleted),
-            ]
-        })
-        root["events"] = .array(events.map { event in
-            [
-                "time": Self.seconds(event.time), "type": .string(event.type.rawValue), "reason": .string(event.reason),
-                "object": .string(event.object), "message": .string(event.message),
-            ]
-        })
+        root["nodes"] = .array(nodes.map(Self.nodeValue))
+        root["workloads"] = .array(workloads.map(Self.workloadValue))
+        root["events"] = .array(events.map(Self.eventValue))
         return .map(root)
     }
 
@@ -108,17 +88,21 @@ extension SimulationResult {
         map["startedAt"] = pod.startedAt.map(seconds) ?? .null
         map["readyAt"] = pod.readyAt.map(seconds) ?? .null
         map["conditions"] = .array(conditions(pod))
-        map["containers"] = .array(pod.containers.map { container in
-            [
-                "name": .string(container.name), "ready": .bool(container.ready),
-                "restartCount": .int(Int64(container.restartCount)), "state": state(container.state),
-                "lastState": container.lastState.map(state) ?? [:],
-                "requests": amounts(container.requests),
-                "limits": limits(cpu: container.cpuLimit, memory: container.memoryLimit),
-                "usage": amounts(container.usage),
-            ]
-        })
+        map["containers"] = .array(pod.containers.map(containerValue))
         return .map(map)
+    }
+
+    private static func containerValue(_ container: Container) -> KValue {
+        var map: KValue = [
+            "name": .string(container.name), "ready": .bool(container.ready),
+            "restartCount": .int(Int64(container.restartCount)), "state": state(container.state),
+            "lastState": container.lastState.map(state) ?? [:],
+            "requests": amounts(container.requests),
+            "limits": limits(cpu: container.cpuLimit, memory: container.memoryLimit),
+            "usage": amounts(container.usage),
+        ]
+        if let samples = container.usageSamples { map["usageSamples"] = samples.value }
+        return map
     }
 
     /// The four pod conditions, as the kubelet and scheduler set them.

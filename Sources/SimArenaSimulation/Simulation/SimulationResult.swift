@@ -16,8 +16,12 @@ public struct SimulationResult: Sendable {
         public var requests: ResourceAmounts
         public var cpuLimit: Int64?
         public var memoryLimit: Int64?
-        /// What it uses now (zero when not running).
+        /// What it uses now (zero when not running): ``ContainerModel/usage``.
         public var usage: ResourceAmounts
+        /// What it used at each 15 s tick of its first run, from its start to the end of the
+        /// simulation or of that run (an OOM kill, completion or eviction); nil if it never
+        /// started.
+        public var usageSamples: UsageSamples?
     }
 
     /// One pod, as `kubectl get pod -o yaml` would show its status, plus usage.
@@ -90,14 +94,20 @@ public struct SimulationResult: Sendable {
             return simulator.workloads[owner]
         }
         var podCounts = [Int](repeating: 0, count: simulator.nodes.count)
+        let end = simulator.options.duration
         pods = simulator.pods.filter { !$0.deleted }.map { pod in
             if let node = pod.node, !pod.released { podCounts[node] += 1 }
             let blueprint = simulator.blueprints[pod.blueprint]
             let running = pod.consuming
+            // One sample per tick from the first start up to the end of the first run or of the simulation.
+            let ticks = pod.startedAt.map { start in
+                Int(max(0, min(pod.firstRunEnd ?? end, end) - start) / UsageSeries.interval) + 1
+            }
             let containers = blueprint.containers.map { model in
                 Container(name: model.name, state: pod.containerState, lastState: pod.lastTermination, ready: pod.ready,
                           restartCount: pod.restartCount, requests: model.requests, cpuLimit: model.cpuLimit,
-                          memoryLimit: model.memoryLimit, usage: running ? model.usage : .zero)
+                          memoryLimit: model.memoryLimit, usage: running ? model.usage : .zero,
+                          usageSamples: ticks.map(model.samples(count:)))
             }
             let top = topLevel(pod.workload)
             return Pod(
