@@ -13,6 +13,10 @@ public enum HandCodedPolicy: String, Sendable, CaseIterable {
     case bumpCPU = "bump_cpu"
     case bumpMemory = "bump_mem"
     case scaleReplicas = "scale_replicas"
+    /// The VPA recommender's rules on the observed usage (``UsageRecommender/vpa``).
+    case vpa
+    /// Robusta KRR's simple strategy on the observed usage (``UsageRecommender/krr``).
+    case krr
 
     /// The action for this observation. `allowed` is the action-space size (`--Naction`);
     /// an action outside it becomes noop.
@@ -25,6 +29,8 @@ public enum HandCodedPolicy: String, Sendable, CaseIterable {
         case .bumpCPU: action = .bumpCPUSmall
         case .bumpMemory: action = .bumpMemorySmall
         case .scaleReplicas: action = .scaleUpReplicas
+        case .vpa: action = UsageRecommender.vpa.action(observation, settings: settings)
+        case .krr: action = UsageRecommender.krr.action(observation, settings: settings)
         }
         return action.rawValue < allowed ? action : .noop
     }

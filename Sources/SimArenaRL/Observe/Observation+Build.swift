@@ -44,6 +44,14 @@ extension Observation {
         (requested, used, pods) = (.zero, .zero, [])
         largestNode = snapshot.largestNode
         self.lastActionBlocked = lastActionBlocked
+        containers = definition.template.containers.count
+        if let name = first?.name, let text = definition.template.annotation(UsageAnnotation.key) {
+            // The simulator has already refused a malformed annotation.
+            let declared = (try? UsageAnnotation(text, at: UsageAnnotation.key))?.usage(of: name)
+            (declaredCPUUsage, declaredMemoryUsage) = (declared?.cpu != nil, declared?.memory != nil)
+        } else {
+            (declaredCPUUsage, declaredMemoryUsage) = (false, false)
+        }
         // The workload's own pods: same namespace, same top-level kind and name.
         for pod in snapshot.pods where pod.workloadName == name && pod.workloadKind == definition.kind.rawValue
             && pod.namespace == definition.namespace {

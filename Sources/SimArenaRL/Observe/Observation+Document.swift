@@ -5,7 +5,8 @@ import SimArenaSimulation
 extension Observation {
     public static let format = "simarena.observation/v2"
     /// The formats a reader accepts: `v1` lacks what `v2` added (usage samples and percentiles,
-    /// the largest node, whether the last action was blocked), read as none and false.
+    /// the largest node, whether the last action was blocked, the container count), read as
+    /// none, false and 1.
     public static let readableFormats = [format, "simarena.observation/v1"]
 
     public var value: KValue {
@@ -41,6 +42,7 @@ extension Observation {
         map["memory_usage"] = memoryUsage?.value ?? .null
         map["largest_node"] = largestNode.map(amounts) ?? .null
         map["last_action_blocked"] = .bool(lastActionBlocked)
+        map["containers"] = .int(Int64(containers))
         map["features"] = .array(features.map { .float($0) })
         map["pods"] = .array(pods.map { pod in
             [
@@ -100,6 +102,8 @@ extension Observation {
         used = try Self.amounts(map["used"], at: "used")
         largestNode = try present(map["largest_node"]).map { try Self.amounts($0, at: "largest_node") }
         lastActionBlocked = try map["last_action_blocked"]?.requireBool(at: "last_action_blocked") ?? false
+        containers = Int(try map["containers"]?.requireInt64(at: "containers") ?? 1)
+        (declaredCPUUsage, declaredMemoryUsage) = (present(map["cpu_usage"]) != nil, present(map["memory_usage"]) != nil)
         pods = try (map["pods"] ?? .array([])).requireArray(at: "pods").enumerated().map { index, item in
             let path = "pods[\(index)]"
             return Pod(

@@ -60,6 +60,8 @@ public struct Observation: Sendable, Hashable {
     /// Whether the previous step's action was blocked by a safeguard (false at an episode's
     /// first step).
     public var lastActionBlocked: Bool
+    /// Containers in the workload's pod template (the first is the one actions change).
+    public var containers: Int
     public var pods: [Pod]
 
     /// Whether the workload is at its goal: `ready == total == target` and nothing pending.
@@ -69,13 +71,23 @@ public struct Observation: Sendable, Hashable {
     public var cpuWaste: Double { Self.waste(requested: requested.cpuMillis, used: used.cpuMillis) }
     public var memoryWaste: Double { Self.waste(requested: requested.memoryBytes, used: used.memoryBytes) }
 
+    /// Whether the trace declares the first container's CPU and memory usage
+    /// (`simarena.io/usage`). Without a declaration the simulator stands in the request, which
+    /// moves with every action: not a measurement, so ``cpuUsage`` and ``memoryUsage`` stay nil.
+    public var usageDeclared: (cpu: Bool, memory: Bool) {
+        get { (declaredCPUUsage, declaredMemoryUsage) }
+        set { (declaredCPUUsage, declaredMemoryUsage) = newValue }
+    }
+    var declaredCPUUsage = true
+    var declaredMemoryUsage = true
+
     /// The measured usage of the first container, pooled over the running pods' samples; nil
-    /// when there is none.
+    /// when there is none, or when the trace declares no usage for it (``usageDeclared``).
     public var cpuUsage: UsagePercentiles? {
-        UsagePercentiles(runningSamples.flatMap(\.cpuMillis), as: Quantity.millis)
+        declaredCPUUsage ? UsagePercentiles(runningSamples.flatMap(\.cpuMillis), as: Quantity.millis) : nil
     }
     public var memoryUsage: UsagePercentiles? {
-        UsagePercentiles(runningSamples.flatMap(\.memoryBytes), as: { Quantity.bytes($0) })
+        declaredMemoryUsage ? UsagePercentiles(runningSamples.flatMap(\.memoryBytes), as: { Quantity.bytes($0) }) : nil
     }
 
     private var runningSamples: [UsageSamples] {

@@ -6,32 +6,49 @@ import Glibc
 #endif
 
 /// The fixed-length vector of numbers in [0, 1] that learning agents see (documented in
-/// docs/run-directory.md). Counts are relative to the target; resources are on a log scale across
-/// the safeguard range, so every scenario from 50m to 16 CPUs and 64Mi to 32Gi stays in range
-/// (the original's unnormalised `cpu_m / 4000` reached 5.0).
+/// docs/run-directory.md). Everything is relative, so an agent trained on one cluster and one
+/// workload's sizes reads another's the same way: counts relative to the target, requests
+/// relative to the largest node (on a log scale, with a flag for "fits on no node"), what pods
+/// leave unused in action steps, and crisp flags for the facts an operator acts on.
 extension Observation {
     /// Names of the features, in order.
     public static let featureNames = [
-        "ready_fraction", "pending_fraction", "total_vs_target", "unschedulable_cpu", "unschedulable_memory",
-        "oom_killed", "cpu_throttled", "cpu_request_log", "memory_request_log", "replicas_log",
-        "cpu_waste", "memory_waste",
+        "ready_fraction", "pending_fraction", "total_vs_target", "over_target", "under_target",
+        "unschedulable_cpu", "unschedulable_memory", "oom_killed", "cpu_throttled",
+        "cpu_request_vs_node", "memory_request_vs_node", "cpu_above_node", "memory_above_node",
+        "cpu_slack_steps", "memory_slack_steps", "running_fraction", "replicas_log", "last_action_blocked",
     ]
+
+    /// The demo cluster's node, for observations that name no node (the SimKube backend).
+    static let defaultNode = ResourceAmounts(cpuMillis: 16_000, memoryBytes: 32 << 30)
+
+    /// The unit of slack: the default action steps (500m CPU, 256Mi memory), whatever a run's steps.
+    static let slackUnit = ActionSettings()
 
     public var features: [Float] {
         let scale = Double(max(target, 1))
         func fraction(_ count: Int64) -> Double { min(Double(count) / scale, 2) / 2 }
-        func logScale(_ value: Double, _ low: Double, _ high: Double) -> Double {
-            guard value > 0 else { return 0 }
-            return min(1, max(0, log2(value / low) / log2(high / low)))
+        func flag(_ condition: Bool) -> Double { condition ? 1 : 0 }
+        // log₂(request / node) from −10 (1/1024 of a node) to +2 (four nodes), mapped to [0, 1].
+        func relative(_ request: Double, _ node: Int64) -> Double {
+            guard request > 0, node > 0 else { return 0 }
+            return min(1, max(0, (log2(request / Double(node)) + 10) / 12))
         }
+        // What each running pod leaves unused, in action steps, capped at 4 (0: none to spare).
+        func slack(_ unused: Int64, _ step: Int64) -> Double {
+            step > 0 ? min(4, Double(unused) / Double(step)) / 4 : 0
+        }
+        let node = largestNode ?? Self.defaultNode
+        let cpu = Double(cpuRequest.milliValue), memory = memoryRequest.doubleValue
         let excess = max(-1, min(1, Double(total - target) / scale))
+        let unused = slackPerPod
         let values: [Double] = [
-            fraction(ready), fraction(pending), (excess + 1) / 2, fraction(unschedulableCPU), fraction(unschedulableMemory),
-            fraction(oomKilled), fraction(throttled),
-            logScale(cpuRequest.doubleValue * 1000, 50, 16_000),
-            logScale(memoryRequest.doubleValue, 64 * 1_048_576, 32 * 1_073_741_824),
-            logScale(Double(replicas), 1, 100),
-            cpuWaste, memoryWaste,
+            fraction(ready), fraction(pending), (excess + 1) / 2, flag(total > target), flag(total < target),
+            fraction(unschedulableCPU), fraction(unschedulableMemory), fraction(oomKilled), fraction(throttled),
+            relative(cpu, node.cpuMillis), relative(memory, node.memoryBytes),
+            flag(cpu > Double(node.cpuMillis)), flag(memory > Double(node.memoryBytes)),
+            slack(unused.cpuMillis, Self.slackUnit.cpuStep.milliValue), slack(unused.memoryBytes, Self.slackUnit.memoryStep.value),
+            fraction(running), min(1, log2(Double(max(replicas, 1))) / log2(100)), flag(lastActionBlocked),
         ]
         return values.map { Float($0) }
     }

@@ -84,7 +84,7 @@ public enum PlotData {
     /// the other features held at `base`'s.
     public static func grid(_ agent: DQNAgent, around base: Row) -> String {
         let names = Observation.featureNames
-        let (x, y) = (names.firstIndex(of: "cpu_request_log")!, names.firstIndex(of: "memory_request_log")!)
+        let (x, y) = (names.firstIndex(of: "cpu_request_vs_node")!, names.firstIndex(of: "memory_request_vs_node")!)
         var lines = ["# \(format) agent_grid x=\(names[x]) y=\(names[y]) fixed=as in \(base.label)",
                      "# x\ty\tgreedy_action\tmax_q"]
         var features = base.observation.features
