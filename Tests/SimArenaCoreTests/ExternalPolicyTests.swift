@@ -23,7 +23,7 @@ final class ExternalPolicyTests: XCTestCase {
             memoryRequest: .bytes(64 << 20), cpuLimit: nil, memoryLimit: nil,
             requested: ResourceAmounts(cpuMillis: 100 * ready, memoryBytes: (64 << 20) * ready),
             used: ResourceAmounts(cpuMillis: 50 * ready, memoryBytes: (60 << 20) * ready),
-            largestNode: ResourceAmounts(cpuMillis: 16_000, memoryBytes: 32 << 30), lastActionBlocked: false,
+            largestNode: ResourceAmounts(cpuMillis: 16_000, memoryBytes: 32 << 30), lastActionBlocked: false, containers: 1,
             pods: [
                 Observation.Pod(
                     name: "web-0", phase: "Running", ready: true, reason: nil, node: "node-1", restartCount: 0,

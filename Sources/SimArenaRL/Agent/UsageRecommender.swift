@@ -14,6 +14,10 @@ public enum UsageRecommender: Sendable {
     public struct Targets: Sendable, Hashable {
         public var cpuMillis: Int64?
         public var memoryBytes: Int64?
+
+        public init(cpuMillis: Int64?, memoryBytes: Int64?) {
+            (self.cpuMillis, self.memoryBytes) = (cpuMillis, memoryBytes)
+        }
     }
 
     static let mebibyte: Int64 = 1 << 20
