@@ -47,7 +47,9 @@ echo "benchmark: $cells cells in $out, $jobs at a time"
 # Each cell is its own process; xargs stops handing out cells once one fails (exit 255) or a
 # signal stops it, and the complete ones are kept for the next run.
 status=0
-seq 0 $((cells - 1)) | xargs -P "$jobs" -I{} sh -c '"$0" cell --out "$1" --index {} || exit 255' "$bin/sa-benchmark" "$out" || status=$?
+# shellcheck disable=SC2016 # $0, $1 and $2 are the inner shell's: the tool, the folder, the index
+seq 0 $((cells - 1)) | xargs -P "$jobs" -n 1 sh -c '"$0" cell --out "$1" --index "$2" || exit 255' "$bin/sa-benchmark" "$out" \
+  || status=$?
 if [ "$status" != 0 ]; then
   echo "benchmark: stopped before every cell was complete; run the same command again to continue" >&2
   exit 1
