@@ -30,7 +30,7 @@ public struct PreflightCommand<Backends: ClusterBackendMaker>: ParsableCommand {
 
     @OptionGroup var workload: WorkloadOptions
 
-    @Option(help: "The cluster spec (default: the built-in demo cluster).")
+    @Option(help: "The cluster spec (default: the trace's metadata.scenario.cluster, else the built-in demo cluster).")
     var cluster: String?
 
     @Option(name: .customLong("run-dir"), help: "The run directory to check for writability and the lock.")

@@ -62,7 +62,7 @@ public struct RunOptions: ParsableArguments {
     @Option(help: "When an episode is over: healthy or right_sized (default: the scenario's, else healthy).")
     var goal: EpisodeGoal?
 
-    @Option(help: "The embedded simulator's cluster spec (default: the built-in demo cluster).")
+    @Option(help: "The embedded simulator's cluster spec (default: each trace's metadata.scenario.cluster, else the built-in demo cluster).")
     var cluster: String?
 
     @Option(help: "Hooks to run around each step's simulation (JSON; docs/run-directory.md).")
@@ -190,8 +190,9 @@ public struct RunOptions: ParsableArguments {
         return paths.map(Self.absolute)
     }
 
-    /// What no `--resume` could cure: each trace reads, names the workload, and declares a
-    /// target when `--target` is not given; the cluster spec, hooks and checkpoints read.
+    /// What no `--resume` could cure: each trace reads, names the workload, declares a target
+    /// when `--target` is not given, and declares a cluster that reads when the embedded
+    /// simulator will use it (no `--cluster`); the cluster spec, hooks and checkpoints read.
     private func checkInputs(_ configuration: RunConfiguration) throws {
         for path in configuration.traces {
             let trace = try Trace.load(path)
@@ -201,6 +202,13 @@ public struct RunOptions: ParsableArguments {
             }
             if configuration.target == nil, Observation.declaredTarget(of: trace) == nil {
                 throw SimArenaError(.usage, "--target is needed: \(path) declares no metadata.scenario.target")
+            }
+            if configuration.cluster == nil, configuration.backend.kind == .embedded {
+                do {
+                    _ = try DeclaredCluster.spec(of: trace)
+                } catch let error as SimArenaError {
+                    throw error.prefixed(path)
+                }
             }
         }
         if let cluster = configuration.cluster { _ = try ClusterSpec.load(cluster) }

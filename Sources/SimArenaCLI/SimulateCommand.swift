@@ -34,7 +34,7 @@ public struct SimulateCommand<Backends: ClusterBackendMaker>: ParsableCommand {
     @Option(help: "Where to write the result (.json or .msgpack; '-' for JSON on standard output).")
     var out: String?
 
-    @Option(help: "The cluster spec (default: the built-in demo cluster, three 16-CPU 32Gi nodes).")
+    @Option(help: "The cluster spec (default: the trace's metadata.scenario.cluster, else the built-in demo cluster, three 16-CPU 32Gi nodes).")
     var cluster: String?
 
     @Option(help: "Simulated seconds to run (0 to 86400; default 90).")

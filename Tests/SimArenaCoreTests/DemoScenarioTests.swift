@@ -4,11 +4,22 @@ import XCTest
 @testable import SimArenaRun
 @testable import SimArenaSimulation
 
-/// Every committed demo scenario, run through the real simulator: broken as described, and
-/// healthy (right-sized where that is the goal) after its scripted fix, applied with the same
-/// trace edits and safeguards as the agent's actions, none of them blocked.
+/// Every committed demo scenario and held-out scenario (demo/suites/heldout, the generator's
+/// with another seed), run through the real simulator: broken as described, and healthy
+/// (right-sized where that is the goal) after its scripted fix, applied with the same trace
+/// edits and safeguards as the agent's actions, none of them blocked.
 final class DemoScenarioTests: XCTestCase {
     static let directory = Fixtures.repositoryRoot + "/demo/traces"
+    static let heldout = Fixtures.repositoryRoot + "/demo/suites/heldout"
+
+    /// The scenario files of the demo traces (108) and the held-out suite (99), as paths.
+    private func scenarioPaths() throws -> [String] {
+        let demo = try FileManager.default.contentsOfDirectory(atPath: Self.directory).filter { $0.hasSuffix(".msgpack") }.sorted()
+        let heldout = try FileManager.default.contentsOfDirectory(atPath: Self.heldout).filter { $0.hasSuffix(".msgpack") }.sorted()
+        XCTAssertEqual(demo.count, 108, "100 generated and 8 named scenarios")
+        XCTAssertEqual(heldout.count, 99, "three blocks of every mode at every severity")
+        return demo.map { Self.directory + "/" + $0 } + heldout.map { Self.heldout + "/" + $0 }
+    }
 
     private func observe(_ trace: Trace) throws -> Observation {
         let result = try ClusterSimulator(trace: trace, cluster: .demo, options: SimulationOptions(duration: 90_000, seed: 0)).run()
@@ -17,11 +28,9 @@ final class DemoScenarioTests: XCTestCase {
     }
 
     func testEveryDemoScenarioIsFixedByItsScriptedFix() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: Self.directory).filter { $0.hasSuffix(".msgpack") }.sorted()
-        XCTAssertEqual(names.count, 108, "100 generated and 8 named scenarios")
         let settings = ActionSettings()
-        for name in names {
-            var trace = try Trace.load(Self.directory + "/" + name)
+        for name in try scenarioPaths() {
+            var trace = try Trace.load(name)
             let scenario = try XCTUnwrap(trace.document["metadata"]?["scenario"], name)
             let goal = scenario["goal"]?.stringValue ?? "healthy"
             let before = try observe(trace)
@@ -46,9 +55,9 @@ final class DemoScenarioTests: XCTestCase {
     func testTheHeuristicPolicyFixesEveryDemoScenario() throws {
         let settings = ActionSettings()
         let named = ["trace-0001", "cpu-slight", "cpu-heavy", "mem-slight", "mem-heavy", "cpu-mem", "replicas-over", "scaling"]
-        let names = try FileManager.default.contentsOfDirectory(atPath: Self.directory).filter { $0.hasSuffix(".msgpack") }.sorted()
-        for file in names {
-            var trace = try Trace.load(Self.directory + "/" + file)
+        for path in try scenarioPaths() {
+            var trace = try Trace.load(path)
+            let file = String(path.split(separator: "/").last ?? "")
             let scenario = try XCTUnwrap(trace.document["metadata"]?["scenario"], file)
             let rightSizing = scenario["goal"]?.stringValue == "right_sized"
             func done(_ observation: Observation) -> Bool {
@@ -65,7 +74,7 @@ final class DemoScenarioTests: XCTestCase {
                 steps += 1
             }
             XCTAssertTrue(done(observation), file)
-            if named.contains(String(file.dropLast(".msgpack".count))) {
+            if path.hasPrefix(Self.directory + "/"), named.contains(String(file.dropLast(".msgpack".count))) {
                 XCTAssertEqual(steps, scenario["fix"]?.arrayValue?.count, "\(file): the heuristic takes the scripted fix's length")
             }
         }

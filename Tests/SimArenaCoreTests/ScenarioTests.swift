@@ -204,14 +204,14 @@ final class ScenarioTests: XCTestCase {
     func testUsageAnnotationIsCompactJSONAndOnlyWhenSet() throws {
         var state = ScenarioState(replicas: 3, cpuRequestMillis: 500, memoryRequestBytes: 512 << 20)
         XCTAssertNil(ScenarioTraceBuilder.usageAnnotationValue(state))
-        XCTAssertNil(ScenarioTraceBuilder.deployment(for: state)["spec"]?["template"]?["metadata"]?["annotations"])
-        XCTAssertNil(ScenarioTraceBuilder.deployment(for: state)["spec"]?["template"]?["spec"]?["containers"]?[0]?["resources"]?["limits"])
+        XCTAssertNil(ScenarioTraceBuilder.workload(for: state)["spec"]?["template"]?["metadata"]?["annotations"])
+        XCTAssertNil(ScenarioTraceBuilder.workload(for: state)["spec"]?["template"]?["spec"]?["containers"]?[0]?["resources"]?["limits"])
         state.cpuUsageMillis = 1_250
         XCTAssertEqual(ScenarioTraceBuilder.usageAnnotationValue(state), #"{"web":{"cpu":"1250m"}}"#)
         state.memoryUsageBytes = 3 << 30
         state.memoryLimitBytes = 1 << 30
         XCTAssertEqual(ScenarioTraceBuilder.usageAnnotationValue(state), #"{"web":{"cpu":"1250m","memory":"3Gi"}}"#)
-        let deployment = ScenarioTraceBuilder.deployment(for: state)
+        let deployment = ScenarioTraceBuilder.workload(for: state)
         XCTAssertEqual(deployment["spec"]?["template"]?["metadata"]?["annotations"]?["simarena.io/usage"],
                        #"{"web":{"cpu":"1250m","memory":"3Gi"}}"#)
         XCTAssertEqual(deployment["spec"]?["template"]?["spec"]?["containers"]?[0]?["resources"]?["limits"], ["memory": "1Gi"])

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# What a newcomer meets first: a JSON trace works on both paths; bad flags fail in train.sh before
-# a run directory exists; a run that no --resume can cure leaves nothing behind; without a terminal
+# What a newcomer meets first: a JSON trace works on both paths; bad flags (and a trace declaring a
+# bad cluster) fail in train.sh before a run directory exists; a run that no --resume can cure leaves nothing behind; without a terminal
 # one line names train.log and a failure is repeated there; step.sh by hand on a directory without
 # run.json fails at once; --traces runs name each episode's trace; a trained checkpoint evaluates
 # (--evaluate) on both paths without being changed.
@@ -33,6 +33,27 @@ for bad in "--target 0" "--episodes 0" "--steps 0" "--Naction 9" "--duration 0" 
   [ -e "$SCRATCH/bad" ] && fail "$bad: left $SCRATCH/bad behind"
   [ -e "$SCRATCH/bad-ck" ] && fail "$bad: left a checkpoint folder behind"
 done
+
+# A trace declaring a cluster the simulator cannot build fails in train.sh, naming the trace and
+# the field, before any run directory exists; sa-preflight and sa-simulate say the same; a
+# --cluster spec wins over the declaration.
+python3 - "$SCRATCH/cpu-slight.json" "$SCRATCH/bad-cluster.json" <<'PY'
+import json, sys
+trace = json.load(open(sys.argv[1]))
+trace["metadata"]["scenario"]["cluster"]["cpu"] = "lots"
+json.dump(trace, open(sys.argv[2], "w"))
+PY
+status=0
+"$ROOT/bin/train.sh" --trace "$SCRATCH/bad-cluster.json" --runs-dir "$SCRATCH/bad" --checkpoints-dir "$SCRATCH/bad-ck" \
+  >"$SCRATCH/out" 2>"$SCRATCH/err" || status=$?
+[ "$status" = 65 ] || fail "a bad declared cluster: exit status $status, expected 65"
+expect_one_line_error "bad-cluster.json: metadata.scenario.cluster.cpu"
+[ -e "$SCRATCH/bad" ] && fail "a bad declared cluster left $SCRATCH/bad behind"
+expect_status 75 "$BIN/sa-preflight" --trace "$SCRATCH/bad-cluster.json" --deploy web \
+  && expect_one_line_error "cluster: .*bad-cluster.json: metadata.scenario.cluster.cpu"
+expect_status 65 "$BIN/sa-simulate" --trace "$SCRATCH/bad-cluster.json" --out "$SCRATCH/sim.json" \
+  && expect_one_line_error "bad-cluster.json: metadata.scenario.cluster.cpu"
+expect_status 0 train --trace "$SCRATCH/bad-cluster.json" --cluster "$ROOT/demo/cluster.json" "${flags[@]}" --runs-dir "$SCRATCH/spec-wins"
 
 # Without a terminal: one line on stderr names train.log; the progress goes there.
 "$ROOT/bin/train.sh" --trace "$ROOT/demo/traces/trace-0001.msgpack" --episodes 1 --runs-dir "$SCRATCH/quiet" \

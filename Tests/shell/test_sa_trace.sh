@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# sa-trace: conversion round trips, inspect, validate, and bad input at the process level.
+# sa-trace: conversion round trips, inspect, validate, the committed suites, and bad input at the
+# process level.
 # shellcheck source=Tests/shell/lib.sh
 source "$(dirname "$0")/lib.sh"
 trace="$BIN/sa-trace"
@@ -66,6 +67,15 @@ expect_status 64 "$trace" inspect --bogus "$FIXTURES/trace.json" && expect_one_l
 expect_status 64 "$trace" convert "$FIXTURES/trace.json" && expect_one_line_error "output"
 expect_status 64 "$trace" convert "$FIXTURES/trace.json" "$SCRATCH/out.yaml" && expect_one_line_error "out.yaml"
 expect_status 73 "$trace" convert "$FIXTURES/trace.json" "$SCRATCH/no/such/dir/x.json" && expect_one_line_error "x.json"
+# generate: the committed suites are what their documented commands write, byte for byte.
+expect_status 0 "$trace" generate --count 99 --seed 20261125 --out "$SCRATCH/heldout"
+expect_status 0 "$trace" generate --suite shifted --seed 20261125 --out "$SCRATCH/shifted"
+for suite in heldout shifted; do
+  diff -r "$ROOT/demo/suites/$suite" "$SCRATCH/$suite" >/dev/null || fail "demo/suites/$suite differs from what its command writes"
+done
+expect_status 64 "$trace" generate --suite shifted --count 3 --out "$SCRATCH/mixed" && expect_one_line_error "--suite goes without"
+expect_status 64 "$trace" generate --suite bogus --out "$SCRATCH/bogus" && expect_one_line_error "bogus"
+expect_status 64 "$trace" generate --out "$SCRATCH/nothing" && expect_one_line_error "nothing to write"
 expect_status 0 "$trace" --help
 grep -q "convert" "$SCRATCH/out" || fail "--help does not list convert"
 for sub in convert inspect validate; do expect_status 0 "$trace" "$sub" --help; done

@@ -30,7 +30,7 @@ public struct SimKubeCluster: ClusterBackend {
                               run: run, duration: durationSeconds)
     }
 
-    public func addPreflightChecks(to verdict: inout PreflightVerdict, namespaces: [String]) {
+    public func addPreflightChecks(to verdict: inout PreflightVerdict, trace: Trace?, traceName: String, namespaces: [String]) {
         let connection = connection
         verdict.addSimKubeChecks(client: { try PreflightVerdict.simKubeClient(connection) }, settings: settings, namespaces: namespaces)
     }

@@ -4,9 +4,9 @@ import SimArenaSimulation
 /// What is wrong with a scenario's workload (`metadata.scenario.failure_mode`). Mixes name both
 /// problems. docs/scenarios.md describes each mode and its fix.
 public enum ScenarioFailureMode: String, Sendable, Hashable, CaseIterable {
-    /// The per-pod CPU request is above a node's 16 CPU: every pod stays Pending.
+    /// The per-pod CPU request is too high for the nodes (above a demo node's 16 CPU): pods stay Pending.
     case cpuRequestTooHigh = "cpu_request_too_high"
-    /// The per-pod memory request is above a node's 32Gi: every pod stays Pending.
+    /// The per-pod memory request is too high for the nodes (above a demo node's 32Gi): pods stay Pending.
     case memoryRequestTooHigh = "memory_request_too_high"
     /// A CPU limit is set and the container uses more than twice it: Running, not Ready.
     case cpuLimitTooLow = "cpu_limit_too_low"
@@ -76,8 +76,8 @@ public struct ScenarioState: Sendable, Hashable {
     public var effectiveMemoryUsageBytes: Int64 { memoryUsageBytes ?? memoryRequestBytes }
 }
 
-/// One training scenario: a broken (or wasteful) Deployment, the ready count it must reach, and
-/// the exact scripted fix, which ``ScenarioRules/checkFix(_:)`` verifies.
+/// One training scenario: a broken (or wasteful) workload in its setting, the ready count it must
+/// reach, and the exact scripted fix, which ``ScenarioRules/checkFix(_:)`` verifies.
 public struct Scenario: Sendable, Hashable {
     /// The file name without extension: `trace-0001`, `cpu-slight`, `gen-0042`.
     public var name: String
@@ -93,10 +93,15 @@ public struct Scenario: Sendable, Hashable {
     public var expectedBehavior: String
     /// The generator seed the scenario came from (0 for the named scenarios, which are fixed).
     public var seed: UInt64
+    /// The workload's kind, names and containers, the cluster, and any neighbour.
+    public var setting: ScenarioSetting
+    /// The shifted suite's family, for its scenarios (nil for the generator's and the named ones).
+    public var shift: ScenarioShift?
 
     public init(
         name: String, failureMode: ScenarioFailureMode, severity: ScenarioSeverity, initial: ScenarioState,
-        target: Int, fix: [AgentAction], expectedBehavior: String, seed: UInt64
+        target: Int, fix: [AgentAction], expectedBehavior: String, seed: UInt64, setting: ScenarioSetting = .demo,
+        shift: ScenarioShift? = nil
     ) {
         self.name = name
         self.failureMode = failureMode
@@ -106,6 +111,8 @@ public struct Scenario: Sendable, Hashable {
         self.fix = fix
         self.expectedBehavior = expectedBehavior
         self.seed = seed
+        self.setting = setting
+        self.shift = shift
     }
 
     /// What counts as fixed for this scenario.

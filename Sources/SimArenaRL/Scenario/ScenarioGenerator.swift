@@ -49,7 +49,7 @@ public struct ScenarioGenerator: Sendable {
     public func scenario(at index: Int) -> Scenario {
         precondition(index >= 0, "scenario index must not be negative")
         let (mode, severity) = combination(at: index)
-        var draft = Draft(random: SeededGenerator(seed: seed, stream: UInt64(index)))
+        var draft = ScenarioDraft(random: SeededGenerator(seed: seed, stream: UInt64(index)))
         let plannedLength = draft.build(mode, severity)
         let name = Self.name(forIndex: index)
         guard let scenario = Scenario.make(
@@ -108,154 +108,15 @@ public struct ScenarioGenerator: Sendable {
         }
     }
 
+    /// The severity whose fix lengths for `mode` a fix of `fixLength` steps reaches: the highest
+    /// whose range starts at or below it (so a fix longer than the heavy range is heavy).
+    public static func severity(of mode: ScenarioFailureMode, fixLength: Int) -> ScenarioSeverity {
+        ScenarioSeverity.allCases.last { fixLengthRange(for: mode, $0).lowerBound <= fixLength } ?? .slight
+    }
+
     /// The range of fix lengths of `mode` at `severity` (the sum of its parts' ranges).
     public static func fixLengthRange(for mode: ScenarioFailureMode, _ severity: ScenarioSeverity) -> ClosedRange<Int> {
         let parts = partRanges(for: mode, severity)
         return parts.map(\.1.lowerBound).reduce(0, +)...parts.map(\.1.upperBound).reduce(0, +)
-    }
-}
-
-/// Builds one scenario's numbers, problem by problem.
-private struct Draft {
-    var random: SeededGenerator
-    var state = ScenarioState(replicas: 3, cpuRequestMillis: 500, memoryRequestBytes: 512 * ScenarioRules.mebibyte)
-    var target = 3
-
-    private static let mebibyte = ScenarioRules.mebibyte
-    private static let gibibyte = ScenarioRules.gibibyte
-    private static let cpuStep = ScenarioRules.cpuStepMillis
-    private static let memoryStep = ScenarioRules.memoryStepBytes
-    private static let node = ScenarioCluster.demo
-
-    init(random: SeededGenerator) {
-        self.random = random
-    }
-
-    /// Fills in the state and target for `mode` at `severity`; returns the planned fix length.
-    mutating func build(_ mode: ScenarioFailureMode, _ severity: ScenarioSeverity) -> Int {
-        let parts = ScenarioGenerator.partRanges(for: mode, severity).map { ($0.0, random.int(in: $0.1)) }
-        let kinds = Set(parts.map(\.0))
-
-        // The target: requests above a node's size are fixed by bringing them down to the node
-        // size, which fits one pod per node, so those scenarios want at most one pod per node.
-        var targets = [1, 2, 3, 3, 3, 3, 4, 5]
-        if kinds.contains(.cpuRequest) || kinds.contains(.memoryRequest) {
-            targets.removeAll { $0 > Self.node.nodes }
-        }
-        for (kind, steps) in parts where kind == .fewReplicas {
-            targets.removeAll { $0 < steps }
-        }
-        target = random.element(of: targets)
-
-        // Healthy base values, then each problem on top.
-        state = ScenarioState(
-            replicas: target,
-            cpuRequestMillis: random.element(of: [100, 250, 500, 750, 1000, 1500, 2000] as [Int64]),
-            memoryRequestBytes: random.element(of: [128, 256, 512, 768, 1024, 1536, 2048] as [Int64]) * Self.mebibyte)
-        let touchesCPU = kinds.contains(.cpuRequest) || kinds.contains(.cpuLimit) || kinds.contains(.overprovisioned)
-        let touchesMemory = kinds.contains(.memoryRequest) || kinds.contains(.memoryLimit) || kinds.contains(.overprovisioned)
-        if !touchesCPU { addBackgroundCPU() }
-        if !touchesMemory { addBackgroundMemory() }
-
-        for (kind, steps) in parts {
-            switch kind {
-            case .cpuRequest: cpuRequestTooHigh(steps)
-            case .memoryRequest: memoryRequestTooHigh(steps)
-            case .cpuLimit: cpuLimitTooLow(steps)
-            case .memoryLimit: memoryLimitTooLow(steps)
-            case .fewReplicas: state.replicas = target - steps
-            case .manyReplicas: state.replicas = target + steps
-            case .overprovisioned: overprovisioned(steps)
-            }
-        }
-        return parts.map(\.1).reduce(0, +)
-    }
-
-    /// Usage below the request, and sometimes a limit well above both, for a CPU side that is fine.
-    private mutating func addBackgroundCPU() {
-        if random.chance(0.6) {
-            let usage = state.cpuRequestMillis * Int64(random.int(in: 20...90)) / 100 / 10 * 10
-            state.cpuUsageMillis = max(usage, 10)
-        }
-        if random.chance(0.4) { state.cpuLimitMillis = 2 * state.cpuRequestMillis }
-    }
-
-    /// The same for memory.
-    private mutating func addBackgroundMemory() {
-        if random.chance(0.6) {
-            let usage = state.memoryRequestBytes * Int64(random.int(in: 20...90)) / 100 / Self.mebibyte * Self.mebibyte
-            state.memoryUsageBytes = max(usage, 16 * Self.mebibyte)
-        }
-        if random.chance(0.4) { state.memoryLimitBytes = 2 * state.memoryRequestBytes }
-    }
-
-    /// A CPU request above the node size that takes exactly `steps` reductions to fit
-    /// (16 CPU + (steps − 1) × 500m + 50m…500m).
-    private mutating func cpuRequestTooHigh(_ steps: Int) {
-        let offset = Int64(random.int(in: 1...10)) * 50
-        state.cpuRequestMillis = Self.node.cpuMillisPerNode + Int64(steps - 1) * Self.cpuStep + offset
-        state.cpuLimitMillis = nil
-        state.cpuUsageMillis = random.chance(0.6) ? Int64(random.int(in: 4...60)) * 50 : nil
-    }
-
-    /// A memory request above the node size that takes exactly `steps` reductions to fit
-    /// (32Gi + (steps − 1) × 256Mi + 16Mi…256Mi).
-    private mutating func memoryRequestTooHigh(_ steps: Int) {
-        let offset = Int64(random.int(in: 1...16)) * 16 * Self.mebibyte
-        state.memoryRequestBytes = Self.node.memoryBytesPerNode + Int64(steps - 1) * Self.memoryStep + offset
-        state.memoryLimitBytes = nil
-        state.memoryUsageBytes = random.chance(0.6) ? Int64(random.int(in: 2...32)) * 128 * Self.mebibyte : nil
-    }
-
-    /// A CPU limit whose usage is above twice it, by just enough that `steps` bumps (each adding
-    /// 500m to the limit, 1 CPU to twice it) are needed: usage = 2 × (limit + (steps − 1) × 500m)
-    /// + 50m…1000m.
-    private mutating func cpuLimitTooLow(_ steps: Int) {
-        let limit = random.element(of: [250, 500, 750, 1000] as [Int64])
-        state.cpuLimitMillis = limit
-        state.cpuRequestMillis = random.chance(0.5) ? limit : limit / 2
-        state.cpuUsageMillis = 2 * (limit + Int64(steps - 1) * Self.cpuStep) + Int64(random.int(in: 1...20)) * 50
-    }
-
-    /// A memory limit below the usage by just enough that `steps` bumps are needed:
-    /// usage = limit + (steps − 1) × 256Mi + 16Mi…256Mi.
-    private mutating func memoryLimitTooLow(_ steps: Int) {
-        let limit = random.element(of: [256, 512, 768, 1024] as [Int64]) * Self.mebibyte
-        state.memoryLimitBytes = limit
-        state.memoryRequestBytes = random.chance(0.5) ? limit : limit / 2
-        state.memoryUsageBytes = limit + Int64(steps - 1) * Self.memoryStep + Int64(random.int(in: 1...16)) * 16 * Self.mebibyte
-    }
-
-    /// Requests `steps` reductions above the smallest reachable values that still cover the
-    /// usage, split between CPU and memory; no limits, so every reduction stays healthy. CPU stays
-    /// at most 8 CPU and memory at most 16Gi, so two pods fit per node throughout.
-    private mutating func overprovisioned(_ steps: Int) {
-        let maxCPUSteps = 13
-        var cpuSteps: Int
-        switch random.int(in: 0...2) {
-        case 0: cpuSteps = min(steps, maxCPUSteps)  // mostly CPU
-        case 1: cpuSteps = 0  // memory only
-        default: cpuSteps = random.int(in: 1...min(steps - 1, maxCPUSteps))  // both
-        }
-        if steps - cpuSteps > 30 { cpuSteps = steps - 30 }
-        let memorySteps = steps - cpuSteps
-        state.cpuLimitMillis = nil
-        state.memoryLimitBytes = nil
-        if cpuSteps > 0 {
-            let usage = Int64(random.int(in: 1...20)) * 50
-            let slack = Int64(random.int(in: 0...9)) * 50
-            state.cpuUsageMillis = usage
-            state.cpuRequestMillis = usage + slack + Int64(cpuSteps) * Self.cpuStep
-        } else {
-            state.cpuUsageMillis = nil
-        }
-        if memorySteps > 0 {
-            let usage = Int64(random.int(in: 2...32)) * 32 * Self.mebibyte
-            let slack = Int64(random.int(in: 0...7)) * 32 * Self.mebibyte
-            state.memoryUsageBytes = usage
-            state.memoryRequestBytes = usage + slack + Int64(memorySteps) * Self.memoryStep
-        } else {
-            state.memoryUsageBytes = nil
-        }
     }
 }

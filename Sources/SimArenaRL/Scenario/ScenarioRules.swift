@@ -1,39 +1,6 @@
 import SimArenaModel
 import SimArenaSimulation
 
-/// The cluster the scenarios are built for: identical nodes, no taints.
-public struct ScenarioCluster: Sendable, Hashable {
-    public var nodes: Int
-    public var cpuMillisPerNode: Int64
-    public var memoryBytesPerNode: Int64
-    public var podsPerNode: Int
-
-    public init(nodes: Int, cpuMillisPerNode: Int64, memoryBytesPerNode: Int64, podsPerNode: Int) {
-        self.nodes = nodes
-        self.cpuMillisPerNode = cpuMillisPerNode
-        self.memoryBytesPerNode = memoryBytesPerNode
-        self.podsPerNode = podsPerNode
-    }
-
-    /// The default demo cluster: 3 nodes, each allocatable 16 CPU, 32Gi memory, 110 pods.
-    public static let demo = ScenarioCluster(
-        nodes: 3, cpuMillisPerNode: 16_000, memoryBytesPerNode: 32 * ScenarioRules.gibibyte, podsPerNode: 110)
-
-    /// How many pods with these requests fit on one node (0 when one does not fit at all).
-    public func podsPerNode(cpuMillis: Int64, memoryBytes: Int64) -> Int {
-        min(podsPerNode, Self.count(cpuMillis, in: cpuMillisPerNode), Self.count(memoryBytes, in: memoryBytesPerNode))
-    }
-
-    /// How many pods with these requests fit on the whole cluster.
-    public func capacity(cpuMillis: Int64, memoryBytes: Int64) -> Int {
-        nodes * podsPerNode(cpuMillis: cpuMillis, memoryBytes: memoryBytes)
-    }
-
-    private static func count(_ request: Int64, in allocatable: Int64) -> Int {
-        request <= 0 ? Int.max : Int(allocatable / request)
-    }
-}
-
 /// What the simulator would report for a scenario state (the rules in docs/scenarios.md).
 public struct ScenarioHealth: Sendable, Hashable {
     /// Pods of the workload (= replicas).
@@ -140,10 +107,10 @@ public enum ScenarioRules {
 
     // MARK: Health
 
-    /// What the simulator reports for `state` on `cluster`, with `target` Ready pods wanted.
-    public static func health(of state: ScenarioState, target: Int, cluster: ScenarioCluster = .demo) -> ScenarioHealth {
+    /// What the simulator reports for `state` in `setting`, with `target` Ready pods wanted.
+    public static func health(of state: ScenarioState, target: Int, in setting: ScenarioSetting = .demo) -> ScenarioHealth {
         let total = max(state.replicas, 0)
-        let placed = min(total, cluster.capacity(cpuMillis: state.cpuRequestMillis, memoryBytes: state.memoryRequestBytes))
+        let placed = min(total, setting.capacity(for: state))
         let cpuUsage = state.effectiveCPUUsageMillis
         let oomKilled = state.memoryLimitBytes.map { state.effectiveMemoryUsageBytes > $0 } ?? false
         let cpuStarved = state.cpuLimitMillis.map { cpuUsage > 2 * $0 } ?? false
@@ -174,8 +141,8 @@ public enum ScenarioRules {
     }
 
     /// Whether `state` meets `goal`.
-    public static func meets(_ goal: ScenarioGoal, _ state: ScenarioState, target: Int, cluster: ScenarioCluster = .demo) -> Bool {
-        let healthy = health(of: state, target: target, cluster: cluster).isHealthy
+    public static func meets(_ goal: ScenarioGoal, _ state: ScenarioState, target: Int, in setting: ScenarioSetting = .demo) -> Bool {
+        let healthy = health(of: state, target: target, in: setting).isHealthy
         switch goal {
         case .healthy: return healthy
         case .rightSized: return healthy && isRightSized(state)
@@ -186,13 +153,15 @@ public enum ScenarioRules {
 
     /// The problems with a scenario's stored fix; empty when the fix is valid: at most
     /// ``maxFixLength`` steps, none blocked, the final state meets the goal, the initial state does
-    /// not, and (for the right-sized goal) every state on the way is healthy.
-    public static func checkFix(_ scenario: Scenario, cluster: ScenarioCluster = .demo) -> [String] {
-        var problems: [String] = []
+    /// not, and (for the right-sized goal) every state on the way is healthy. A setting that
+    /// cannot be built as described (``ScenarioSetting/problems``) is a problem too.
+    public static func checkFix(_ scenario: Scenario) -> [String] {
+        let setting = scenario.setting
+        var problems = setting.problems
         if scenario.fix.count > maxFixLength {
             problems.append("the fix has \(scenario.fix.count) steps, more than \(maxFixLength)")
         }
-        if meets(scenario.goal, scenario.initial, target: scenario.target, cluster: cluster) {
+        if meets(scenario.goal, scenario.initial, target: scenario.target, in: setting) {
             problems.append("the initial state already meets the goal \(scenario.goal.rawValue)")
         }
         var state = scenario.initial
@@ -202,12 +171,12 @@ public enum ScenarioRules {
                 problems.append("step \(position + 1) (\(step.name)) is blocked: \(reason)")
             }
             state = result.state
-            if scenario.goal == .rightSized, !health(of: state, target: scenario.target, cluster: cluster).isHealthy {
+            if scenario.goal == .rightSized, !health(of: state, target: scenario.target, in: setting).isHealthy {
                 problems.append("step \(position + 1) (\(step.name)) leaves the workload unhealthy")
             }
         }
-        if !meets(scenario.goal, state, target: scenario.target, cluster: cluster) {
-            let report = health(of: state, target: scenario.target, cluster: cluster)
+        if !meets(scenario.goal, state, target: scenario.target, in: setting) {
+            let report = health(of: state, target: scenario.target, in: setting)
             problems.append(
                 "after the fix: ready \(report.ready), pending \(report.pending), total \(report.total), target \(scenario.target)"
                     + (scenario.goal == .rightSized && !isRightSized(state) ? ", not right-sized" : ""))
@@ -215,68 +184,52 @@ public enum ScenarioRules {
         return problems
     }
 
-    /// The shortest fix that takes `initial` to `goal`, or `nil` if none has at most
+    /// The shortest fix that takes `initial` to `goal` in `setting`, or `nil` if none has at most
     /// ``maxFixLength`` steps. Order: replica decreases, CPU steps, memory steps, replica
     /// increases.
     ///
-    /// Health splits by resource (a pod is placed and Ready when the CPU side and the memory side
-    /// each allow it, and replicas equal the target), and safeguards only look at the resource a
-    /// step changes, so each resource's shortest number of steps is found on its own; on a tie,
-    /// reductions win.
+    /// The replica steps are fixed (replicas must end at the target). Of the CPU and memory
+    /// steps, the fewest in all whose end state meets the goal win, each resource moving one way
+    /// only (a monotone walk is blocked only if its end is past a safeguard); on a tie, the most
+    /// CPU reduction, then the most memory reduction. On one pool of nodes the resources do not
+    /// interact (a node holds the fewest pods either allows), so that is each resource's own
+    /// shortest walk, reductions first.
     public static func shortestFix(
-        from initial: ScenarioState, target: Int, goal: ScenarioGoal, cluster: ScenarioCluster = .demo
+        from initial: ScenarioState, target: Int, goal: ScenarioGoal, in setting: ScenarioSetting = .demo
     ) -> [AgentAction]? {
         guard replicaRange.contains(target) else { return nil }
-        let perNodeNeeded = Int64((target + cluster.nodes - 1) / cluster.nodes)
-        guard perNodeNeeded <= Int64(cluster.podsPerNode) else { return nil }
-
-        let cpuSteps = shortestSteps(
-            from: initial.cpuRequestMillis, step: cpuStepMillis, range: cpuRequestRange
-        ) { request in
-            var state = initial
-            state.cpuRequestMillis = request
-            state.cpuLimitMillis = initial.cpuLimitMillis.map { $0 + request - initial.cpuRequestMillis }
-            let usage = state.effectiveCPUUsageMillis
-            let fits = cluster.cpuMillisPerNode / max(request, 1) >= perNodeNeeded
-            let ready = state.cpuLimitMillis.map { usage <= 2 * $0 } ?? true
-            return fits && ready && (goal == .healthy || cpuIsRightSized(state))
-        }
-        let memorySteps = shortestSteps(
-            from: initial.memoryRequestBytes, step: memoryStepBytes, range: memoryRequestRange
-        ) { request in
-            var state = initial
-            state.memoryRequestBytes = request
-            state.memoryLimitBytes = initial.memoryLimitBytes.map { $0 + request - initial.memoryRequestBytes }
-            let usage = state.effectiveMemoryUsageBytes
-            let fits = cluster.memoryBytesPerNode / max(request, 1) >= perNodeNeeded
-            let ready = state.memoryLimitBytes.map { usage <= $0 } ?? true
-            return fits && ready && (goal == .healthy || memoryIsRightSized(state))
-        }
-        guard let cpuSteps, let memorySteps else { return nil }
-
         let replicaSteps = target - initial.replicas
-        var fix: [AgentAction] = []
-        fix += Array(repeating: .scaleDownReplicas, count: max(-replicaSteps, 0))
-        fix += Array(repeating: cpuSteps < 0 ? .reduceCPUSmall : .bumpCPUSmall, count: abs(cpuSteps))
-        fix += Array(repeating: memorySteps < 0 ? .reduceMemorySmall : .bumpMemorySmall, count: abs(memorySteps))
-        fix += Array(repeating: .scaleUpReplicas, count: max(replicaSteps, 0))
-        guard fix.count <= maxFixLength else { return nil }
-        return fix
-    }
+        let budget = maxFixLength - abs(replicaSteps)
+        guard budget >= 0 else { return nil }
 
-    /// The signed number of steps (smallest magnitude, reductions first on a tie) after which
-    /// `isGood` holds, every step allowed by the safeguards; `nil` if none within the budget.
-    private static func shortestSteps(
-        from start: Int64, step: Int64, range: ClosedRange<Int64>, isGood: (Int64) -> Bool
-    ) -> Int? {
-        for distance in 0...maxFixLength {
-            for direction in distance == 0 ? [0] : [-1, 1] {
-                let end = start + Int64(direction * distance) * step
-                // A monotone walk stays between start and end: an increase is blocked only if its
-                // end is above the maximum, a decrease only if its end is below the minimum.
-                if direction > 0, end > range.upperBound { continue }
-                if direction < 0, end < range.lowerBound { continue }
-                if isGood(end) { return direction * distance }
+        func allowed(_ steps: Int, from start: Int64, step: Int64, range: ClosedRange<Int64>) -> Bool {
+            let end = start + Int64(steps) * step
+            return steps > 0 ? end <= range.upperBound : steps == 0 || end >= range.lowerBound
+        }
+        func reaches(cpuSteps: Int, memorySteps: Int) -> Bool {
+            guard allowed(cpuSteps, from: initial.cpuRequestMillis, step: cpuStepMillis, range: cpuRequestRange),
+                  allowed(memorySteps, from: initial.memoryRequestBytes, step: memoryStepBytes, range: memoryRequestRange)
+            else { return false }
+            var state = initial
+            state.replicas = target
+            state.cpuRequestMillis += Int64(cpuSteps) * cpuStepMillis
+            state.cpuLimitMillis = initial.cpuLimitMillis.map { $0 + Int64(cpuSteps) * cpuStepMillis }
+            state.memoryRequestBytes += Int64(memorySteps) * memoryStepBytes
+            state.memoryLimitBytes = initial.memoryLimitBytes.map { $0 + Int64(memorySteps) * memoryStepBytes }
+            return meets(goal, state, target: target, in: setting)
+        }
+
+        for distance in 0...budget {
+            for cpuSteps in -distance...distance {
+                let rest = distance - abs(cpuSteps)
+                for memorySteps in rest == 0 ? [0] : [-rest, rest] where reaches(cpuSteps: cpuSteps, memorySteps: memorySteps) {
+                    var fix: [AgentAction] = []
+                    fix += Array(repeating: .scaleDownReplicas, count: max(-replicaSteps, 0))
+                    fix += Array(repeating: cpuSteps < 0 ? .reduceCPUSmall : .bumpCPUSmall, count: abs(cpuSteps))
+                    fix += Array(repeating: memorySteps < 0 ? .reduceMemorySmall : .bumpMemorySmall, count: abs(memorySteps))
+                    fix += Array(repeating: .scaleUpReplicas, count: max(replicaSteps, 0))
+                    return fix
+                }
             }
         }
         return nil

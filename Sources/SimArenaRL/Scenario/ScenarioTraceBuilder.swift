@@ -1,8 +1,9 @@
 import SimArenaModel
 import SimArenaSimulation
 
-/// Turns a ``Scenario`` into a SimKube version-2 trace: one event applying one `apps/v1`
-/// Deployment `web` in namespace `default`, plus the `metadata.scenario` block
+/// Turns a ``Scenario`` into a SimKube version-2 trace: one event applying the scenario's
+/// workload (for the generator's scenarios an `apps/v1` Deployment `web` in namespace
+/// `default`), after its neighbour when the setting has one, plus the `metadata.scenario` block
 /// (docs/scenarios.md).
 public enum ScenarioTraceBuilder {
     /// The event time of every scenario trace (2023-11-14T22:13:20Z), fixed so output is
@@ -10,64 +11,101 @@ public enum ScenarioTraceBuilder {
     public static let eventTimestamp: Int64 = 1_700_000_000
     /// The pod-template annotation holding each container's usage, as compact JSON.
     public static let usageAnnotation = "simarena.io/usage"
-    public static let deploymentName = "web"
-    public static let namespace = "default"
-    public static let containerName = "web"
-    public static let image = "nginx:1.25"
 
     /// The trace document.
-    public static func document(for scenario: Scenario, cluster: ScenarioCluster = .demo) -> KValue {
-        let deployment = self.deployment(for: scenario.initial)
-        let template = deployment["spec"]?["template"] ?? .null
+    public static func document(for scenario: Scenario) -> KValue {
+        var objects: [KValue] = []
+        if let neighbour = scenario.setting.neighbour {
+            objects.append(self.neighbour(neighbour, replicas: scenario.setting.cluster.nodes))
+        }
+        objects.append(workload(for: scenario.initial, in: scenario.setting))
+        var tracked = KMap()
+        var index = KMap()
+        for object in objects {
+            let kind = "apps/v1." + (object["kind"]?.stringValue ?? "")
+            let key = "\(object["metadata"]?["namespace"]?.stringValue ?? "")/\(object["metadata"]?["name"]?.stringValue ?? "")"
+            tracked[kind] = ["podSpecTemplatePaths": ["/spec/template"]]
+            var entries = index[kind]?.mapValue ?? KMap()
+            entries[key] = .integer(podTemplateHash(object["spec"]?["template"] ?? .null))
+            index[kind] = .map(entries)
+        }
         return [
             "version": .int(Trace.supportedVersion),
-            "config": ["trackedObjects": ["apps/v1.Deployment": ["podSpecTemplatePaths": ["/spec/template"]]]],
-            "events": [["ts": .int(eventTimestamp), "applied_objs": [deployment], "deleted_objs": []]],
-            "index": ["apps/v1.Deployment": ["\(namespace)/\(deploymentName)": .integer(podTemplateHash(template))]],
+            "config": ["trackedObjects": .map(tracked)],
+            "events": [["ts": .int(eventTimestamp), "applied_objs": .array(objects), "deleted_objs": []]],
+            "index": .map(index),
             "pod_lifecycles": .map(KMap()),
-            "metadata": ["scenario": scenarioBlock(for: scenario, cluster: cluster)],
+            "metadata": ["scenario": scenarioBlock(for: scenario)],
         ]
     }
 
     /// The trace (decoded, so its typed views are ready).
-    public static func trace(for scenario: Scenario, cluster: ScenarioCluster = .demo) throws -> Trace {
-        try Trace(document: document(for: scenario, cluster: cluster))
+    public static func trace(for scenario: Scenario) throws -> Trace {
+        try Trace(document: document(for: scenario))
     }
 
-    /// The Deployment for a state: requests always, limits only when set, and the usage
-    /// annotation only when some usage is set; no `status`.
-    public static func deployment(for state: ScenarioState) -> KValue {
-        let labels: KValue = ["app": .string(deploymentName)]
-        var resources = KMap([KMap.Entry(key: "requests", value: requests(state))])
+    /// The workload for a state in a setting: requests always, limits only when set, the
+    /// sidecar after the first container, and the usage annotation only when some usage is set;
+    /// no `status`.
+    public static func workload(for state: ScenarioState, in setting: ScenarioSetting = .demo) -> KValue {
+        let labels: KValue = ["app": .string(setting.name)]
+        var resources = KMap([KMap.Entry(key: "requests", value: requests(cpu: state.cpuRequestMillis, memory: state.memoryRequestBytes))])
         let limits = self.limits(state)
         if !limits.isEmpty { resources["limits"] = .map(limits) }
-        let container: KValue = [
-            "name": .string(containerName),
-            "image": .string(image),
-            "resources": .map(resources),
+        var containers: [KValue] = [
+            ["name": .string(setting.container), "image": .string(setting.image), "resources": .map(resources)],
         ]
+        if let sidecar = setting.sidecar {
+            let amounts = requests(cpu: sidecar.cpuMillis, memory: sidecar.memoryBytes)
+            containers.append(["name": .string(sidecar.name), "image": .string(sidecar.image),
+                               "resources": ["requests": amounts, "limits": amounts]])
+        }
         var templateMetadata = KMap([KMap.Entry(key: "labels", value: labels)])
-        if let usage = usageAnnotationValue(state) {
+        if let usage = usageAnnotationValue(state, container: setting.container) {
             templateMetadata["annotations"] = [usageAnnotation: .string(usage)]
         }
+        var spec = KMap([KMap.Entry(key: "replicas", value: .int(Int64(state.replicas)))])
+        if setting.kind == .statefulSet {
+            spec["serviceName"] = .string(setting.name)
+            if !setting.orderedReady { spec["podManagementPolicy"] = "Parallel" }
+        }
+        spec["selector"] = ["matchLabels": labels]
+        spec["template"] = ["metadata": .map(templateMetadata), "spec": ["containers": .array(containers)]]
+        return [
+            "apiVersion": "apps/v1",
+            "kind": .string(setting.kind.rawValue),
+            "metadata": ["name": .string(setting.name), "namespace": .string(setting.namespace), "labels": labels],
+            "spec": .map(spec),
+        ]
+    }
+
+    /// The neighbour's Deployment: `replicas` pods (one per node) of one container that uses
+    /// exactly its requests.
+    static func neighbour(_ neighbour: ScenarioSetting.Neighbour, replicas: Int) -> KValue {
+        let labels: KValue = ["app": .string(neighbour.name)]
+        let container: KValue = [
+            "name": .string(neighbour.name), "image": .string(neighbour.image),
+            "resources": ["requests": requests(cpu: neighbour.cpuMillis, memory: neighbour.memoryBytes)],
+        ]
         return [
             "apiVersion": "apps/v1",
             "kind": "Deployment",
-            "metadata": ["name": .string(deploymentName), "namespace": .string(namespace), "labels": labels],
+            "metadata": ["name": .string(neighbour.name), "namespace": .string(neighbour.namespace), "labels": labels],
             "spec": [
-                "replicas": .int(Int64(state.replicas)),
+                "replicas": .int(Int64(replicas)),
                 "selector": ["matchLabels": labels],
-                "template": ["metadata": .map(templateMetadata), "spec": ["containers": [container]]],
+                "template": ["metadata": ["labels": labels], "spec": ["containers": [container]]],
             ],
         ]
     }
 
     /// The `simarena.io/usage` annotation's text (compact JSON, container name →
-    /// `{"cpu", "memory"}` quantities), or `nil` when no usage is set.
-    public static func usageAnnotationValue(_ state: ScenarioState) -> String? {
+    /// `{"cpu", "memory"}` quantities) for the first container, named `container`, or `nil` when
+    /// no usage is set.
+    public static func usageAnnotationValue(_ state: ScenarioState, container: String = ScenarioSetting.demo.container) -> String? {
         let usage = self.usage(state)
         guard !usage.isEmpty else { return nil }
-        let json: KValue = [containerName: .map(usage)]
+        let json: KValue = [container: .map(usage)]
         // Encoding strings and maps cannot fail (only NaN and infinity can).
         let bytes = (try? JSONWriter.encode(json, pretty: false)) ?? []
         return String(decoding: bytes, as: UTF8.self)
@@ -88,9 +126,8 @@ public enum ScenarioTraceBuilder {
 
     // MARK: Parts
 
-    private static func requests(_ state: ScenarioState) -> KValue {
-        ["cpu": .string(ScenarioRules.formatCPU(state.cpuRequestMillis)),
-         "memory": .string(ScenarioRules.formatMemory(state.memoryRequestBytes))]
+    private static func requests(cpu: Int64, memory: Int64) -> KValue {
+        ["cpu": .string(ScenarioRules.formatCPU(cpu)), "memory": .string(ScenarioRules.formatMemory(memory))]
     }
 
     private static func limits(_ state: ScenarioState) -> KMap {
@@ -111,17 +148,19 @@ public enum ScenarioTraceBuilder {
     public static func stateBlock(_ state: ScenarioState) -> KValue {
         [
             "replicas": .int(Int64(state.replicas)),
-            "requests": requests(state),
+            "requests": requests(cpu: state.cpuRequestMillis, memory: state.memoryRequestBytes),
             "limits": .map(limits(state)),
             "usage": .map(usage(state)),
         ]
     }
 
-    /// The `metadata.scenario` block.
-    public static func scenarioBlock(for scenario: Scenario, cluster: ScenarioCluster = .demo) -> KValue {
-        [
+    /// The `metadata.scenario` block. A shifted scenario's `failure_mode` names its family and
+    /// `base_failure_mode` the generator's mode; a workload other than `web` in `default` is named
+    /// by `deploy` and `namespace`.
+    public static func scenarioBlock(for scenario: Scenario) -> KValue {
+        var block: KValue = [
             "name": .string(scenario.name),
-            "failure_mode": .string(scenario.failureMode.rawValue),
+            "failure_mode": .string(scenario.shift?.failureMode ?? scenario.failureMode.rawValue),
             "severity": .string(scenario.severity.rawValue),
             "target": .int(Int64(scenario.target)),
             "goal": .string(scenario.goal.rawValue),
@@ -130,12 +169,13 @@ public enum ScenarioTraceBuilder {
             "fix": .array(scenario.fix.map { .string($0.name) }),
             "expected_behavior": .string(scenario.expectedBehavior),
             "seed": .integer(scenario.seed),
-            "cluster": [
-                "nodes": .int(Int64(cluster.nodes)),
-                "cpu": .string(ScenarioRules.formatCPU(cluster.cpuMillisPerNode)),
-                "memory": .string(ScenarioRules.formatMemory(cluster.memoryBytesPerNode)),
-                "pods": .int(Int64(cluster.podsPerNode)),
-            ],
+            "cluster": scenario.setting.cluster.declaration,
         ]
+        if scenario.shift != nil { block["base_failure_mode"] = .string(scenario.failureMode.rawValue) }
+        if !scenario.setting.isDefaultWorkload {
+            block["deploy"] = .string(scenario.setting.name)
+            block["namespace"] = .string(scenario.setting.namespace)
+        }
+        return block
     }
 }

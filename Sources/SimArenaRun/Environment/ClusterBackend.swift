@@ -21,9 +21,10 @@ public struct StepIdentity: Sendable, Hashable {
 public protocol ClusterBackend {
     /// Replays `trace` for the environment's step duration; `seed` drives jitter and names.
     func simulate(_ trace: Trace, seed: UInt64, step: StepIdentity) throws -> any SimulationOutcome
-    /// Adds this backend's own preflight checks (a cluster spec, or a reachable cluster) for a
-    /// trace of `namespaces`.
-    func addPreflightChecks(to verdict: inout PreflightVerdict, namespaces: [String])
+    /// Adds this backend's own preflight checks (a cluster spec, or a reachable cluster) for
+    /// `trace` (nil when it did not load), named `traceName` in messages, whose workload is in
+    /// `namespaces`.
+    func addPreflightChecks(to verdict: inout PreflightVerdict, trace: Trace?, traceName: String, namespaces: [String])
 }
 
 /// Makes the backend a setting names, as far as a tool can: a tool that does not link the

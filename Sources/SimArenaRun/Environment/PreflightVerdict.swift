@@ -64,7 +64,8 @@ public struct PreflightVerdict: Sendable {
             return "\(workload.kind.rawValue) \(workload.namespace)/\(workload.name)"
         }
         switch backend {
-        case .success(let backend): backend.addPreflightChecks(to: &self, namespaces: [namespace ?? found?.namespace ?? "default"])
+        case .success(let backend):
+            backend.addPreflightChecks(to: &self, trace: trace, traceName: traceName, namespaces: [namespace ?? found?.namespace ?? "default"])
         case .failure(let error): checks.append(Check(name: "cluster", ok: false, message: String(describing: error)))
         case nil: break
         }

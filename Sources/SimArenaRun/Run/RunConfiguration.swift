@@ -67,7 +67,7 @@ public struct RunConfiguration: Sendable, Equatable {
     public var actions = ActionSettings()
     public var chooser: ChooserSetting
 
-    /// The embedded simulator's cluster spec; nil: the built-in demo cluster.
+    /// The embedded simulator's cluster spec; nil: each trace's declared cluster, else the built-in demo cluster.
     public var cluster: String?
     /// The hooks file (`--hooks`).
     public var hooks: String?
