@@ -10,23 +10,23 @@ extension Observation {
     /// Observes `workload` in a simulation result document, with the trace that was simulated
     /// (for replicas and the per-pod resources in force).
     public init(simulation: KValue, trace: Trace, workload name: String, namespace: String? = nil, target: Int64,
-                lastAction: AgentAction? = nil, lastActionBlocked: Bool = false) throws {
+                lastActionBlocked: Bool = false) throws {
         try self.init(snapshot: try Snapshot(simulation: simulation), trace: trace, workload: name, namespace: namespace,
-                      target: target, lastAction: lastAction, lastActionBlocked: lastActionBlocked)
+                      target: target, lastActionBlocked: lastActionBlocked)
     }
 
     /// Observes `workload` in a simulation result in memory; the same observation as from its
     /// document.
     public init(result: SimulationResult, trace: Trace, workload name: String, namespace: String? = nil, target: Int64,
-                lastAction: AgentAction? = nil, lastActionBlocked: Bool = false) throws {
+                lastActionBlocked: Bool = false) throws {
         try self.init(snapshot: result.snapshot(), trace: trace, workload: name, namespace: namespace, target: target,
-                      lastAction: lastAction, lastActionBlocked: lastActionBlocked)
+                      lastActionBlocked: lastActionBlocked)
     }
 
-    /// Observes `workload` in `snapshot`, with the trace in force; `lastAction` is the action that
-    /// led here (nil at an episode's first step) and `lastActionBlocked` whether it was blocked.
+    /// Observes `workload` in `snapshot`, with the trace in force; `lastActionBlocked` says
+    /// whether the action that led here was blocked.
     public init(snapshot: Snapshot, trace: Trace, workload name: String, namespace: String? = nil, target: Int64,
-                lastAction: AgentAction? = nil, lastActionBlocked: Bool = false) throws {
+                lastActionBlocked: Bool = false) throws {
         guard let definition = try trace.workloads(named: name, namespace: namespace).last else {
             throw SimArenaError(.data, "the trace has no workload named \"\(name)\"\(namespace.map { " in namespace \($0)" } ?? "")")
         }
@@ -43,7 +43,6 @@ extension Observation {
         (oomKilled, crashLooping, throttled, evicted, restarts) = (0, 0, 0, 0, 0)
         (requested, used, pods) = (.zero, .zero, [])
         largestNode = snapshot.largestNode
-        self.lastAction = lastAction
         self.lastActionBlocked = lastActionBlocked
         containers = definition.template.containers.count
         if let name = first?.name, let text = definition.template.annotation(UsageAnnotation.key) {

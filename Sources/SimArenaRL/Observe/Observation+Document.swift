@@ -42,7 +42,6 @@ extension Observation {
         map["memory_usage"] = memoryUsage?.value ?? .null
         map["largest_node"] = largestNode.map(amounts) ?? .null
         map["last_action_blocked"] = .bool(lastActionBlocked)
-        map["last_action"] = lastAction.map { .string($0.name) } ?? .null
         map["containers"] = .int(Int64(containers))
         map["features"] = .array(features.map { .float($0) })
         map["pods"] = .array(pods.map { pod in
@@ -103,12 +102,6 @@ extension Observation {
         used = try Self.amounts(map["used"], at: "used")
         largestNode = try present(map["largest_node"]).map { try Self.amounts($0, at: "largest_node") }
         lastActionBlocked = try map["last_action_blocked"]?.requireBool(at: "last_action_blocked") ?? false
-        lastAction = try present(map["last_action"]).map { value in
-            guard let name = value.stringValue, let action = AgentAction(nameOrIndex: name) else {
-                throw SimArenaError(.data, "observation: \"last_action\" is not an action name")
-            }
-            return action
-        }
         containers = Int(try map["containers"]?.requireInt64(at: "containers") ?? 1)
         (declaredCPUUsage, declaredMemoryUsage) = (present(map["cpu_usage"]) != nil, present(map["memory_usage"]) != nil)
         pods = try (map["pods"] ?? .array([])).requireArray(at: "pods").enumerated().map { index, item in

@@ -60,8 +60,6 @@ public struct Observation: Sendable, Hashable {
     /// Whether the previous step's action was blocked by a safeguard (false at an episode's
     /// first step).
     public var lastActionBlocked: Bool
-    /// The previous step's action (nil at an episode's first step).
-    public var lastAction: AgentAction?
     /// Containers in the workload's pod template (the first is the one actions change).
     public var containers: Int
     public var pods: [Pod]

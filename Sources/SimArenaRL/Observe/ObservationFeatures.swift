@@ -9,8 +9,7 @@ import Glibc
 /// docs/run-directory.md). Everything is relative, so an agent trained on one cluster and one
 /// workload's sizes reads another's the same way: counts relative to the target, requests
 /// relative to the largest node (on a log scale, with a flag for "fits on no node"), what pods
-/// leave unused in action steps, crisp flags for the facts an operator acts on, and the last
-/// action taken (one-hot), so that undoing it can be told from going on.
+/// leave unused in action steps, and crisp flags for the facts an operator acts on.
 extension Observation {
     /// Names of the features, in order.
     public static let featureNames = [
@@ -18,7 +17,7 @@ extension Observation {
         "unschedulable_cpu", "unschedulable_memory", "oom_killed", "cpu_throttled",
         "cpu_request_vs_node", "memory_request_vs_node", "cpu_above_node", "memory_above_node",
         "cpu_slack_steps", "memory_slack_steps", "running_fraction", "replicas_log", "last_action_blocked",
-    ] + AgentAction.allCases.map { "last_action_" + $0.name }
+    ]
 
     /// The demo cluster's node, for observations that name no node (the SimKube backend).
     static let defaultNode = ResourceAmounts(cpuMillis: 16_000, memoryBytes: 32 << 30)
@@ -50,7 +49,7 @@ extension Observation {
             flag(cpu > Double(node.cpuMillis)), flag(memory > Double(node.memoryBytes)),
             slack(unused.cpuMillis, Self.slackUnit.cpuStep.milliValue), slack(unused.memoryBytes, Self.slackUnit.memoryStep.value),
             fraction(running), min(1, log2(Double(max(replicas, 1))) / log2(100)), flag(lastActionBlocked),
-        ] + AgentAction.allCases.map { flag($0 == lastAction) }
+        ]
         return values.map { Float($0) }
     }
 }

@@ -71,7 +71,7 @@ public struct Environment {
             throw SimArenaError(.usage, "--target is needed: \(traceName) declares no metadata.scenario.target")
         }
         return try Observation(snapshot: try outcome.snapshot(), trace: trace, workload: workload, namespace: namespace, target: goal,
-                               lastAction: previous?.action, lastActionBlocked: previous?.outcome.blocked ?? false)
+                               lastActionBlocked: previous?.outcome.blocked ?? false)
     }
 
     /// Scores `observation` as the outcome of `previous` (nil at an episode's first step), and
