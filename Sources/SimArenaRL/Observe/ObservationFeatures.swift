@@ -1,22 +1,20 @@
 import SimArenaModel
 import SimArenaSimulation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The fixed-length vector of numbers in [0, 1] that learning agents see (documented in
-/// docs/run-directory.md). Everything is relative, so an agent trained on one cluster and one
-/// workload's sizes reads another's the same way: counts relative to the target, requests
-/// relative to the largest node (on a log scale, with a flag for "fits on no node"), what pods
-/// leave unused in action steps, and crisp flags for the facts an operator acts on.
+/// docs/run-directory.md). Nothing is on an absolute scale, so an agent trained on one cluster
+/// and one workload's sizes reads another's the same way: counts relative to the target, flags
+/// for the facts an operator acts on (a request that fits on no node, pods over or under the
+/// target, a blocked action), and what pods leave unused in action steps. Request sizes are left
+/// out on purpose: on the demo cluster they told the agent how far a fix had come, but on other
+/// node sizes they took values it never saw, and it acted on them wrongly (docs/agents.md).
 extension Observation {
     /// Names of the features, in order.
     public static let featureNames = [
         "ready_fraction", "pending_fraction", "total_vs_target", "over_target", "under_target",
         "unschedulable_cpu", "unschedulable_memory", "oom_killed", "cpu_throttled",
-        "cpu_request_vs_node", "memory_request_vs_node", "cpu_above_node", "memory_above_node",
-        "cpu_slack_steps", "memory_slack_steps", "running_fraction", "replicas_log", "last_action_blocked",
+        "cpu_above_node", "memory_above_node", "cpu_slack_steps", "memory_slack_steps", "running_fraction",
+        "last_action_blocked",
     ]
 
     /// The demo cluster's node, for observations that name no node (the SimKube backend).
@@ -29,11 +27,6 @@ extension Observation {
         let scale = Double(max(target, 1))
         func fraction(_ count: Int64) -> Double { min(Double(count) / scale, 2) / 2 }
         func flag(_ condition: Bool) -> Double { condition ? 1 : 0 }
-        // log₂(request / node) from −10 (1/1024 of a node) to +2 (four nodes), mapped to [0, 1].
-        func relative(_ request: Double, _ node: Int64) -> Double {
-            guard request > 0, node > 0 else { return 0 }
-            return min(1, max(0, (log2(request / Double(node)) + 10) / 12))
-        }
         // What each running pod leaves unused, in action steps, capped at 4 (0: none to spare).
         func slack(_ unused: Int64, _ step: Int64) -> Double {
             step > 0 ? min(4, Double(unused) / Double(step)) / 4 : 0
@@ -45,10 +38,9 @@ extension Observation {
         let values: [Double] = [
             fraction(ready), fraction(pending), (excess + 1) / 2, flag(total > target), flag(total < target),
             fraction(unschedulableCPU), fraction(unschedulableMemory), fraction(oomKilled), fraction(throttled),
-            relative(cpu, node.cpuMillis), relative(memory, node.memoryBytes),
             flag(cpu > Double(node.cpuMillis)), flag(memory > Double(node.memoryBytes)),
             slack(unused.cpuMillis, Self.slackUnit.cpuStep.milliValue), slack(unused.memoryBytes, Self.slackUnit.memoryStep.value),
-            fraction(running), min(1, log2(Double(max(replicas, 1))) / log2(100)), flag(lastActionBlocked),
+            fraction(running), flag(lastActionBlocked),
         ]
         return values.map { Float($0) }
     }

@@ -80,11 +80,11 @@ public enum PlotData {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The greedy action and max Q over a 21 × 21 grid of the CPU and memory request features,
+    /// The greedy action and max Q over a 21 × 21 grid of the CPU and memory slack features,
     /// the other features held at `base`'s.
     public static func grid(_ agent: DQNAgent, around base: Row) -> String {
         let names = Observation.featureNames
-        let (x, y) = (names.firstIndex(of: "cpu_request_vs_node")!, names.firstIndex(of: "memory_request_vs_node")!)
+        let (x, y) = (names.firstIndex(of: "cpu_slack_steps")!, names.firstIndex(of: "memory_slack_steps")!)
         var lines = ["# \(format) agent_grid x=\(names[x]) y=\(names[y]) fixed=as in \(base.label)",
                      "# x\ty\tgreedy_action\tmax_q"]
         var features = base.observation.features
