@@ -12,6 +12,7 @@ extension Observation {
     /// Names of the features, in order.
     public static let featureNames = [
         "ready_fraction", "pending_fraction", "total_vs_target", "over_target", "under_target",
+        "surplus_replicas", "missing_replicas",
         "unschedulable_cpu", "unschedulable_memory", "oom_killed", "cpu_throttled",
         "cpu_above_node", "memory_above_node", "cpu_slack_steps", "memory_slack_steps", "running_fraction",
         "last_action_blocked",
@@ -27,6 +28,8 @@ extension Observation {
         let scale = Double(max(target, 1))
         func fraction(_ count: Int64) -> Double { min(Double(count) / scale, 2) / 2 }
         func flag(_ condition: Bool) -> Double { condition ? 1 : 0 }
+        // A count of replica steps (one replica each), capped at `cap` and divided by it.
+        func steps(_ count: Int64, cap: Double) -> Double { min(cap, Double(max(0, count))) / cap }
         // What each running pod leaves unused, in action steps, capped at 4 (0: none to spare).
         func slack(_ unused: Int64, _ step: Int64) -> Double {
             step > 0 ? min(4, Double(unused) / Double(step)) / 4 : 0
@@ -37,6 +40,7 @@ extension Observation {
         let unused = slackPerPod
         let values: [Double] = [
             fraction(ready), fraction(pending), (excess + 1) / 2, flag(total > target), flag(total < target),
+            steps(replicas - target, cap: 20), steps(target - replicas, cap: 10),
             fraction(unschedulableCPU), fraction(unschedulableMemory), fraction(oomKilled), fraction(throttled),
             flag(cpu > Double(node.cpuMillis)), flag(memory > Double(node.memoryBytes)),
             slack(unused.cpuMillis, Self.slackUnit.cpuStep.milliValue), slack(unused.memoryBytes, Self.slackUnit.memoryStep.value),
