@@ -5,9 +5,10 @@ import SimArenaSimulation
 /// docs/run-directory.md). Nothing is on an absolute scale, so an agent trained on one cluster
 /// and one workload's sizes reads another's the same way: counts relative to the target, flags
 /// for the facts an operator acts on (a request that fits on no node, pods over or under the
-/// target, a blocked action), and what pods leave unused in action steps. Request sizes are left
-/// out on purpose: on the demo cluster they told the agent how far a fix had come, but on other
-/// node sizes they took values it never saw, and it acted on them wrongly (docs/agents.md).
+/// target, a blocked action), and what is left to do in action steps (surplus or missing
+/// replicas, what pods leave unused). Request sizes are left out on purpose: on the demo cluster
+/// they told the agent how far a fix had come, but on other node sizes they took values it never
+/// saw, and it acted on them wrongly (docs/agents.md).
 extension Observation {
     /// Names of the features, in order.
     public static let featureNames = [
