@@ -5,6 +5,9 @@ import XCTest
 @testable import SimArenaSimulation
 
 final class DQNTests: XCTestCase {
+    /// The observation's feature count: the network's input width.
+    static let width = Observation.featureNames.count
+
     /// Central finite differences (in float32, so a loose tolerance) against back-propagation,
     /// for a loss that weights every output differently.
     func testBackpropagationMatchesFiniteDifferences() {
@@ -89,8 +92,8 @@ final class DQNTests: XCTestCase {
         settings.loss = .mse
         settings.gamma = 0.5
         let agent = DQNAgent(settings: settings, seed: 3)
-        let state = [Float](repeating: 0.5, count: 12)
-        let next = (0..<12).map { Float($0) / 12 }
+        let state = [Float](repeating: 0.5, count: Self.width)
+        let next = (0..<Self.width).map { Float($0) / Float(Self.width) }
         let q = agent.online(state)[1]
         let bootstrap = agent.target(next).max()!
         for terminated in [true, false] {
@@ -118,7 +121,7 @@ final class DQNTests: XCTestCase {
             var agent = DQNAgent(settings: settings, seed: 7)
             var buffer = ReplayBuffer(capacity: settings.bufferSize)
             var random = SeededGenerator(seed: 8)
-            func features(_ state: Int) -> [Float] { (0..<12).map { $0 == state ? 1 : 0 } }
+            func features(_ state: Int) -> [Float] { (0..<Self.width).map { $0 == state ? 1 : 0 } }
             var state = 0
             for _ in 0..<6000 {
                 let action = agent.choose(features(state), random: &random)
@@ -146,7 +149,7 @@ final class DQNTests: XCTestCase {
             var buffer = ReplayBuffer(capacity: 50)
             var random = SeededGenerator(seed: 2)
             for step in 0..<40 {
-                let state = (0..<12).map { Float(($0 * 7 + step) % 5) / 5 }
+                let state = (0..<Self.width).map { Float(($0 * 7 + step) % 5) / 5 }
                 agent.learn(Transition(state: state, action: step % 3, reward: Float(step % 4) / 4, next: state.reversed(),
                                        terminated: step % 9 == 0), buffer: &buffer, random: &random)
             }
@@ -162,8 +165,8 @@ final class DQNTests: XCTestCase {
             settings.learningRate = 0.1 / 3
             settings.schedule = EpsilonSchedule(start: 0.9, end: 0.05, decaySteps: 300)
             var agent = DQNAgent(settings: settings, seed: 9)
-            agent.update(on: [Transition(state: Array(repeating: 0.25, count: 12), action: 5, reward: -0.45,
-                                         next: Array(repeating: 0.75, count: 12), terminated: false)])
+            agent.update(on: [Transition(state: Array(repeating: 0.25, count: Self.width), action: 5, reward: -0.45,
+                                         next: Array(repeating: 0.75, count: Self.width), terminated: false)])
             agent.steps = 17
             let bytes = try agent.checkpoint()
             XCTAssertEqual(try DQNAgent(checkpoint: bytes), agent)
@@ -177,8 +180,8 @@ final class DQNTests: XCTestCase {
         file.metadata["format"] = "other"
         XCTAssertThrowsError(try DQNAgent(checkpoint: try file.encoded())) { XCTAssertTrue("\($0)".contains("not a DQN checkpoint")) }
         file.metadata["format"] = DQNAgent.format
-        file.tensors["online.0.kernel"]!.shape = [64, 12]
-        XCTAssertThrowsError(try DQNAgent(checkpoint: try file.encoded())) { XCTAssertTrue("\($0)".contains("expected F32 [12, 64]")) }
+        file.tensors["online.0.kernel"]!.shape = [64, Self.width]
+        XCTAssertThrowsError(try DQNAgent(checkpoint: try file.encoded())) { XCTAssertTrue("\($0)".contains("expected F32 [\(Self.width), 64]")) }
     }
 
     func testSafeTensorsLayoutAndStrictReading() throws {
@@ -207,10 +210,10 @@ final class DQNTests: XCTestCase {
         let path = NSTemporaryDirectory() + "replay-\(UInt64.random(in: 0...UInt64.max)).bin"
         defer { try? FileManager.default.removeItem(atPath: path) }
         func transition(_ index: Int) -> Transition {
-            Transition(state: (0..<12).map { Float(index * 12 + $0) }, action: index % 7, reward: Float(index) / 3,
-                       next: (0..<12).map { -Float(index * 12 + $0) }, terminated: index % 2 == 0)
+            Transition(state: (0..<Self.width).map { Float(index * Self.width + $0) }, action: index % 7, reward: Float(index) / 3,
+                       next: (0..<Self.width).map { -Float(index * Self.width + $0) }, terminated: index % 2 == 0)
         }
-        try ReplayJournal.create(path, features: 12, first: 5, transitions: [transition(5), transition(6)])
+        try ReplayJournal.create(path, features: Self.width, first: 5, transitions: [transition(5), transition(6)])
         try ReplayJournal.write([transition(7), transition(8)], at: 7, to: path)
         try ReplayJournal.write([transition(8)], at: 8, to: path)  // redone after a kill: replaces, not duplicates
         XCTAssertEqual(try ReplayJournal.read(path, range: 5..<9), (5..<9).map(transition))

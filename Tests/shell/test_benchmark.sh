@@ -11,7 +11,7 @@ suite="$SCRATCH/suite"
 mkdir -p "$suite"
 cp demo/traces/cpu-slight.msgpack demo/traces/gen-0003.msgpack demo/traces/gen-0010.msgpack demo/traces/gen-0021.msgpack "$suite/"
 recipe="$SCRATCH/greedy.flags"
-printf '%s\n' "# a small tabular recipe" "--agent greedy --episodes 60 --steps 20 --Naction 7 --traces demo/traces" >"$recipe"
+printf '%s\n' "# a small tabular recipe" "--agent greedy --episodes 300 --steps 20 --Naction 7 --traces demo/traces" >"$recipe"
 flags=(--recipe "greedy=$recipe" --policy heuristic --policy random --suite "$suite" --seeds 2 --steps 20)
 
 # One worker, uninterrupted.
@@ -33,7 +33,7 @@ for _ in $(seq 1 100); do
   ls "$SCRATCH"/two/cells/greedy-seed*/train/runs/*/step.jsonl >/dev/null 2>&1 && break
   sleep 0.1
 done
-sleep 0.5
+sleep 0.2
 kill -KILL -- "-$runner" 2>/dev/null || true
 wait "$runner" 2>/dev/null || true
 [ -e "$SCRATCH/two/report.json" ] && fail "the killed benchmark already had its report (kill came too late to test anything)"
