@@ -45,13 +45,18 @@ cells=$("$bin/sa-benchmark" plan --out "$out" "${flags[@]}")
 echo "benchmark: $cells cells in $out, $jobs at a time"
 
 # Each cell is its own process; xargs stops handing out cells once one fails (exit 255) or a
-# signal stops it, and the complete ones are kept for the next run.
+# signal stops it, and the complete ones are kept for the next run. Ctrl-C reaches every cell,
+# which stops after its current training step or episode.
+interrupted=0
+trap 'interrupted=130' INT
+trap 'interrupted=143' TERM
 status=0
 # shellcheck disable=SC2016 # $0, $1 and $2 are the inner shell's: the tool, the folder, the index
 seq 0 $((cells - 1)) | xargs -P "$jobs" -n 1 sh -c '"$0" cell --out "$1" --index "$2" || exit 255' "$bin/sa-benchmark" "$out" \
   || status=$?
-if [ "$status" != 0 ]; then
+if [ "$status" != 0 ] || [ "$interrupted" != 0 ]; then
   echo "benchmark: stopped before every cell was complete; run the same command again to continue" >&2
+  [ "$interrupted" = 0 ] || exit "$interrupted"
   exit 1
 fi
 "$bin/sa-benchmark" report --out "$out" >/dev/null
