@@ -107,7 +107,8 @@ public struct BenchmarkCell {
                 counter.count += 1
                 guard counter.count % every == 0 else { return }
             }
-            output("\(label): \(line)")
+            // The trainer's own advice names bin/train.sh; here the cell is what continues it.
+            output("\(label): " + (line.hasPrefix("interrupted:") ? "interrupted; the same command continues the cell" : line))
         }, interrupted: interrupted)
         return (status, status == 0 ? RunCheckpoints.latest(in: configuration.checkpointFolder) : nil)
     }
