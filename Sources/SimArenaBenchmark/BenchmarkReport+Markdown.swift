@@ -1,11 +1,12 @@
 import SimArenaModel
+import SimArenaRun
 
 extension BenchmarkReport {
     /// `report.md`: the plan, then per suite a table of agents, solve rates by family, and why
     /// the unsolved episodes failed.
     public var markdown: String {
-        func percent(_ value: Double) -> String { Self.format(value * 100, digits: 0) + "%" }
-        func number(_ value: Double?, _ digits: Int = 2) -> String { value.map { Self.format($0, digits: digits) } ?? "–" }
+        func percent(_ value: Double) -> String { RunProgress.fixed(value * 100, digits: 0) + "%" }
+        func number(_ value: Double?, _ digits: Int = 2) -> String { value.map { RunProgress.fixed($0, digits: digits) } ?? "–" }
         func interval(_ row: BenchmarkSummary) -> String {
             "\(percent(row.solveRate)) [\(percent(row.solveRateLow))–\(percent(row.solveRateHigh))]"
         }

@@ -94,17 +94,12 @@ public struct BenchmarkReport {
                     guard let row = summaries.first(where: {
                         $0.agent == agent.name && $0.suite == suite.name && ($0.family ?? "all") == family
                     }) else { return "0\t0\t0" }
-                    return [row.solveRate, row.solveRateLow, row.solveRateHigh].map { Self.format($0 * 100, digits: 1) }.joined(separator: "\t")
+                    return [row.solveRate, row.solveRateLow, row.solveRateHigh].map { RunProgress.fixed($0 * 100, digits: 1) }.joined(separator: "\t")
                 }
                 text += family + "\t" + cells.joined(separator: "\t") + "\n"
             }
             text += "\n\n"
         }
         return text
-    }
-
-    /// `value` with `digits` decimals, the same bytes on every machine.
-    static func format(_ value: Double, digits: Int) -> String {
-        RunProgress.fixed(value, digits: digits)
     }
 }

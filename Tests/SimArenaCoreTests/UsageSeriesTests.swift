@@ -181,7 +181,7 @@ final class UsageSeriesTests: XCTestCase {
 
     func testOnlyRunningPodsArePooled() throws {
         var observed = try Observation(document: RewardAndObservationTests.blank(target: 3))
-        observed.usageDeclared = (true, true)
+        (observed.declaredCPUUsage, observed.declaredMemoryUsage) = (true, true)
         func pod(_ phase: String, _ cpu: [Int64]?) -> Observation.Pod {
             Observation.Pod(name: phase, phase: phase, ready: false, reason: nil, node: nil, restartCount: 0, requests: .zero, usage: .zero,
                             usageSamples: cpu.map { UsageSamples(cpuMillis: $0, memoryBytes: $0) })

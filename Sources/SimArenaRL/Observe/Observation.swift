@@ -74,15 +74,11 @@ public struct Observation: Sendable, Hashable {
     /// Whether the trace declares the first container's CPU and memory usage
     /// (`simarena.io/usage`). Without a declaration the simulator stands in the request, which
     /// moves with every action: not a measurement, so ``cpuUsage`` and ``memoryUsage`` stay nil.
-    public var usageDeclared: (cpu: Bool, memory: Bool) {
-        get { (declaredCPUUsage, declaredMemoryUsage) }
-        set { (declaredCPUUsage, declaredMemoryUsage) = newValue }
-    }
-    var declaredCPUUsage = true
-    var declaredMemoryUsage = true
+    public var declaredCPUUsage = true
+    public var declaredMemoryUsage = true
 
     /// The measured usage of the first container, pooled over the running pods' samples; nil
-    /// when there is none, or when the trace declares no usage for it (``usageDeclared``).
+    /// when there is none, or when the trace declares no usage for it (``declaredCPUUsage``, ``declaredMemoryUsage``).
     public var cpuUsage: UsagePercentiles? {
         declaredCPUUsage ? UsagePercentiles(runningSamples.flatMap(\.cpuMillis), as: Quantity.millis) : nil
     }
