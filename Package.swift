@@ -9,12 +9,15 @@ let layers = ["SimArenaModel", "SimArenaSimulation", "SimArenaRL", "SimArenaRun"
 
 /// The command-line tools: each a thin `main` over the layers, sharing SimArenaCLI.
 let tools = ["sa-trace", "sa-simulate", "sa-preflight", "sa-observe", "sa-reward", "sa-act", "sa-learn", "sa-run", "sa-bench",
-             "sa-train", "sa-kube", "sa-benchmark"]
+             "sa-train", "sa-kube", "sa-benchmark", "sa-recommend"]
 
 /// The tools that talk to a cluster: only these link SimArenaKube (and so libcurl, Yams and
 /// Foundation). sa-preflight and sa-simulate hand the SimKube backend to sa-kube. KubeLinkageTests
 /// checks both sides of this line.
-let clusterTools: Set = ["sa-kube", "sa-train"]
+let clusterTools: Set = ["sa-kube", "sa-train", "sa-recommend"]
+
+/// The layers above the environment that only some tools need, by tool.
+let upperLayers = ["sa-benchmark": "SimArenaBenchmark", "sa-recommend": "SimArenaRecommend"]
 
 /// Layer `name` and the layers below it, as target dependencies.
 func upTo(_ name: String) -> [Target.Dependency] {
@@ -23,7 +26,7 @@ func upTo(_ name: String) -> [Target.Dependency] {
 
 let package = Package(
     name: "SimArena",
-    products: (layers + ["SimArenaKube"]).map { .library(name: $0, targets: [$0]) }
+    products: (layers + ["SimArenaRecommend", "SimArenaKube"]).map { .library(name: $0, targets: [$0]) }
         + tools.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,6 +54,8 @@ let package = Package(
         .target(name: "SimArenaRun", dependencies: upTo("SimArenaRL")),
         // Agents × scenario suites × seeds: cells, episode metrics, statistics, the report.
         .target(name: "SimArenaBenchmark", dependencies: upTo("SimArenaRun")),
+        // A cluster's trace → the patches that fix its workloads, checked on the whole trace.
+        .target(name: "SimArenaRecommend", dependencies: upTo("SimArenaRun")),
 
         // The Kubernetes API client (libcurl; kubeconfig read with Yams) and the SimKube backend.
         .target(
@@ -64,17 +69,17 @@ let package = Package(
 
         .testTarget(
             name: "SimArenaCoreTests",
-            dependencies: upTo("SimArenaBenchmark") + ["CJansson", "CMsgPack"]),
+            dependencies: upTo("SimArenaBenchmark") + ["SimArenaRecommend", "CJansson", "CMsgPack"]),
 
         // The Kubernetes client against a loopback test API server (Tests/kube-server).
         .testTarget(
             name: "SimArenaKubeTests",
-            dependencies: upTo("SimArenaRun") + ["SimArenaKube", "CCurl"]),
+            dependencies: upTo("SimArenaRun") + ["SimArenaRecommend", "SimArenaKube", "CCurl"]),
     ] + tools.map { tool in
         .executableTarget(
             name: tool,
             dependencies: upTo("SimArenaRun") + [
                 "SimArenaCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ] + (clusterTools.contains(tool) ? ["SimArenaKube"] : []) + (tool == "sa-benchmark" ? ["SimArenaBenchmark"] : []))
+            ] + (clusterTools.contains(tool) ? ["SimArenaKube"] : []) + (upperLayers[tool].map { [.target(name: $0)] } ?? []))
     }
 )

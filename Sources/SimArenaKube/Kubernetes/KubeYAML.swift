@@ -4,7 +4,7 @@ import SimArenaSimulation
 import SimArenaRL
 import SimArenaRun
 
-/// Reads a kubeconfig file's YAML into a `KValue` as kubectl does: kubectl reads kubeconfig
+/// Reads YAML (a kubeconfig file, a patch file) into `KValue`s as kubectl does: kubectl reads kubeconfig
 /// through sigs.k8s.io/yaml, which parses with go-yaml v2 (YAML 1.1 scalars), converts the
 /// result to JSON and decodes that into typed fields. So here, as there:
 ///
@@ -22,7 +22,7 @@ import SimArenaRun
 /// RFC 3339), and a file with more than one document, a repeated key in one mapping or nesting
 /// deeper than `maxDepth` is refused. Every error is one line naming the file (and the line
 /// where the YAML says where), of kind `.data`.
-enum KubeYAML {
+public enum KubeYAML {
     /// How deep collections may nest; a kubeconfig needs about six levels.
     static let maxDepth = 64
 
@@ -51,25 +51,37 @@ enum KubeYAML {
 
     /// Parses `bytes`, the content of the file `source`; an empty document reads as null.
     static func parse(_ bytes: [UInt8], source: String) throws -> KValue {
+        try values(bytes, source: source, oneDocument: true).first ?? .null
+    }
+
+    /// Parses every document of a YAML stream (`---` between documents), the content of the
+    /// file `source`, by the same rules as a kubeconfig; empty documents are left out.
+    public static func documents(_ bytes: [UInt8], source: String) throws -> [KValue] {
+        try values(bytes, source: source, oneDocument: false).filter { !$0.isNull }
+    }
+
+    /// The documents of `bytes`; with `oneDocument`, a second one is an error.
+    private static func values(_ bytes: [UInt8], source: String, oneDocument: Bool) throws -> [KValue] {
         guard var text = String(validating: bytes, as: UTF8.self) else {
             throw SimArenaError(.data, "\(source):\(lineOfInvalidUTF8(in: bytes)): the file is not valid UTF-8")
         }
         // A byte order mark, which go-yaml skips; libyaml told the encoding does not.
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        let root: Node?
+        var roots: [Node] = []
         do {
             let parser = try Parser(yaml: text, resolver: resolver, constructor: .default, encoding: .utf8)
-            root = try parser.nextRoot()
-            if let second = try parser.nextRoot() {
-                throw SimArenaError(
-                    .data, "\(source):\(second.mark?.line ?? 1): more than one YAML document; a kubeconfig file holds one")
+            while let root = try parser.nextRoot() {
+                if oneDocument && !roots.isEmpty {
+                    throw SimArenaError(
+                        .data, "\(source):\(root.mark?.line ?? 1): more than one YAML document; a kubeconfig file holds one")
+                }
+                roots.append(root)
             }
         } catch let error as YamlError {
             throw SimArenaError(.data, "\(source):\(describe(error, in: text))")
         }
-        guard let root else { return .null }
         var reader = NodeReader(source: source)
-        return try reader.value(of: root, depth: 0)
+        return try roots.map { try reader.value(of: $0, depth: 0) }
     }
 
     /// `LINE: problem` for a YAML error in `text`, on one line.

@@ -60,3 +60,20 @@ public enum DeclaredCluster {
         ])
     }
 }
+
+extension Trace {
+    /// This trace declaring `cluster` in `metadata.scenario.cluster` (any other metadata kept).
+    public func declaring(cluster: KValue) throws -> Trace {
+        var document = document
+        var metadata = document["metadata"]?.mapValue ?? KMap()
+        var scenario = metadata["scenario"]?.mapValue ?? KMap()
+        scenario["cluster"] = cluster
+        metadata["scenario"] = .map(scenario)
+        document = document.mapValue.map { map in
+            var root = map
+            root["metadata"] = .map(metadata)
+            return .map(root)
+        } ?? document
+        return try Trace(document: document)
+    }
+}

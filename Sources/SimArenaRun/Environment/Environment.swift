@@ -107,6 +107,11 @@ public struct Environment {
     /// ended (a goal met at ``reset(trace:traceName:seed:)`` ends it at once). Nil before a reset.
     public var lastScore: RewardReport? { current?.reward }
 
+    /// The trace in force at the episode's last step, and what simulating it gave; nil before a
+    /// reset. A driver that judges the whole cluster (the recommender) reads them.
+    public var trace: Trace? { current?.trace }
+    public var simulation: (any SimulationOutcome)? { current?.simulation }
+
     /// Starts an episode on `trace` (named `traceName` in messages) with `seed`: simulates it
     /// and returns the first observation.
     public mutating func reset(trace: Trace, traceName: String, seed: UInt64) throws -> Observation {
