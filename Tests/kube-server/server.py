@@ -30,6 +30,14 @@ re-read on every request, so a test changes them while the server runs:
      "missingNamespaces": ["monitoring"], "noCRD": true,
      "denied": ["create simulations", "list pods"]} what SelfSubjectAccessReviews deny
 
+Live namespaces (what a namespace snapshot reads) come from the same file's "live" key:
+    {"live": {"shop": {"deployments": [...], "statefulsets": [...], "pods": [...], "podMetrics": [...]}},
+     "nodes": [Node, ...], "forbidden": ["list deployments", "list nodes"]}
+A live namespace exists and serves these lists (apps/v1 deployments and statefulsets, pods) at
+any time; its PodMetrics are served only when "podMetrics" is given (else 404, as without
+metrics-server). /api/v1/nodes serves "nodes" and /api/v1/pods the pods of every live namespace.
+"forbidden" answers each "verb resource" pair with a 403, as RBAC would.
+
 The chosen port is written to --port-file once the server listens. The server exits when the
 process that started it does, so a test run that crashes leaves no server behind.
 """
@@ -221,6 +229,7 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         user, method = self.authenticate()
+        self.user = user
         fault = state.next_fault()
         if fault and fault.get("drop"):
             state.log({"method": self.command, "path": self.path, "user": user, "status": "dropped"})
@@ -268,20 +277,44 @@ class Handler(BaseHTTPRequestHandler):
         if "retryAfter" in fault:
             headers["Retry-After"] = str(fault["retryAfter"])
         if code == 403:
-            group, resource, namespace, name = resource_of(self.path)
-            verb = {"GET": "get" if name else "list", "POST": "create", "PUT": "update", "DELETE": "delete",
-                    "PATCH": "patch"}.get(self.command, self.command.lower())
-            scope = f'in the namespace "{namespace}"' if namespace else "at the cluster scope"
-            qualified = f"{resource}.{group}" if group else resource
-            message = (f'{qualified} is forbidden: User "{user}" cannot {verb} resource "{resource}" '
-                       f'in API group "{group}" {scope}')
+            message = self.forbidden_message(user)
         else:
             message = fault.get("message", f"injected {code}")
         return code, status_object(code, message), headers
 
+    def rbac_request(self):
+        """(verb, group, resource, namespace) of the request, as RBAC names them."""
+        group, resource, namespace, name = resource_of(self.path)
+        verb = {"GET": "get" if name else "list", "POST": "create", "PUT": "update", "DELETE": "delete",
+                "PATCH": "patch"}.get(self.command, self.command.lower())
+        return verb, group, resource, namespace
+
+    def forbidden_message(self, user):
+        """The API server's message for a request RBAC denies."""
+        verb, group, resource, namespace = self.rbac_request()
+        scope = f'in the namespace "{namespace}"' if namespace else "at the cluster scope"
+        qualified = f"{resource}.{group}" if group else resource
+        return (f'{qualified} is forbidden: User "{user}" cannot {verb} resource "{resource}" '
+                f'in API group "{group}" {scope}')
+
     def route(self, body):
         path = self.path.split("?")[0]
         parts = [part for part in path.split("/") if part]
+        control = self.server.state.simkube()
+        verb, _, resource, _ = self.rbac_request()
+        if f"{verb} {resource}" in control.get("forbidden", []):
+            return 403, status_object(403, self.forbidden_message(self.user)), {}
+        live = control.get("live", {})
+        if path == "/api/v1/nodes" and self.command == "GET":
+            return 200, {"apiVersion": "v1", "kind": "NodeList", "metadata": {}, "items": control.get("nodes", [])}, {}
+        if path == "/api/v1/pods" and self.command == "GET":
+            items = [pod for contents in live.values() for pod in contents.get("pods", [])]
+            return 200, {"apiVersion": "v1", "kind": "PodList", "metadata": {}, "items": items}, {}
+        if parts[:4] == ["apis", "apps", "v1", "namespaces"] and len(parts) == 6 and self.command == "GET" \
+                and parts[5] in ("deployments", "statefulsets"):
+            kind = {"deployments": "DeploymentList", "statefulsets": "StatefulSetList"}[parts[5]]
+            items = live.get(parts[4], {}).get(parts[5], [])
+            return 200, {"apiVersion": "apps/v1", "kind": kind, "metadata": {}, "items": items}, {}
         if path == "/version" and self.command == "GET":
             return 200, {"major": "1", "minor": "30", "gitVersion": "v1.30.0"}, {}
         if parts[:3] == ["api", "v1", "namespaces"]:
@@ -308,7 +341,8 @@ class Handler(BaseHTTPRequestHandler):
     def route_namespaces(self, rest):
         state = self.server.state
         control = state.simkube()
-        present = state.namespaces - set(control.get("missingNamespaces", []))
+        live = control.get("live", {})
+        present = (state.namespaces | set(live)) - set(control.get("missingNamespaces", []))
         if not rest or rest[0] not in present:
             name = rest[0] if rest else ""
             return 404, status_object(404, f'namespaces "{name}" not found'), {}
@@ -317,7 +351,9 @@ class Handler(BaseHTTPRequestHandler):
                          "status": {"phase": "Active"}}, {}
         if rest[1:] == ["pods"] and self.command == "GET":
             items = state.pods.get(rest[0], [])
-            if "pods" in control:
+            if rest[0] in live:
+                items = live[rest[0]].get("pods", [])
+            elif "pods" in control:
                 # The driver creates the trace's objects once running and removes them when it finishes.
                 running = any(simulation_state(obj, control) == "Running" for obj in state.simulations.values())
                 items = control["pods"].get(rest[0], []) if running else []
@@ -325,10 +361,14 @@ class Handler(BaseHTTPRequestHandler):
         return 404, status_object(404, "the server could not find the requested resource"), {}
 
     def route_pod_metrics(self, namespace):
-        """PodMetrics from the control file's "podMetrics" while a Simulation runs; without that key
-        the cluster has no metrics API (404)."""
+        """PodMetrics from the control file's "podMetrics" while a Simulation runs, or a live
+        namespace's; without that key the cluster has no metrics API (404)."""
         control = self.server.state.simkube()
-        if "podMetrics" not in control:
+        live = control.get("live", {})
+        if namespace in live and "podMetrics" in live[namespace]:
+            return 200, {"apiVersion": "metrics.k8s.io/v1beta1", "kind": "PodMetricsList", "metadata": {},
+                         "items": live[namespace]["podMetrics"]}, {}
+        if namespace in live or "podMetrics" not in control:
             return 404, status_object(404, "the server could not find the requested resource"), {}
         running = any(simulation_state(obj, control) == "Running" for obj in self.server.state.simulations.values())
         items = control["podMetrics"].get(namespace, []) if running else []

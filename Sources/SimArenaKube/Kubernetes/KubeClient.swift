@@ -111,7 +111,11 @@ public final class KubeClient {
     /// selector (`app.kubernetes.io/managed-by=sim-arena`).
     public func list(_ path: String, labelSelector: String? = nil) throws -> [KValue] {
         let fullPath = labelSelector.map { path + "?labelSelector=" + Self.percentEncoded($0) } ?? path
-        let list = try get(fullPath)
+        return try Self.items(of: try get(fullPath), at: path)
+    }
+
+    /// The `items` of a list the server sent for `GET path`.
+    static func items(of list: KValue, at path: String) throws -> [KValue] {
         guard let items = list["items"] else { throw SimArenaError(.data, "GET \(path): the response is not a list") }
         return items.isNull ? [] : try items.requireArray(at: "GET \(path): items")
     }
@@ -170,7 +174,8 @@ public final class KubeClient {
         try get("/version")
     }
 
-    private func failure(_ response: KubeResponse, _ request: HTTPRequest) -> SimArenaError {
+    /// The one-line error for a failure status (``KubeStatusError``).
+    func failure(_ response: KubeResponse, _ request: HTTPRequest) -> SimArenaError {
         KubeStatusError.make(
             status: response.status, body: response.body, method: request.method, path: request.path,
             credentials: credentials, attempts: response.attempts)

@@ -20,7 +20,7 @@ extension Observation.PodStatus {
         }
         var namespace = metadata["namespace"]?.stringValue ?? ""
         if namespace.hasPrefix(prefix + "-") { namespace.removeFirst(prefix.count + 1) }
-        let (kind, owner) = Self.workload(of: metadata)
+        let (kind, owner) = PodWorkload.of(metadata)
         let phase = status["phase"]?.stringValue ?? "Pending"
         let scheduling = condition("PodScheduled")
         let unschedulable = scheduling?["status"]?.stringValue == "False" && scheduling?["reason"]?.stringValue == "Unschedulable"
@@ -47,20 +47,5 @@ extension Observation.PodStatus {
             node: pod["spec"]?["nodeName"]?.stringValue, restartCount: restarts, oomKilled: oomKilled,
             requests: ResourceAmounts(cpuMillis: list["cpu"]?.milliValue ?? 0, memoryBytes: list["memory"]?.value ?? 0),
             usage: .zero, usageSamples: nil)
-    }
-
-    /// The top-level workload from the controller owner reference. A ReplicaSet owner stands for
-    /// its Deployment: the Deployment controller names ReplicaSets `<deployment>-<pod-template-hash>`
-    /// and labels their pods with that hash. A pod without an owner is its own workload.
-    private static func workload(of metadata: KMap) -> (kind: String, name: String) {
-        let owners = metadata["ownerReferences"]?.arrayValue ?? []
-        guard let owner = owners.first(where: { $0["controller"]?.boolValue == true }) ?? owners.first,
-              let kind = owner["kind"]?.stringValue, let name = owner["name"]?.stringValue else {
-            return ("Pod", metadata["name"]?.stringValue ?? "")
-        }
-        if kind == "ReplicaSet", let hash = metadata["labels"]?["pod-template-hash"]?.stringValue, name.hasSuffix("-" + hash) {
-            return ("Deployment", String(name.dropLast(hash.count + 1)))
-        }
-        return (kind, name)
     }
 }

@@ -73,16 +73,9 @@ public struct SimKubeRunner {
     /// served by metrics-server, or by KWOK when its resource-usage simulation is configured):
     /// the sum of its containers' usage. Empty when the cluster does not serve the API.
     func podUsage(in namespace: String) throws -> [String: ResourceAmounts] {
-        guard let list = try client.getIfPresent("/apis/metrics.k8s.io/v1beta1/namespaces/\(namespace)/pods") else { return [:] }
-        var usage: [String: ResourceAmounts] = [:]
-        for (index, item) in try (list["items"] ?? []).requireArray(at: "PodMetrics list items").enumerated() {
-            let name = try item["metadata"]?["name"]?.requireString(at: "PodMetrics items[\(index)].metadata.name") ?? ""
-            for container in item["containers"]?.arrayValue ?? [] {
-                let list = try container["usage"].map { try ResourceList($0, at: "PodMetrics \(name): containers[].usage") } ?? ResourceList()
-                usage[name, default: .zero] += ResourceAmounts(cpuMillis: list["cpu"]?.milliValue ?? 0, memoryBytes: list["memory"]?.value ?? 0)
-            }
-        }
-        return usage
+        guard let list = try client.getIfPresent(PodMetrics.path(namespace: namespace)) else { return [:] }
+        let items = try (list["items"] ?? []).requireArray(at: "PodMetrics list items")
+        return try PodMetrics.containerUsage(items).mapValues { $0.reduce(.zero) { $0 + $1.usage } }
     }
 
     /// Deletes the Simulations Sim-Arena made (those of `run` only, when given); their names.
