@@ -36,8 +36,11 @@ public struct Recommender {
             fixes.append(fix)
             progress(fix)
         }
+        // The prediction: the fixed trace simulated as the original was, so that replaying it
+        // (`sa-simulate --seed`) gives the same state.
+        let after = try WorkloadHealth.diagnose(try simulate(current.trace, traceName: traceName, identity: identity), trace: current.trace)
         return Recommendation(traceName: traceName, fixer: fixer.label, settings: settings, durationSeconds: settings.durationSeconds, original: trace, fixed: current.trace,
-                              before: before, after: current.health, fixes: fixes)
+                              before: before, after: after, fixes: fixes)
     }
 
     /// The fixer's episode on workload `index`, from `start`: every state it passes through.
@@ -53,18 +56,30 @@ public struct Recommender {
         var observation = try environment.reset(trace: start.trace, traceName: traceName, seed: seed)
         var waypoints = [start]
         var actions: [ActionReport] = []
-        while let score = environment.lastScore, !score.endsEpisode {
+        var visits: [[UInt8]: Int] = [MessagePackWriter.encode(start.trace.document): 1]
+        var unchanged = 0
+        while let score = environment.lastScore, !score.endsEpisode, unchanged < Self.stallLimit {
             let action = try fixer.choose(observation, allowed: settings.actionCount, seed: seed &+ UInt64(actions.count),
                                           settings: settings.actions)
             let transition = try environment.step(action)
             observation = transition.observation
             actions.append(transition.info)
             guard let trace = environment.trace, let outcome = environment.simulation else { break }
+            let changed = transition.info.outcome.editedObjects > 0 && !transition.info.outcome.blocked
+            unchanged = changed ? 0 : unchanged + 1
+            let key = MessagePackWriter.encode(trace.document)
+            visits[key, default: 0] += 1
             waypoints.append(WorkloadFix.Waypoint(trace: trace, health: try WorkloadHealth.diagnose(outcome, trace: trace),
                                                   actions: actions))
+            if visits[key, default: 0] >= Self.cycleLimit { break }
         }
         return waypoints
     }
+
+    /// The fixer's walk ends early when it stalls (this many actions in a row change nothing:
+    /// blocked, noop) or cycles (the same trace in force this many times).
+    static let stallLimit = 10
+    static let cycleLimit = 3
 
     private func simulate(_ trace: Trace, traceName: String, identity: StepIdentity) throws -> any SimulationOutcome {
         do {

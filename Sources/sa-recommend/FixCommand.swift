@@ -130,8 +130,9 @@ struct FixCommand: ParsableCommand {
     /// The trace to fix, its name in messages, and the snapshot it came from in live mode.
     private func readInput(_ connection: KubeConfigOptions) throws -> (Trace, String, Trace?) {
         if let trace { return (try Trace.load(trace), trace, nil) }
-        _ = connection
-        throw SimArenaError(.usage, "LIVE-MODE-PENDING")
+        let snapshot = try NamespaceSnapshot.take(client: try KubeClient(options: connection), namespace: namespace ?? "")
+        for warning in snapshot.warnings { printError("sa-recommend: warning: \(warning)") }
+        return (snapshot.trace, "\(out)/trace.json", snapshot.trace)
     }
 
     /// The trace's time span plus 90 seconds (the original's step), within the simulator's limit.

@@ -125,7 +125,7 @@ final class NamespaceSnapshotTests: XCTestCase {
 }
 
 /// The live namespace `shop` and its cluster, as the test server serves them.
-private enum LiveShop {
+enum LiveShop {
     static let apiOwnUsage = #"{"api":{"cpu":"100m","memory":"100Mi"}}"#
 
     static func control(metrics: Bool = true, forbidden: [String] = []) -> [String: Any] {
