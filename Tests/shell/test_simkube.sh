@@ -157,4 +157,19 @@ for scenario in trace-0001 cpu-heavy; do
   rm -rf "$SCRATCH/train-embedded" "$SCRATCH/train-simkube" "$SCRATCH/train-fast"
 done
 
+
+# sa-recommend --backend simkube: the fixed trace also replayed on SimKube, both predictions side
+# by side; the only writes are the one Simulation's create and delete.
+: >"$SCRATCH/requests.jsonl"
+status=0
+"$BIN/sa-recommend" --trace "$trace" --out "$SCRATCH/recommend" "${simkube[@]}" >"$SCRATCH/out" 2>"$SCRATCH/err" || status=$?
+[ "$status" = 0 ] || [ "$status" = 1 ] || fail "sa-recommend --backend simkube exited $status: $(cat "$SCRATCH/err")"
+grep -q "SimKube's prediction beside the embedded simulator's" "$SCRATCH/recommend/report.md" || fail "report.md has no SimKube column"
+grep -q '"simkube_agrees": ' "$SCRATCH/recommend/report.json" || fail "report.json has no SimKube agreement"
+writes=$(python3 -c 'import json, sys
+print(sorted({(r["method"], r["path"].split("?")[0].rsplit("/", 1)[0]) for r in map(json.loads, open(sys.argv[1])) if r["method"] != "GET"}))' \
+  "$SCRATCH/requests.jsonl")
+[ "$writes" = "[('DELETE', '/apis/simkube.io/v1/simulations'), ('POST', '/apis/simkube.io/v1')]" ] \
+  || fail "sa-recommend wrote more than its Simulation: $writes"
+
 finish

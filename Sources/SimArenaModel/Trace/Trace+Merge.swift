@@ -8,15 +8,15 @@ extension Trace {
         var index = KMap()
         var lifecycles = KMap()
         var events: [(ts: Int64, value: KValue)] = []
-        var owner: [String: String] = [:]
-        for (trace, name) in zip(traces, names) {
+        var owner: [String: Int] = [:]
+        for (position, (trace, name)) in zip(traces, names).enumerated() {
             for object in trace.events.flatMap(\.applied) {
                 let reference = try ObjectReference(object: object, at: name)
                 let key = "\(reference.gvk) \(reference.key)"
-                if let other = owner[key], other != name {
-                    throw SimArenaError(.data, "\(name): \(reference) is also in \(other); merged traces must not share objects")
+                if let other = owner[key], other != position {
+                    throw SimArenaError(.data, "\(name): \(reference) is also in \(names[other]); merged traces must not share objects")
                 }
-                owner[key] = name
+                owner[key] = position
             }
             let root = trace.document.mapValue ?? KMap()
             for entry in root["config"]?["trackedObjects"]?.mapValue?.entries ?? [] {
@@ -31,8 +31,8 @@ extension Trace {
                 index[entry.key] = .map(merged)
             }
             for entry in root["pod_lifecycles"]?.mapValue?.entries ?? [] { lifecycles[entry.key] = entry.value }
-            for (position, event) in (root["events"]?.arrayValue ?? []).enumerated() {
-                events.append((trace.events[position].ts, event))
+            for (offset, event) in (root["events"]?.arrayValue ?? []).enumerated() {
+                events.append((trace.events[offset].ts, event))
             }
         }
         // A stable sort: equal times keep the inputs' order.
