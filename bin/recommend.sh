@@ -13,7 +13,7 @@
 #   --backend simkube also replay the fixed trace on SimKube and show both predictions
 # The first run builds the release binaries (a few minutes), saying so on standard error.
 # Exit status: 0 every workload healthy after the fix, 1 some still unhealthy, 64 bad flags,
-# 65 bad data, 66 missing input, 69 cluster unreachable, 73 cannot write.
+# 65 bad data, 66 missing input, 73 cannot write, 75 a cluster that cannot be reached or read.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"

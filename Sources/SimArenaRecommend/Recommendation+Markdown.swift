@@ -11,7 +11,7 @@ extension Recommendation {
         let actions = settings.actions
         let patches = try patches()
         var text = "# Recommendation for `\(traceName)`\n\n"
-        text += "\(before.count) workloads judged on the embedded simulator (\(RunProgress.fixed(durationSeconds, digits: 0)) simulated seconds"
+        text += "\(before.count) workload\(before.count == 1 ? "" : "s") judged on the embedded simulator (\(RunProgress.fixed(durationSeconds, digits: 0)) simulated seconds"
         text += cluster.isEmpty ? ")" : "; \(cluster))"
         text += ". Before: \(before.filter { !$0.isHealthy }.count) unhealthy, \(before.filter { $0.isWasteful(settings: actions) }.count) wasteful. "
         text += "After the fix: \(after.filter { !$0.isHealthy }.count) unhealthy, \(after.filter { $0.isWasteful(settings: actions) }.count) wasteful; "
@@ -77,7 +77,10 @@ extension Recommendation {
             }
             text += table.text
         }
-        text += "\n## Applying it\n\nNothing has been written to a cluster. `patch.yaml` holds one strategic-merge patch per changed workload "
+        text += "\n## Applying it\n\n"
+        text += simKube == nil ? "Nothing has been written to a cluster. "
+            : "Nothing has been written to the workloads' cluster (SimKube ran one Simulation, deleted after it). "
+        text += "`patch.yaml` holds one strategic-merge patch per changed workload "
         text += "(for `kubectl patch --type strategic` or a GitOps commit), `kubectl.sh` the commands that apply them, and `fixed-trace.*` "
         text += "the trace with the patches applied; `sa-recommend apply-patch --trace TRACE --patch patch.yaml --out FILE` makes it from the original, "
         text += "and `sa-simulate --trace FILE --out result.json` replays it.\n"

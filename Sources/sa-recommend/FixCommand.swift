@@ -26,7 +26,7 @@ struct FixCommand: ParsableCommand {
             report.md, report.json, fixed-trace.json (or .msgpack, as the input), and with --namespace the \
             trace read from the cluster (trace.json). Nothing is written to a cluster. Exit status: 0 every \
             workload healthy after the fix, 1 some still unhealthy, 64 bad usage, 65 bad data, 66 unreadable \
-            input, 69 cluster unreachable, 73 cannot write.
+            input, 73 cannot write, 75 a cluster that cannot be reached or read.
             """)
 
     @Option(help: "The trace to fix (a SimKube trace exported from a cluster: MessagePack or JSON).")
