@@ -93,22 +93,10 @@ public struct WorkloadPatch: Sendable {
         }
     }
 
-    /// The `kubectl patch` command that applies it (`kubectl patch deployment web -n default
+    /// The arguments of the `kubectl` command that applies it (`patch deployment web -n default
     /// --type strategic -p '{…}'`), the patch as compact JSON in single quotes.
-    public var kubectlCommand: String {
+    public var kubectlArguments: String {
         let json = (try? JSONWriter.encode(document, pretty: false)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        return "kubectl patch \(kind.rawValue.lowercased()) \(ShellQuote.word(name)) -n \(ShellQuote.word(namespace)) --type strategic -p \(ShellQuote.word(json))"
-    }
-}
-
-/// Quoting for POSIX shells.
-enum ShellQuote {
-    /// `word` as one shell word: as is when it holds only safe characters, else in single quotes.
-    static func word(_ word: String) -> String {
-        let safe = !word.isEmpty && word.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || "-_./=:".utf8.contains(byte)
-        }
-        if safe { return word }
-        return "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+        return "patch \(kind.rawValue.lowercased()) \(ShellQuote.word(name)) -n \(ShellQuote.word(namespace)) --type strategic -p \(ShellQuote.word(json))"
     }
 }

@@ -18,20 +18,13 @@ struct ApplyPatchCommand: ParsableCommand {
             .msgpack/.sktrace).
             """)
 
-    @Option(help: "The trace to patch (MessagePack or JSON).")
-    var trace: String
-
-    @Option(help: "The patch file (YAML; one document per workload).")
-    var patch: String
-
-    @Option(help: "Where to write the patched trace.")
-    var out: String
+    @OptionGroup var options: ApplyPatchOptions
 
     func run() throws {
-        var loaded = try Trace.load(trace)
-        let patches = try KubeYAML.documents(try FileIO.read(patch), source: patch)
-        try loaded.apply(patches: patches, source: patch)
-        try loaded.write(to: out)
-        print("\(out): \(patches.count) patch\(patches.count == 1 ? "" : "es") applied to \(trace)")
+        var loaded = try Trace.load(options.trace)
+        let patches = try KubeYAML.documents(try FileIO.read(options.patch), source: options.patch)
+        try loaded.apply(patches: patches, source: options.patch)
+        try loaded.write(to: options.out)
+        print("\(options.out): \(patches.count) patch\(patches.count == 1 ? "" : "es") applied to \(options.trace)")
     }
 }

@@ -100,7 +100,7 @@ struct FixCommand: ParsableCommand {
 
         let recommender = Recommender(fixer: chooser, backend: embedded, settings: settings)
         var recommendation = try recommender.recommend(input, traceName: inputName) { fix in
-            printError("sa-recommend: \(fix.label): \(fix.verdict.rawValue) after \(fix.effectiveActions.count) of \(fix.actionsTried) actions")
+            printError("sa-recommend: \(fix.label): \(fix.verdict.rawValue), \(fix.effectiveActions.count) action(s) kept of \(fix.actionsTried) tried")
         }
         let source = cluster ?? (DeclaredCluster.declaration(in: input) == nil ? "the built-in demo cluster" : DeclaredCluster.field)
         recommendation.cluster = "\(source): \(spec.nodePools.reduce(0) { $0 + $1.count }) nodes"
@@ -110,7 +110,8 @@ struct FixCommand: ParsableCommand {
         }
         try write(recommendation, snapshot: snapshot)
         let unhealthy = recommendation.after.filter { !$0.isHealthy }.count
-        print("\(out)/report.md: \(try recommendation.patches().count) workloads patched; "
+        let patched = try recommendation.patches().count
+        print("\(out)/report.md: \(patched) workload\(patched == 1 ? "" : "s") patched; "
               + (unhealthy == 0 ? "every workload healthy after the fix" : "\(unhealthy) still unhealthy"))
         if unhealthy > 0 { throw ExitCode(1) }
     }
@@ -147,15 +148,8 @@ struct FixCommand: ParsableCommand {
     private func write(_ recommendation: Recommendation, snapshot: Trace?) throws {
         try FileIO.createDirectories(out)
         if let snapshot { try snapshot.write(to: "\(out)/trace.json") }
-        let patches = try recommendation.patches()
-        var patchText = "# sa-recommend: \(patches.count) strategic-merge patch\(patches.count == 1 ? "" : "es") for \(recommendation.traceName).\n"
-        patchText += "# Apply with kubectl.sh, or kubectl patch --type strategic, or commit to your manifests.\n"
-        patchText += try YAMLWriter.encode(documents: patches.map(\.document))
-        try FileIO.writeAtomically(Array(patchText.utf8), to: "\(out)/patch.yaml")
-        var script = "#!/bin/sh\n# sa-recommend: the patches of patch.yaml as kubectl commands, for \(recommendation.traceName).\n"
-        script += "# Nothing has been applied. Review report.md first; try with KUBECTL_FLAGS=--dry-run=server.\nset -eu\n"
-        for patch in patches { script += "${KUBECTL:-kubectl} ${KUBECTL_FLAGS:-} " + patch.kubectlCommand.dropFirst("kubectl ".count) + "\n" }
-        try FileIO.writeAtomically(Array(script.utf8), to: "\(out)/kubectl.sh")
+        try FileIO.writeAtomically(Array(try recommendation.patchFile().utf8), to: "\(out)/patch.yaml")
+        try FileIO.writeAtomically(Array(try recommendation.kubectlScript().utf8), to: "\(out)/kubectl.sh")
         chmod("\(out)/kubectl.sh", 0o755)
         try Document.write(try recommendation.report(), to: "\(out)/report.json")
         try FileIO.writeAtomically(Array(try recommendation.markdown().utf8), to: "\(out)/report.md")
