@@ -27,7 +27,9 @@ func upTo(_ name: String) -> [Target.Dependency] {
 let package = Package(
     name: "SimArena",
     products: (layers + ["SimArenaRecommend", "SimArenaKube"]).map { .library(name: $0, targets: [$0]) }
-        + tools.map { .executable(name: $0, targets: [$0]) },
+        + tools.map { .executable(name: $0, targets: [$0]) }
+        // The environment's C ABI (Sources/SimArenaEnvABI/include/simarena_env.h), for Python and other languages.
+        + [.library(name: "SimArenaEnv", type: .dynamic, targets: ["SimArenaEnvABI"])],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -56,6 +58,12 @@ let package = Package(
         .target(name: "SimArenaBenchmark", dependencies: upTo("SimArenaRun")),
         // A cluster's trace → the patches that fix its workloads, checked on the whole trace.
         .target(name: "SimArenaRecommend", dependencies: upTo("SimArenaRun")),
+        // The environment as outside RL libraries drive it: made from bin/train.sh's flags, stepped by index.
+        .target(name: "SimArenaGym", dependencies: upTo("SimArenaRun") + ["SimArenaCLI"]),
+        // Its C ABI, built as libSimArenaEnv.so.
+        // Linked with the Swift runtime inside (as bin/build.sh links the tools), so that Python loads one file.
+        .target(name: "SimArenaEnvABI", dependencies: ["SimArenaGym"] + upTo("SimArenaRun"), exclude: ["include"],
+                linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
 
         // The Kubernetes API client (libcurl; kubeconfig read with Yams) and the SimKube backend.
         .target(
@@ -69,7 +77,7 @@ let package = Package(
 
         .testTarget(
             name: "SimArenaCoreTests",
-            dependencies: upTo("SimArenaBenchmark") + ["SimArenaRecommend", "CJansson", "CMsgPack"]),
+            dependencies: upTo("SimArenaBenchmark") + ["SimArenaRecommend", "SimArenaGym", "CJansson", "CMsgPack"]),
 
         // The Kubernetes client against a loopback test API server (Tests/kube-server).
         .testTarget(

@@ -101,6 +101,20 @@ public struct RunOptions: ParsableArguments {
 
     public init() {}
 
+    /// The run `flags` (bin/train.sh's, without the program) describe, as
+    /// ``configuration(command:plotScript:)`` makes it without plots; a flag the table does not
+    /// know is a usage error naming it.
+    public static func configuration(parsing flags: [String]) throws -> RunConfiguration {
+        let options: RunOptions
+        do {
+            options = try RunOptions.parse(flags)
+        } catch {
+            let message = RunOptions.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            throw SimArenaError(.usage, message)
+        }
+        return try options.configuration(command: ["bin/train.sh"] + flags, plotScript: nil)
+    }
+
     /// Where runs go when `--runs-dir` is not given.
     public var runsRoot: String? { runsDirectory }
     /// Where checkpoint folders go when `--checkpoints-dir` is not given.

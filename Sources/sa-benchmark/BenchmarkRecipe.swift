@@ -32,14 +32,7 @@ enum BenchmarkRecipe {
 
     /// The run configuration of `flags`.
     static func configuration(_ flags: [String]) throws -> RunConfiguration {
-        let options: RunOptions
-        do {
-            options = try RunOptions.parse(flags)
-        } catch {
-            let message = RunOptions.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            throw SimArenaError(.usage, message)
-        }
-        return try options.configuration(command: ["bin/train.sh"] + flags, plotScript: nil)
+        try RunOptions.configuration(parsing: flags)
     }
 
     /// `JOB_COMPLETION_INDEX`, as a Kubernetes Indexed Job sets it in each pod, if set.
