@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: builds (bootstrapping what is missing), runs the Swift unit tests, then the
+# Runs every test: builds (bootstrapping what is missing), runs the Swift unit tests, the Python
+# package's tests in Tests/python/ (in a project-local .venv/ with pinned packages), then the
 # shell-level tests in Tests/shell/. Exits non-zero if anything fails.
-# Usage: bin/test.sh [--filter PATTERN]   (PATTERN selects Swift tests and shell test files)
+# Usage: bin/test.sh [--filter PATTERN]   (PATTERN selects Swift tests and Python and shell test files)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,39 @@ swift_args=()
 swift_status=0
 swift test --disable-swift-testing "${swift_args[@]}" || swift_status=1
 
+# The Python package: pinned packages in .venv/ (made when missing), the package installed from
+# python/ as a user installs it (packaging the library), then its tests.
+python_tests=()
+for test in Tests/python/test_*.py; do
+  [ -e "$test" ] || continue
+  if [ -n "$filter" ] && [[ "$test" != *"$filter"* ]]; then continue; fi
+  python_tests+=("$test")
+done
+python_status=0
+if [ "${#python_tests[@]}" -gt 0 ]; then
+  if [ ! -x .venv/bin/python ]; then
+    echo "test: creating the Python virtual environment .venv/" >&2
+    if ! python3 -m venv .venv >&2; then
+      echo "test: installing python3-venv with apt-get" >&2
+      rm -rf .venv
+      sudo=()
+      [ "$(id -u)" = 0 ] || sudo=(sudo)
+      "${sudo[@]}" apt-get update -qq >&2 || true
+      DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq python3-venv >&2
+      python3 -m venv .venv >&2
+    fi
+  fi
+  echo "test: python: pip install the pinned Tests/python/requirements.txt and ./python into .venv/" >&2
+  pip=(.venv/bin/pip install --quiet --disable-pip-version-check)
+  if "${pip[@]}" -r Tests/python/requirements.txt >&2 && "${pip[@]}" --no-build-isolation ./python >&2; then
+    echo "test: python: pytest ${python_tests[*]}" >&2
+    .venv/bin/pytest -q -p no:cacheprovider "${python_tests[@]}" || python_status=1
+  else
+    echo "test: python: could not install the Python packages" >&2
+    python_status=1
+  fi
+fi
+
 passed=0
 failed=0
 failures=()
@@ -47,6 +81,10 @@ echo "shell: $passed passed, $failed failed"
 
 if [ "$swift_status" != 0 ]; then
   echo "test: swift test failed" >&2
+  exit 1
+fi
+if [ "$python_status" != 0 ]; then
+  echo "test: the Python tests failed" >&2
   exit 1
 fi
 if [ "$shellcheck_status" != 0 ]; then
