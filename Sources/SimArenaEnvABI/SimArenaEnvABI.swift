@@ -1,4 +1,3 @@
-import Dispatch
 import SimArenaGym
 import SimArenaModel
 import SimArenaRL
@@ -135,24 +134,32 @@ public func sa_env_step_many(_ envs: UnsafePointer<OpaquePointer?>?, _ count: In
     let total = Int(max(0, count))
     guard total > 0 else { return 0 }
     guard let envs, let actions, let observations, let masks, let rewards, let terminated, let truncated else { return 64 }
-    let handles = (0..<total).map { EnvironmentHandle.from(envs[$0]) }
-    guard !handles.contains(where: { $0 == nil }) else {
-        failed?.pointee = Int32(handles.firstIndex { $0 == nil } ?? 0)
-        return 64
-    }
-    var codes = [Int32](repeating: 0, count: total)
-    let workers = min(total, threads > 0 ? Int(threads) : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
-    let chunk = (total + workers - 1) / workers
-    codes.withUnsafeMutableBufferPointer { results in
-        let batch = Batch(handles: handles.map { $0! }, actions: actions, observations: observations, masks: masks, rewards: rewards,
-                          terminated: terminated, truncated: truncated, codes: results.baseAddress!)
-        DispatchQueue.concurrentPerform(iterations: (total + chunk - 1) / chunk) { part in
-            for index in (part * chunk)..<min(total, (part + 1) * chunk) { batch.step(index) }
+    var handles: [EnvironmentHandle] = []
+    for index in 0..<total {
+        guard let handle = EnvironmentHandle.from(envs[index]) else {
+            failed?.pointee = Int32(index)
+            return 64
         }
+        handles.append(handle)
     }
-    guard let first = codes.firstIndex(where: { $0 != 0 }) else { return 0 }
-    failed?.pointee = Int32(first)
-    return codes[first]
+    let width = GymEnvironment.observationSize
+    let maskWidth = handles.map(\.environment.actionCount).max() ?? 0
+    let results = GymEnvironment.step(handles.map(\.environment), actions: (0..<total).map { Int(actions[$0]) }, threads: Int(threads))
+    var firstFailure: (index: Int, code: Int32)?
+    for (index, result) in results.enumerated() {
+        let handle = handles[index]
+        let code = handle.attempt {
+            let transition = try result.get()
+            handle.write(transition.observation, features: observations + index * width, mask: masks + index * maskWidth)
+            rewards[index] = transition.reward
+            terminated[index] = transition.terminated ? 1 : 0
+            truncated[index] = transition.truncated ? 1 : 0
+        }
+        if code != 0 && firstFailure == nil { firstFailure = (index, code) }
+    }
+    guard let firstFailure else { return 0 }
+    failed?.pointee = Int32(firstFailure.index)
+    return firstFailure.code
 }
 
 @_cdecl("sa_env_info_json")
@@ -178,24 +185,3 @@ public func sa_env_close(_ env: OpaquePointer?) {
     Unmanaged<EnvironmentHandle>.fromOpaque(UnsafeRawPointer(env)).release()
 }
 
-/// One `sa_env_step_many` call's environments and buffers, shared by its worker threads: each
-/// index is one environment and its own slices of the buffers, touched by one thread only.
-private struct Batch: @unchecked Sendable {
-    let handles: [EnvironmentHandle]
-    let actions: UnsafePointer<Int32>
-    let observations: UnsafeMutablePointer<Float>
-    let masks: UnsafeMutablePointer<UInt8>
-    let rewards: UnsafeMutablePointer<Double>
-    let terminated: UnsafeMutablePointer<UInt8>
-    let truncated: UnsafeMutablePointer<UInt8>
-    let codes: UnsafeMutablePointer<Int32>
-
-    /// The widest action mask of the environments: each one's mask starts at index × this.
-    var maskWidth: Int { handles.map(\.environment.actionCount).max() ?? 0 }
-
-    func step(_ index: Int) {
-        codes[index] = handles[index].step(actions[index], features: observations + index * GymEnvironment.observationSize,
-                                           mask: masks + index * maskWidth, reward: rewards + index,
-                                           terminated: terminated + index, truncated: truncated + index)
-    }
-}

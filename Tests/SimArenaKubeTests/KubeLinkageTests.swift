@@ -14,7 +14,7 @@ import XCTest
 /// symbols rather than as a shared library).
 final class KubeLinkageTests: XCTestCase {
     static let clusterTools = ["sa-kube", "sa-train", "sa-recommend"]
-    static let otherTools = ["sa-trace", "sa-simulate", "sa-preflight", "sa-observe", "sa-reward", "sa-act", "sa-learn", "sa-run", "sa-bench"]
+    static let otherTools = ["sa-trace", "sa-simulate", "sa-preflight", "sa-observe", "sa-reward", "sa-act", "sa-learn", "sa-run", "sa-bench", "sa-env"]
 
     /// What a linked binary needs and holds.
     struct Linkage {
