@@ -113,7 +113,7 @@ def test_settings_become_train_flags() -> None:
 
 def test_settings_reach_the_environment() -> None:
     env = gym.make("SimArena-v0", trace=CPU_HEAVY, n_actions=5, reward="base", steps=2, cpu_max="32")
-    assert env.action_space.n == 5
+    assert env.action_space == gym.spaces.Discrete(5)
     _, info = env.reset(seed=3)
     assert info["action_mask"][1] == 1, "with cpu_max 32 the 20-CPU request may grow"
     _, _, terminated, truncated, info = env.step(1)

@@ -170,15 +170,15 @@ def main() -> None:
     args = parse_args()
     rng = np.random.default_rng(args.seed)
     envs = simarena.SimArenaVectorEnv(args.num_envs, traces=args.traces, Naction=args.Naction, steps=args.steps)
-    features, actions = envs.single_observation_space.shape[0], int(envs.single_action_space.n)
+    obs, info = envs.reset(seed=args.seed)
+    masks = info["action_mask"].astype(bool)
+    features, actions = obs.shape[1], masks.shape[1]
     online = QNetwork(features, args.hidden, actions, rng)
     target = QNetwork(features, args.hidden, actions, rng)
     target.copy_from(online)
     optimizer = Adam(online.params, args.lr)
     buffer = ReplayBuffer(args.buffer_size, features, actions)
 
-    obs, info = envs.reset(seed=args.seed)
-    masks = info["action_mask"].astype(bool)
     resetting = np.zeros(args.num_envs, np.bool_)  # NEXT_STEP: this step resets these instead of stepping
     returns, returns_so_far, solved, losses = [], np.zeros(args.num_envs), [], []
     started = time.time()

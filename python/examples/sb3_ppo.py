@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import gymnasium as gym
-
-import simarena  # noqa: F401  (registers SimArena-v0)
+import simarena  # registers SimArena-v0
 
 
 def parse_args() -> argparse.Namespace:
@@ -50,14 +48,14 @@ def main() -> None:
     envs.close()
 
     traces = sorted(p for p in Path(args.eval_traces).iterdir() if p.suffix in {".msgpack", ".json", ".sktrace"})
-    env = gym.make("SimArena-v0", **{**settings, "traces": args.eval_traces})
+    env = simarena.SimArenaEnv(**{**settings, "traces": args.eval_traces})
     solved = 0
     for number, trace in enumerate(traces):
         obs, _ = env.reset(seed=args.seed + number, options={"trace": str(trace)})
         terminated = truncated = False
         while not (terminated or truncated):
             if args.maskable:
-                action, _ = model.predict(obs, deterministic=True, action_masks=env.unwrapped.action_masks())
+                action, _ = model.predict(obs, deterministic=True, action_masks=env.action_masks())
             else:
                 action, _ = model.predict(obs, deterministic=True)
             obs, _, terminated, truncated, _ = env.step(int(action))

@@ -22,9 +22,6 @@ import numpy.typing as npt
 ABI_VERSION = 1
 LIBRARY_NAME = "libSimArenaEnv.so"
 
-_c_float_p = ctypes.POINTER(ctypes.c_float)
-_c_uint8_p = ctypes.POINTER(ctypes.c_uint8)
-
 
 class SimArenaError(Exception):
     """A failure reported by the library; ``code`` is its sysexits exit code."""
@@ -159,7 +156,8 @@ class NativeEnvironment:
         if length >= len(self._document):
             self._document = ctypes.create_string_buffer(length + 1)
             LIBRARY.sa_env_info_json(handle, self._document, len(self._document))
-        return json.loads(ctypes.string_at(self._document, length))
+        document: dict[str, Any] = json.loads(ctypes.string_at(self._document, length))
+        return document
 
     def close(self) -> None:
         """Frees the native environment; later calls are no-ops."""

@@ -67,7 +67,7 @@ def describe(document: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-class SimArenaEnv(gym.Env[npt.NDArray[np.float32], np.int64]):
+class SimArenaEnv(gym.Env[npt.NDArray[Any], np.int64]):
     """One workload in a cluster trace, fixed one action at a time, exactly as ``bin/train.sh --fast``
     steps it.
 
@@ -94,6 +94,8 @@ class SimArenaEnv(gym.Env[npt.NDArray[np.float32], np.int64]):
 
     # render_fps: the pace a recorder would replay the text at, one step a second.
     metadata = {"render_modes": ["ansi"], "render_fps": 1}
+    observation_space: spaces.Box
+    action_space: spaces.Discrete
 
     def __init__(self, render_mode: str | None = None, documents: bool = True, **settings: Any) -> None:
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:

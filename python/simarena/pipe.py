@@ -143,7 +143,8 @@ class SaEnvClient:
 
     def info(self, identifier: int) -> dict[str, Any]:
         """Environment ``identifier``'s last step document (observation, reward, action, trace)."""
-        return json.loads(self._request(bytes([_INFO]) + struct.pack("<I", identifier)))
+        document: dict[str, Any] = json.loads(self._request(bytes([_INFO]) + struct.pack("<I", identifier)))
+        return document
 
     def close_environment(self, identifier: int) -> None:
         """Frees one environment in the server."""

@@ -34,6 +34,7 @@ class SimArenaVectorEnv(VectorEnv[npt.NDArray[np.float32], npt.NDArray[np.int64]
     """
 
     metadata = {"render_modes": ["ansi"], "render_fps": 1, "autoreset_mode": AutoresetMode.NEXT_STEP}
+    single_action_space: spaces.Discrete
 
     def __init__(self, num_envs: int, *, threads: int = 0, render_mode: str | None = None, **settings: Any) -> None:
         if num_envs < 1:
@@ -78,10 +79,9 @@ class SimArenaVectorEnv(VectorEnv[npt.NDArray[np.float32], npt.NDArray[np.int64]
         return seeds
 
     def _reset_one(self, index: int, seed: int | None, trace: str | None) -> None:
-        if seed is not None or self._rngs[index] is None:
-            self._rngs[index] = seeding.np_random(seed)[0]
         rng = self._rngs[index]
-        assert rng is not None
+        if seed is not None or rng is None:
+            rng = self._rngs[index] = seeding.np_random(seed)[0]
         self._natives[index].reset(episode_seed(seed, rng), trace, address(self._observations[index]),
                                    address(self._masks[index]))
 
