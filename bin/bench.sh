@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks (speed and memory targets live here, never in unit tests). Prints medians measured
 # in one run, each next to its goal: the trace codecs, the simulator, one environment step through
-# the shell, the fast path, and learning quality (the default benchmark, bin/benchmark.sh: DQN and
-# the tabular agent trained on the demo traces with 5 seeds, then evaluated on the held-out and
-# shifted suites next to the heuristic, vpa, krr and random policies). Builds first.
+# the shell, the fast path, Gymnasium from Python (in .venv/, bin/python-env.sh), and learning
+# quality (the default benchmark, bin/benchmark.sh: DQN and the tabular agent trained on the demo
+# traces with 5 seeds, then evaluated on the held-out and shifted suites next to the heuristic,
+# vpa, krr and random policies). Builds first.
 #
 # Usage: bin/bench.sh [--repetitions N]
 #   --repetitions N   runs of each codec and simulator measurement (default 20; the two largest
@@ -152,6 +153,25 @@ for agent, goal in (("heuristic", 50000), ("dqn", 5000)):
           " goal %d steps/s: %s; memory goal: %s"
           % (agent, mine[0][0], statistics.median(rates), min(rates), max(rates), peak, goal,
              "MET" if statistics.median(rates) >= goal else "MISSED", "MET" if peak <= 200 else "MISSED"))
+PY
+
+echo
+echo "== Gymnasium from Python (goals: one SimArenaEnv >= 0.5x CartPole-v1 in the same run, a 64-environment"
+echo "   vector env >= 150,000 steps/s, sa-env batched >= 50,000 steps/s)"
+# python/benchmarks/gym_speed.py in the project's .venv (bin/python-env.sh): random actions on
+# trace-0001, 2 s a run, median of 3 runs; CartPole-v1 through gymnasium.make as the reference.
+bin/python-env.sh 2>/dev/null
+.venv/bin/python python/benchmarks/gym_speed.py --runs 3 --seconds 2 >"$scratch/gym.tsv"
+python3 - "$scratch/gym.tsv" <<'PY'
+import sys
+rates = {name: float(median) for name, median, _ in (line.rstrip("\n").split("\t") for line in open(sys.argv[1]))}
+def verdict(ok): return "MET" if ok else "MISSED"
+cartpole = rates["cartpole"]
+print("CartPole-v1 (reference): %.0f steps/s" % cartpole)
+print("one SimArenaEnv: %.0f steps/s (%.0f with the JSON document in info) = %.2fx CartPole (goal >= 0.5x): %s"
+      % (rates["one_env"], rates["one_env_documents"], rates["one_env"] / cartpole, verdict(rates["one_env"] >= 0.5 * cartpole)))
+print("vector env, 64 environments: %.0f steps/s (goal >= 150,000): %s" % (rates["vector_64"], verdict(rates["vector_64"] >= 150000)))
+print("sa-env, 64 environments a request: %.0f steps/s (goal >= 50,000): %s" % (rates["sa_env_64"], verdict(rates["sa_env_64"] >= 50000)))
 PY
 
 echo

@@ -30,7 +30,7 @@ swift_status=0
 swift test --disable-swift-testing "${swift_args[@]}" || swift_status=1
 
 # The Python package: pinned packages in .venv/ (made when missing), the package installed from
-# python/ as a user installs it (packaging the library), then its tests.
+# python/ as a user installs it (packaging the library; bin/python-env.sh), then its tests.
 python_tests=()
 for test in Tests/python/test_*.py; do
   [ -e "$test" ] || continue
@@ -39,21 +39,7 @@ for test in Tests/python/test_*.py; do
 done
 python_status=0
 if [ "${#python_tests[@]}" -gt 0 ]; then
-  if [ ! -x .venv/bin/python ]; then
-    echo "test: creating the Python virtual environment .venv/" >&2
-    if ! python3 -m venv .venv >&2; then
-      echo "test: installing python3-venv with apt-get" >&2
-      rm -rf .venv
-      sudo=()
-      [ "$(id -u)" = 0 ] || sudo=(sudo)
-      "${sudo[@]}" apt-get update -qq >&2 || true
-      DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq python3-venv >&2
-      python3 -m venv .venv >&2
-    fi
-  fi
-  echo "test: python: pip install the pinned Tests/python/requirements.txt and ./python into .venv/" >&2
-  pip=(.venv/bin/pip install --quiet --disable-pip-version-check)
-  if "${pip[@]}" -r Tests/python/requirements.txt >&2 && "${pip[@]}" --no-build-isolation ./python >&2; then
+  if bin/python-env.sh; then
     echo "test: python: pytest ${python_tests[*]}" >&2
     .venv/bin/pytest -q -p no:cacheprovider "${python_tests[@]}" || python_status=1
   else

@@ -1,8 +1,10 @@
-"""Packages libSimArenaEnv.so with the Python code: ``pip install ./python`` from the repository.
+"""Packages libSimArenaEnv.so (and the sa-env server beside it) with the Python code:
+``pip install ./python`` from the repository.
 
 The library is ``$SIMARENA_LIB`` when set; else the repository's (python/ lives in it) is built,
 or brought up to date, by ``bin/build.sh`` (quick when nothing changed) and taken from
-``.build/release/``. The wheel is platform-specific since it holds the library.
+``.build/release/``. ``sa-env`` is packaged when it is in the library's folder. The wheel is
+platform-specific since it holds native code.
 """
 
 import os
@@ -14,6 +16,7 @@ from setuptools import Distribution, setup
 from setuptools.command.build_py import build_py
 
 LIBRARY = "libSimArenaEnv.so"
+SERVER = "sa-env"
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 
@@ -33,13 +36,18 @@ def library() -> Path:
 
 
 class BuildWithLibrary(build_py):
-    """build_py that also puts the native library into the package."""
+    """build_py that also puts the native library (and sa-env, when built beside it) into the package."""
 
     def run(self) -> None:
         super().run()
-        target = Path(self.build_lib) / "simarena" / LIBRARY
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(library(), target)
+        package = Path(self.build_lib) / "simarena"
+        package.mkdir(parents=True, exist_ok=True)
+        native = library()
+        shutil.copyfile(native, package / LIBRARY)
+        server = native.parent / SERVER
+        if server.is_file():
+            shutil.copyfile(server, package / SERVER)
+            (package / SERVER).chmod(0o755)
 
 
 class BinaryDistribution(Distribution):

@@ -34,14 +34,13 @@ _HELLO, _CREATE, _RESET, _STEP, _INFO, _CLOSE = range(6)
 
 
 def default_executable() -> str:
-    """``sa-env`` on the PATH, else the repository's ``.build/release/sa-env`` (a source checkout)."""
-    found = shutil.which("sa-env")
-    if found:
-        return found
-    built = Path(__file__).resolve().parents[2] / ".build" / "release" / "sa-env"
-    if built.is_file():
-        return str(built)
-    raise FileNotFoundError("sa-env is not on the PATH and not built in .build/release: run bin/build.sh")
+    """The ``sa-env`` packaged beside the library (``pip install ./python``), else the one on
+    the PATH, else the repository's ``.build/release/sa-env`` (a source checkout)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "sa-env", shutil.which("sa-env"), here.parent.parent / ".build" / "release" / "sa-env"):
+        if candidate and Path(candidate).is_file():
+            return str(candidate)
+    raise FileNotFoundError("sa-env is neither packaged, on the PATH nor built in .build/release: run bin/build.sh")
 
 
 def _text(value: str) -> bytes:
