@@ -35,7 +35,8 @@ def main() -> None:
     from stable_baselines3.common.env_util import make_vec_env
 
     settings = {"traces": args.traces, "Naction": args.Naction, "steps": args.steps, "documents": False}
-    envs = make_vec_env("SimArena-v0", n_envs=args.num_envs, seed=args.seed, env_kwargs=settings)
+    # make_vec_env asks for render_mode "rgb_array" unless told otherwise; Sim-Arena renders text only.
+    envs = make_vec_env("SimArena-v0", n_envs=args.num_envs, seed=args.seed, env_kwargs={**settings, "render_mode": None})
     if args.maskable:
         from sb3_contrib import MaskablePPO
 
