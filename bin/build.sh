@@ -42,10 +42,11 @@ command -v swift >/dev/null 2>&1 || { echo "build: swift is not on PATH; install
 # binary starts several milliseconds faster than one that loads the runtime's shared libraries.
 say "swift build -c release --static-swift-stdlib"
 # Even when quiet, say so when the build has real work to do: a first build takes minutes.
+stamp=.build/release/.sources-built
 if [ "$quiet" = 1 ]; then
   if [ ! -x .build/release/sa-run ]; then
     echo "build: building the release binaries for the first time (swift build -c release; a few minutes on 2 cores)" >&2
-  elif [ -n "$(find Sources Package.swift -newer .build/release/sa-run -print -quit)" ]; then
+  elif [ ! -e "$stamp" ] || [ -n "$(find Sources Package.swift -newer "$stamp" -print -quit)" ]; then
     echo "build: sources changed; rebuilding the release binaries" >&2
   fi
 fi
@@ -54,9 +55,10 @@ if ! out=$(swift build -c release --static-swift-stdlib 2>&1); then
   echo "build: swift build failed" >&2
   exit 1
 fi
-# SwiftPM does not relink a binary whose inputs changed only in comments: mark the build as
-# newer than the sources, so the next quick check does not announce a rebuild again.
-touch .build/release/sa-run
+# SwiftPM does not relink a binary whose inputs changed only in comments: a stamp of its own marks
+# the build as newer than the sources, so the next quick check does not announce a rebuild again.
+# (Touching a product instead would make SwiftPM relink it at every call.)
+touch "$stamp"
 # glibc's linker note about mktemp comes from the toolchain's static Foundation, not from us.
 if [ "$quiet" = 0 ]; then
   printf '%s\n' "$out" | grep -E "warning:|Compiling|Build complete" | grep -v "the use of \`mktemp' is dangerous" >&2 || true
