@@ -25,7 +25,7 @@ extension Recommendation {
             var table = MarkdownTable(["workload", "problem found", "change", "predicted after", "fixer's steps"])
             for index in listed {
                 let health = before[index]
-                let patch = patches.first { $0.kind == health.kind && $0.namespace == health.namespace && $0.name == health.name }
+                let patch = patches.first { $0.isFor(health) }
                 let changes = patch?.changes.map { "\($0.field) \($0.before ?? "–") → \($0.after ?? "–")" } ?? []
                 let problems = health.problems(settings: actions)
                 table.add([health.label, problems.isEmpty ? "–" : problems.joined(separator: "; "),
@@ -48,7 +48,7 @@ extension Recommendation {
         for index in listed {
             let seen = before[index].observation
             let undeclared = ["cpu": !seen.declaredCPUUsage, "memory": !seen.declaredMemoryUsage]
-            let patch = patches.first { $0.kind == before[index].kind && $0.namespace == before[index].namespace && $0.name == before[index].name }
+            let patch = patches.first { $0.isFor(before[index]) }
             let lowered = (patch?.changes ?? []).filter { change in
                 guard let resource = change.field.split(separator: ".").last.map(String.init), undeclared[resource] == true,
                       change.field.contains(".requests."), let old = change.before, let new = change.after,

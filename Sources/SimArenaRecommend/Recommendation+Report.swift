@@ -30,7 +30,7 @@ extension Recommendation {
                 entry["verdict"] = .string(health.isHealthy ? "healthy" : "not_tried")
             }
             entry["notes"] = .array(after[index].isHealthy ? [] : try initContainerNotes(for: health).map(KValue.string))
-            let patch = patches.first { $0.kind == health.kind && $0.namespace == health.namespace && $0.name == health.name }
+            let patch = patches.first { $0.isFor(health) }
             entry["changes"] = .array((patch?.changes ?? []).map { change in
                 ["field": .string(change.field), "before": change.before.map(KValue.string) ?? .null,
                  "after": change.after.map(KValue.string) ?? .null]

@@ -37,7 +37,7 @@ public struct Recommendation: Sendable {
 
     /// The fix of `health`'s workload, if it needed one.
     public func fix(of health: WorkloadHealth) -> WorkloadFix? {
-        fixes.first { $0.before.kind == health.kind && $0.before.namespace == health.namespace && $0.before.name == health.name }
+        fixes.first { health.isWorkload($0.before.kind, $0.before.namespace, $0.before.name) }
     }
 }
 
@@ -48,7 +48,7 @@ extension Recommendation {
     /// sum), and actions change only the first app container.
     public func initContainerNotes(for health: WorkloadHealth) throws -> [String] {
         guard let workload = try fixed.workloads().first(where: {
-            $0.kind == health.kind && $0.namespace == health.namespace && $0.name == health.name
+            health.isWorkload($0.kind, $0.namespace, $0.name)
         }) else { return [] }
         let template = workload.template
         let steps = ["cpu": settings.actions.cpuStep.milliValue, "memory": settings.actions.memoryStep.value]

@@ -35,6 +35,11 @@ public struct WorkloadHealth: Sendable, Hashable {
     /// `Deployment dsb/nginx-thrift`.
     public var label: String { "\(kind.rawValue) \(namespace)/\(name)" }
 
+    /// Whether this is the workload of that kind, namespace and name.
+    public func isWorkload(_ kind: WorkloadKind, _ namespace: String, _ name: String) -> Bool {
+        self.kind == kind && self.namespace == namespace && self.name == name
+    }
+
     public var isHealthy: Bool {
         let seen = observation
         return seen.atTarget && seen.oomKilled == 0 && seen.crashLooping == 0 && seen.throttled == 0

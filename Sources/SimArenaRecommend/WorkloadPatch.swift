@@ -65,6 +65,11 @@ public struct WorkloadPatch: Sendable {
         self.document = document
     }
 
+    /// Whether this patches `health`'s workload.
+    public func isFor(_ health: WorkloadHealth) -> Bool {
+        health.isWorkload(kind, namespace, name)
+    }
+
     /// Sets `value` at `tokens` in `document`, making the maps on the way.
     private static func set(_ value: KValue, at tokens: [String], in document: inout KValue) {
         guard let first = tokens.first else {
