@@ -14,7 +14,7 @@ let tools = ["sa-trace", "sa-simulate", "sa-preflight", "sa-observe", "sa-reward
 /// The tools that talk to a cluster: only these link SimArenaKube (and so libcurl, Yams and
 /// Foundation). sa-preflight and sa-simulate hand the SimKube backend to sa-kube. KubeLinkageTests
 /// checks both sides of this line.
-let clusterTools: Set = ["sa-kube", "sa-train", "sa-recommend"]
+let clusterTools: Set = ["sa-kube", "sa-train", "sa-recommend", "sa-benchmark"]
 
 /// The layers above the environment that only some tools need, by tool.
 let upperLayers = ["sa-benchmark": "SimArenaBenchmark", "sa-recommend": "SimArenaRecommend", "sa-env": "SimArenaGym"]

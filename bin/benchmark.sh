@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark: agents × scenario suites × seeds, each agent evaluated greedily on every
 # scenario, with a report in a folder: report.md, report.json, report.png, episodes.jsonl and
-# command.txt (docs/benchmark.md). A thin wrapper over sa-benchmark's plan, cell and report.
+# command.txt (docs/benchmark.md). Makes the plan with 'sa-benchmark plan', then runs it with
+# bin/sweep.sh (a sweep file describes the same and more: docs/scale-out.md).
 #
 # Usage: bin/benchmark.sh [--out DIR] [--jobs N] [agent, suite and episode flags]
 #   --out DIR   the report folder (default runs/benchmark); running the same command again
@@ -41,24 +42,6 @@ done
 
 cd "$root"
 "$here/build.sh" --quiet
-cells=$("$bin/sa-benchmark" plan --out "$out" "${flags[@]}")
-echo "benchmark: $cells cells in $out, $jobs at a time"
-
-# Each cell is its own process; xargs stops handing out cells once one fails (exit 255) or a
-# signal stops it, and the complete ones are kept for the next run. Ctrl-C reaches every cell,
-# which stops after its current training step or episode.
-interrupted=0
-trap 'interrupted=130' INT
-trap 'interrupted=143' TERM
-status=0
-# shellcheck disable=SC2016 # $0, $1 and $2 are the inner shell's: the tool, the folder, the index
-seq 0 $((cells - 1)) | xargs -P "$jobs" -n 1 sh -c '"$0" cell --out "$1" --index "$2" || exit 255' "$bin/sa-benchmark" "$out" \
-  || status=$?
-if [ "$status" != 0 ] || [ "$interrupted" != 0 ]; then
-  echo "benchmark: stopped before every cell was complete; run the same command again to continue" >&2
-  [ "$interrupted" = 0 ] || exit "$interrupted"
-  exit 1
-fi
-"$bin/sa-benchmark" report --out "$out" >/dev/null
-if ! "$root/jobs/benchmark-plot.sh" "$out"; then echo "benchmark: no report.png (see the line above)" >&2; fi
-echo "benchmark: $out/report.md"
+"$bin/sa-benchmark" plan --out "$out" "${flags[@]}" >/dev/null
+# The cells run as a sweep's lanes do, with the same entry point as an Indexed Job's pods.
+SIMARENA_SWEEP_NAME=benchmark exec "$here/sweep.sh" --out "$out" --jobs "$jobs"

@@ -2,13 +2,20 @@
 # Builds Sim-Arena's release binaries into .build/release/, first installing what is missing:
 # the C libraries' -dev packages (msgpack-c, libcurl, jansson) and gnuplot (for jobs/plot.sh)
 # through apt-get.
-# Quick when nothing changed. Usage: bin/build.sh [--quiet]
+# Quick when nothing changed; does nothing when SIMARENA_BIN names another folder of tools (the
+# container image's). Usage: bin/build.sh [--quiet]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quiet=0
 [ "${1:-}" = "--quiet" ] && quiet=1
 say() { [ "$quiet" = 1 ] || echo "build: $*" >&2; }
+
+# Tools from elsewhere (the container image, a copy kept apart from a rebuild): nothing to build.
+if [ -n "${SIMARENA_BIN:-}" ] && [ "$(cd "${SIMARENA_BIN}" 2>/dev/null && pwd)" != "$(pwd)/.build/release" ]; then
+  say "SIMARENA_BIN=$SIMARENA_BIN: using the tools there, building nothing"
+  exit 0
+fi
 
 # pkg-config name -> Debian package
 declare -A packages=(

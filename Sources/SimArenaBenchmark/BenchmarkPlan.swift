@@ -2,8 +2,9 @@ import SimArenaModel
 import SimArenaRL
 
 /// What a benchmark runs (`plan.json` in its report folder, `simarena.benchmark-plan/v1`):
-/// agents × seeds, each evaluated on every suite. Cell `i` (``cells``) is a pure function of the
-/// plan and `i`, so cells run in any order, in parallel, or again after a kill.
+/// agents × seeds (× shards of the scenarios for agents that do not train), each evaluated on
+/// every suite. Cell `i` (``cells``) is a pure function of the plan and `i`, so cells run in any
+/// order, in parallel, or again after a kill; lanes (``laneCount``) group them for Indexed Jobs.
 public struct BenchmarkPlan: Sendable, Equatable {
     public static let format = "simarena.benchmark-plan/v1"
     public static let fileName = "plan.json"
@@ -20,6 +21,11 @@ public struct BenchmarkPlan: Sendable, Equatable {
     public var durationSeconds: Double = 90
     /// The agent whose steps the others' are compared with on the episodes both solve.
     public var reference: String?
+    /// Into how many cells the scenarios of an agent that does not train are split per seed (a
+    /// recipe's cell trains, then plays every scenario: its training costs far more).
+    public var shards = 1
+    /// Where the simulations run.
+    public var backend = BenchmarkBackend()
 
     public init(agents: [BenchmarkAgent], suites: [BenchmarkSuite], seeds: [UInt64]) throws {
         self.agents = agents
@@ -28,16 +34,64 @@ public struct BenchmarkPlan: Sendable, Equatable {
         try validate()
     }
 
-    /// One agent with one seed.
+    /// One agent with one seed, on every scenario or on one shard of them.
     public struct Cell: Sendable, Hashable {
         public var agent: BenchmarkAgent
         public var seed: UInt64
-        /// The cell's folder under `cells/`: `<agent>-seed<seed>`.
-        public var name: String { "\(agent.name)-seed\(seed)" }
+        /// 0-based, of `shardCount`.
+        public var shard = 0
+        public var shardCount = 1
+        /// The cell's folder under `cells/`: `<agent>-seed<seed>`, and `-shard<k>of<n>` (1-based)
+        /// when the scenarios are split.
+        public var name: String { "\(agent.name)-seed\(seed)" + (shardCount > 1 ? "-shard\(shard + 1)of\(shardCount)" : "") }
     }
 
-    /// Agent by agent, seed by seed.
-    public var cells: [Cell] { agents.flatMap { agent in seeds.map { Cell(agent: agent, seed: $0) } } }
+    /// Agent by agent, seed by seed, shard by shard.
+    public var cells: [Cell] {
+        agents.flatMap { agent in
+            seeds.flatMap { seed in
+                let count = agent.trains ? 1 : shards
+                return (0..<count).map { Cell(agent: agent, seed: seed, shard: $0, shardCount: count) }
+            }
+        }
+    }
+
+    /// Every scenario as (suite index, scenario index), suite by suite.
+    public var scenarios: [(suite: Int, scenario: Int)] {
+        suites.indices.flatMap { suite in suites[suite].scenarios.indices.map { (suite, $0) } }
+    }
+
+    /// The scenarios `cell` plays: shard `k` of `n` is the `k`-th of `n` consecutive runs of
+    /// ``scenarios``, so the shards' episodes in shard order are the unsplit cell's.
+    public func scenarios(of cell: Cell) -> ArraySlice<(suite: Int, scenario: Int)> {
+        let all = scenarios
+        return all[all.count * cell.shard / cell.shardCount ..< all.count * (cell.shard + 1) / cell.shardCount]
+    }
+
+    /// How many lanes the cells are dealt into, lane `k` holding cells `k`, `k + L`, `k + 2L`, …
+    /// (``cells(inLane:)``): one per cell, or on SimKube one per cluster (``BenchmarkBackend``).
+    /// An Indexed Job's index is a lane.
+    public var laneCount: Int { backend.lanes.map { min($0, cells.count) } ?? cells.count }
+
+    /// The cells of lane `lane`, in order.
+    public func cells(inLane lane: Int) -> [Int] {
+        Array(stride(from: lane, to: cells.count, by: laneCount))
+    }
+
+    /// The absolute paths the plan names (suites, checkpoints, paths in recipes' flags): only
+    /// this machine is sure to have them.
+    public var absolutePaths: [String] {
+        var paths = suites.map(\.directory)
+        for agent in agents {
+            switch agent.kind {
+            case .checkpoint(let path): paths.append(path)
+            case .recipe(_, let flags): paths += flags
+            case .policy, .command: break
+            }
+        }
+        var seen: Set<String> = []
+        return paths.filter { $0.hasPrefix("/") && seen.insert($0).inserted }
+    }
 
     public func validate() throws {
         guard !agents.isEmpty else { throw SimArenaError(.usage, "the benchmark has no agents") }
@@ -52,6 +106,11 @@ public struct BenchmarkPlan: Sendable, Equatable {
         if let reference, !agents.contains(where: { $0.name == reference }) {
             throw SimArenaError(.usage, "--reference \(reference) is not one of the agents")
         }
+        let scenarioCount = suites.reduce(0) { $0 + $1.scenarios.count }
+        guard (1...max(1, scenarioCount)).contains(shards) else {
+            throw SimArenaError(.usage, "--shards must be 1 to the number of scenarios (\(scenarioCount))")
+        }
+        try backend.validate()
     }
 
     private static func firstRepeated(_ names: [String]) -> String? {
@@ -62,12 +121,16 @@ public struct BenchmarkPlan: Sendable, Equatable {
     // MARK: plan.json
 
     public var value: KValue {
-        [
+        var map: KValue = [
             "format": .string(Self.format), "agents": .array(agents.map(\.value)), "suites": .array(suites.map(\.value)),
             "seeds": .array(seeds.map(KValue.integer)), "max_actions": .int(Int64(maxActions)),
             "actions": .int(Int64(actionCount)), "duration_seconds": .double(durationSeconds),
             "reference": reference.map(KValue.string) ?? .null,
         ]
+        // Written only where they differ from the defaults, so older plans read back the same.
+        if shards != 1 { map["shards"] = .int(Int64(shards)) }
+        if backend != BenchmarkBackend() { map["backend"] = backend.value }
+        return map
     }
 
     public init(document: KValue) throws {
@@ -93,6 +156,8 @@ public struct BenchmarkPlan: Sendable, Equatable {
         actionCount = try fields.int("actions") ?? actionCount
         durationSeconds = try fields.double("duration_seconds") ?? durationSeconds
         reference = try fields.string("reference")
+        shards = try fields.int("shards") ?? shards
+        backend = try fields.nested("backend") { try BenchmarkBackend(reading: &$0) } ?? backend
         try validate()
     }
 

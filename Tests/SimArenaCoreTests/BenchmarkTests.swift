@@ -126,11 +126,16 @@ final class BenchmarkTests: XCTestCase {
         return plan
     }
 
+    /// The embedded simulator, the only backend these tests make.
+    private static func embedded(_ setting: BackendSetting, cluster: String?, duration: Double) -> Result<any ClusterBackend, any Error> {
+        Result { try EmbeddedCluster(clusterPath: cluster, durationSeconds: duration) }
+    }
+
     private func runCells(_ plan: BenchmarkPlan, in directory: String, order: [Int]) throws {
         try plan.write(reportDirectory: directory)
         for index in order {
             let status = try BenchmarkCell(plan: plan, index: index, reportDirectory: directory).run(
-                recipe: { _ in throw SimArenaError(.usage, "no recipes here") }, trainingBackend: { _ in .failure(SimArenaError(.usage, "none")) },
+                recipe: { _ in throw SimArenaError(.usage, "no recipes here") }, backends: Self.embedded,
                 pid: getpid(), output: { _ in }, interrupted: { 0 })
             XCTAssertEqual(status, 0)
         }
@@ -164,7 +169,7 @@ final class BenchmarkTests: XCTestCase {
         let cell = try BenchmarkCell(plan: plan, index: 0, reportDirectory: directory)
         let before = try FileIO.read(cell.episodesPath)
         var lines: [String] = []
-        _ = try cell.run(recipe: { _ in throw SimArenaError(.usage, "none") }, trainingBackend: { _ in .failure(SimArenaError(.usage, "none")) },
+        _ = try cell.run(recipe: { _ in throw SimArenaError(.usage, "none") }, backends: Self.embedded,
                          pid: getpid(), output: { lines.append($0) }, interrupted: { 0 })
         XCTAssertEqual(lines, ["cell 1/4 heuristic seed 1: complete already"])
         XCTAssertEqual(try FileIO.read(cell.episodesPath), before)
@@ -181,9 +186,143 @@ final class BenchmarkTests: XCTestCase {
         let directory = try Fixtures.temporaryDirectory()
         try plan.write(reportDirectory: directory)
         let cell = try BenchmarkCell(plan: plan, index: 1, reportDirectory: directory)
-        let status = try cell.run(recipe: { _ in throw SimArenaError(.usage, "none") }, trainingBackend: { _ in .failure(SimArenaError(.usage, "none")) },
+        let status = try cell.run(recipe: { _ in throw SimArenaError(.usage, "none") }, backends: Self.embedded,
                                   pid: getpid(), output: { _ in }, interrupted: { 143 })
         XCTAssertEqual(status, 143)
         XCTAssertFalse(cell.isComplete)
+    }
+
+    // MARK: Shards, lanes, sweeps and manifests
+
+    func testShardsSplitTheScenariosAndTogetherGiveTheUnsplitEpisodes() throws {
+        let whole = try smallPlan()
+        var split = whole
+        split.shards = 3
+        XCTAssertEqual(split.cells.map(\.name), ["heuristic-seed1-shard1of3", "heuristic-seed1-shard2of3", "heuristic-seed1-shard3of3",
+                                                 "heuristic-seed2-shard1of3", "heuristic-seed2-shard2of3", "heuristic-seed2-shard3of3",
+                                                 "random-seed1-shard1of3", "random-seed1-shard2of3", "random-seed1-shard3of3",
+                                                 "random-seed2-shard1of3", "random-seed2-shard2of3", "random-seed2-shard3of3"])
+        // 4 scenarios in 3 shards: 1, 1 and 2 of them, consecutive.
+        XCTAssertEqual(split.cells.prefix(3).map { split.scenarios(of: $0).map(\.scenario) }, [[0], [1], [2, 3]])
+        let first = try Fixtures.temporaryDirectory(), second = try Fixtures.temporaryDirectory()
+        try runCells(whole, in: first, order: Array(whole.cells.indices))
+        try runCells(split, in: second, order: Array(split.cells.indices).reversed())
+        let episodes = { (directory: String) throws -> [UInt8] in
+            try BenchmarkReport.load(reportDirectory: directory).write(to: directory)
+            return try FileIO.read(directory + "/" + BenchmarkReport.files.episodes)
+        }
+        XCTAssertEqual(try episodes(first), try episodes(second))
+        // A recipe trains in one cell per seed whatever the shards; more shards than scenarios are refused.
+        var recipe = split
+        recipe.agents.append(try BenchmarkAgent(name: "dqn", kind: .recipe(file: "r.flags", flags: ["--agent", "dqn"])))
+        XCTAssertEqual(recipe.cells.filter { $0.agent.name == "dqn" }.map(\.name), ["dqn-seed1", "dqn-seed2"])
+        split.shards = 5
+        XCTAssertThrowsError(try split.validate())
+    }
+
+    func testLanesDealTheCellsOnePerSimKubeContext() throws {
+        var plan = try smallPlan()
+        XCTAssertEqual(plan.laneCount, 4)
+        XCTAssertEqual(plan.cells(inLane: 2), [2])
+        XCTAssertNil(plan.backend.setting(lane: 2).context)
+        plan.backend.kind = .simkube
+        plan.backend.contexts = ["sim-a", "sim-b", "sim-c"]
+        XCTAssertEqual(plan.laneCount, 3)
+        XCTAssertEqual((0..<3).map { plan.cells(inLane: $0) }, [[0, 3], [1], [2]])
+        XCTAssertEqual((0..<3).map { plan.backend.setting(lane: $0).context }, ["sim-a", "sim-b", "sim-c"])
+        // Never more lanes than cells, and one lane for the current context.
+        plan.backend.contexts = (1...9).map { "c\($0)" }
+        XCTAssertEqual(plan.laneCount, 4)
+        plan.backend.contexts = []
+        XCTAssertEqual(plan.laneCount, 1)
+        XCTAssertEqual(plan.cells(inLane: 0), [0, 1, 2, 3])
+        // The backend survives plan.json; a context listed twice is refused.
+        plan.backend.contexts = ["sim-a", "sim-b"]
+        XCTAssertEqual(try BenchmarkPlan(document: plan.value), plan)
+        plan.backend.contexts = ["sim-a", "sim-a"]
+        XCTAssertThrowsError(try plan.validate())
+    }
+
+    func testASweepFileExpandsItsGridsIntoAgents() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        try FileIO.writeAtomically(Array("--agent dqn --episodes 10 --lr 0.0005 # base\n--hidden=64,64\n".utf8), to: directory + "/dqn.flags")
+        let suite = Fixtures.repositoryRoot + "/demo/suites/heldout"
+        let text = """
+            {"format": "simarena.sweep/v1", "seeds": [3, 9], "suites": ["\(suite)"], "shards": 2, "steps": 30,
+             "agents": [{"policy": "heuristic"}, {"name": "dqn", "recipe": "\(directory)/dqn.flags",
+                         "grid": {"--lr": [0.001, "0.0001"], "--hidden": ["32,32"], "--batch-size": [16]}}],
+             "backend": {"contexts": ["sim-a", "sim-b"]}}
+            """
+        let sweep = try BenchmarkSweep(document: try DataFormat.json.decode(Array(text.utf8)), source: "sweep.yaml")
+        var checked: [[String]] = []
+        let plan = try sweep.plan { flags, _ in checked.append(flags) }
+        XCTAssertEqual(plan.agents.map(\.name), ["heuristic", "dqn-lr0.001-hidden32_32-batch-size16", "dqn-lr0.0001-hidden32_32-batch-size16"])
+        XCTAssertEqual(checked.first, ["--agent", "dqn", "--episodes", "10", "--lr", "0.001", "--hidden=32,32", "--batch-size", "16"])
+        XCTAssertEqual(plan.seeds, [3, 9])
+        XCTAssertEqual(plan.shards, 2)
+        XCTAssertEqual(plan.maxActions, 30)
+        XCTAssertEqual(plan.reference, "heuristic")
+        XCTAssertEqual(plan.backend.kind, .simkube)
+        XCTAssertEqual(plan.laneCount, 2)
+        // heuristic: 2 seeds × 2 shards; each grid point: 2 seeds.
+        XCTAssertEqual(plan.cells.count, 8)
+
+        func refusal(_ json: String) -> String {
+            do {
+                _ = try BenchmarkSweep(document: try DataFormat.json.decode(Array(json.utf8)), source: "s.yaml")
+                return "accepted"
+            } catch {
+                return (error as? SimArenaError)?.message ?? "\(error)"
+            }
+        }
+        let format = #""format": "simarena.sweep/v1""#
+        XCTAssertEqual(refusal(#"{"agents": [{"policy": "vpa"}]}"#), #"s.yaml: "format" must be "simarena.sweep/v1""#)
+        XCTAssertEqual(refusal("{\(format), \"agents\": [{\"policy\": \"vpa\"}], \"seed\": 3}"), #"s.yaml: unknown key "seed""#)
+        XCTAssertEqual(refusal("{\(format), \"agents\": []}"), "s.yaml: agents: list at least one agent")
+        XCTAssertEqual(refusal("{\(format), \"agents\": [{\"policy\": \"vpa\", \"grid\": {\"--lr\": [1]}}]}"),
+                       "s.yaml: agents[0]: grid: only a recipe has flags to vary")
+        XCTAssertEqual(refusal("{\(format), \"agents\": [{\"policy\": \"vpa\", \"recipe\": \"x\"}]}"),
+                       "s.yaml: agents[0]: give exactly one of policy, checkpoint, command and recipe")
+        XCTAssertEqual(refusal("{\(format), \"agents\": [{\"name\": \"d\", \"recipe\": \"x\", \"grid\": {\"lr\": [1]}}]}"),
+                       "s.yaml: agents[0]: grid: lr: expected a flag such as --lr")
+        XCTAssertEqual(refusal("{\(format), \"agents\": [{\"policy\": \"vpa\"}], \"seeds\": [1, 1]}"), "s.yaml: seeds: a seed is listed twice")
+        XCTAssertEqual(refusal("{\(format), \"agents\": [{\"policy\": \"vpa\"}], \"backend\": {\"kind\": \"embedded\", \"contexts\": [\"a\"]}}"),
+                       "s.yaml: the backend's contexts, kubeconfig and simkube_config are for the simkube backend")
+    }
+
+    func testTheManifestsRunOneIndexPerLane() throws {
+        var plan = try smallPlan()
+        var manifests = try SweepManifests(name: "grid-7", image: "registry.example/sim-arena:1")
+        manifests.parallelism = 3
+        manifests.maxFailedIndexes = 1
+        let documents = try manifests.documents(plan: plan)
+        XCTAssertEqual(documents.map { $0["kind"]?.stringValue }, ["ConfigMap", "PersistentVolumeClaim", "Job"])
+        let job = documents[2]
+        XCTAssertEqual(job["spec"]?["completionMode"], "Indexed")
+        XCTAssertEqual(job["spec"]?["completions"], 4)
+        XCTAssertEqual(job["spec"]?["parallelism"], 3)
+        XCTAssertEqual(job["spec"]?["backoffLimitPerIndex"], 2)
+        XCTAssertEqual(job["spec"]?["maxFailedIndexes"], 1)
+        XCTAssertEqual(job["spec"]?["podFailurePolicy"]?["rules"]?[0]?["onExitCodes"]?["values"], [64, 65, 66, 73])
+        let container = job["spec"]?["template"]?["spec"]?["containers"]?[0]
+        XCTAssertEqual(container?["args"], ["--plan", "/etc/sim-arena/sweep/plan.json", "--out", "/results/grid-7"])
+        XCTAssertEqual(job["spec"]?["template"]?["spec"]?["volumes"]?[1]?["persistentVolumeClaim"]?["claimName"], "grid-7-results")
+        // The ConfigMap's plan.json is the plan.
+        let text = try XCTUnwrap(documents[0]["data"]?["plan.json"]?.stringValue)
+        XCTAssertEqual(try BenchmarkPlan(document: try DataFormat.json.decode(Array(text.utf8))), plan)
+        // An existing claim: no claim is made.
+        manifests.claim = "shared"
+        XCTAssertEqual(try manifests.documents(plan: plan).map { $0["kind"]?.stringValue }, ["ConfigMap", "Job"])
+        // SimKube: a Secret with the kubeconfig is required, mounted where the pods' plan says.
+        plan.backend.kind = .simkube
+        plan.backend.contexts = ["sim-a", "sim-b"]
+        XCTAssertThrowsError(try manifests.documents(plan: plan))
+        manifests.kubeconfigSecret = "sims"
+        let simkube = try manifests.documents(plan: plan)
+        XCTAssertEqual(simkube[1]["spec"]?["completions"], 2)
+        XCTAssertEqual(simkube[1]["spec"]?["parallelism"], 2)
+        XCTAssertEqual(try manifests.podPlan(plan).backend.kubeconfig, "/etc/sim-arena/kubeconfig/config")
+        XCTAssertThrowsError(try SweepManifests(name: "Grid_7", image: "x"))
+        XCTAssertThrowsError(try SweepManifests(name: "g", image: "has space"))
     }
 }

@@ -386,4 +386,18 @@ final class KubeYAMLOracleTests: XCTestCase {
             }
         }
     }
+
+    /// YAMLWriter's literal blocks (a file in a ConfigMap) read back as the same text; text a
+    /// block cannot hold exactly stays double-quoted.
+    func testWrittenLiteralBlocksReadBackTheSame() throws {
+        let texts = ["{\n  \"a\": [\n    1\n  ]\n}\n", "one line\n", "with\n\nan empty line\n", "ünïcode: x\n",
+                     "no final newline", "trailing space \nx\n", " leading space\n", "two newlines\n\n", "tab\there\n"]
+        for text in texts {
+            let document: KValue = ["data": ["file": .string(text)], "list": [.string(text)]]
+            let yaml = try YAMLWriter.encode(documents: [document])
+            XCTAssertEqual(try KubeYAML.documents(Array(yaml.utf8), source: "t"), [document], yaml)
+        }
+        XCTAssertEqual(try YAMLWriter.encode(documents: [["f": "a\nb\n"]]), "---\nf: |\n  a\n  b\n")
+        XCTAssertEqual(try YAMLWriter.encode(documents: [["f": "a\nb"]]), "---\nf: \"a\\nb\"\n")
+    }
 }

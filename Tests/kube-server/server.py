@@ -15,7 +15,7 @@ applied to each incoming request, so a test writes the next N responses before m
     {"drop": true}                     close the connection without answering
     {"status": 409, "applied": true}   carry the request out, then answer with that status
                                        (as when a re-sent request's first copy had arrived)
-Each request is logged to --log as one JSON line: method, path, user, status.
+Each request is logged to --log as one JSON line: method, path, user, status, time (Unix seconds).
 
 SimKube: with --crd (SimKube's CRD file, read with PyYAML) each Simulation created is validated
 against the CRD's openAPIV3Schema (types, required fields, enums, minimums; unknown fields are
@@ -106,7 +106,7 @@ class State:
     def log(self, entry):
         if self.log_path:
             with self.lock, open(self.log_path, "a") as handle:
-                handle.write(json.dumps(entry) + "\n")
+                handle.write(json.dumps({**entry, "time": round(time.time(), 6)}) + "\n")
 
 
 def load_crd(path):

@@ -3,7 +3,8 @@
 /// list items under their key as `- `. A string is written plain when it starts with a letter,
 /// holds only letters, digits and `-_./`, and is not one of YAML 1.1's booleans or null words
 /// (`yes`, `off`, `null`, …); any other string is double-quoted with JSON's escapes, which YAML
-/// reads the same way. So `cpu: "500m"`, `kind: Deployment`, `replicas: 3`.
+/// reads the same way. So `cpu: "500m"`, `kind: Deployment`, `replicas: 3`. A text of whole
+/// lines (a file in a ConfigMap) is written as a literal block, `key: |` and its lines below.
 ///
 /// Only what JSON can hold is written: maps with text keys, arrays, strings, numbers, booleans
 /// and null; anything else throws a ``SimArenaError`` of kind `.data`.
@@ -56,9 +57,22 @@ public enum YAMLWriter {
         case .array(let items) where !items.isEmpty:
             text += "\n"
             try write(value, indent: indent, into: &text)
+        case .string(let string) where isLiteralBlock(string):
+            // A literal block (`|`), the lines as they are, indented under the key.
+            let pad = String(repeating: " ", count: indent + 2)
+            text += " |\n" + string.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+                .map { $0.isEmpty ? "\n" : pad + $0 + "\n" }.joined()
         default:
             text += " " + (try scalar(value)) + "\n"
         }
+    }
+
+    /// Whether `string` reads back the same from a literal block: lines ending in one newline,
+    /// the first not starting with a space, no trailing spaces, only printable characters.
+    private static func isLiteralBlock(_ string: String) -> Bool {
+        guard string.hasSuffix("\n"), !string.hasSuffix("\n\n"), !string.hasPrefix(" "), !string.hasPrefix("\n") else { return false }
+        return string.unicodeScalars.allSatisfy { $0 == "\n" || ($0.value >= 0x20 && $0.value != 0x7F) }
+            && !string.contains(" \n")
     }
 
     private static func scalar(_ value: KValue) throws -> String {

@@ -20,6 +20,11 @@ public struct FieldReader {
 
     private func at(_ key: String) -> String { "\(path): \(key)" }
 
+    /// The field's value as it is (nil when absent or null), for a caller that reads it itself.
+    public mutating func value(_ key: String) -> KValue? {
+        field(key)
+    }
+
     public mutating func string(_ key: String) throws -> String? {
         try field(key).map { try $0.requireString(at: at(key)) }
     }

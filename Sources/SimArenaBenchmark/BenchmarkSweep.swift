@@ -1,0 +1,216 @@
+import SimArenaModel
+import SimArenaRL
+import SimArenaRun
+
+/// What a person writes to describe a benchmark or a sweep (`simarena.sweep/v1`, a YAML or JSON
+/// file, docs/scale-out.md): agents (with grids of recipe flags), seeds, suites, shards and the
+/// backend. ``plan(checkRecipe:)`` expands it into the ``BenchmarkPlan`` whose cell `i` runs; the
+/// expansion is deterministic, so cell `i` is a pure function of the file and `i`.
+/// `sa-benchmark plan`'s flags describe the same thing without the file.
+public struct BenchmarkSweep: Sendable {
+    public static let format = "simarena.sweep/v1"
+
+    /// One `agents` entry before expansion.
+    public struct Agent: Sendable, Hashable {
+        public enum Source: Sendable, Hashable {
+            case policy(HandCodedPolicy)
+            case checkpoint(path: String)
+            case command(line: String, timeoutSeconds: Double)
+            /// A recipe file of `bin/train.sh` flags, and the flags to vary (``GridAxis``).
+            case recipe(file: String, grid: [GridAxis])
+        }
+
+        public var name: String
+        public var source: Source
+
+        public init(name: String, source: Source) {
+            self.name = name
+            self.source = source
+        }
+    }
+
+    /// One flag of a recipe's grid and the values it takes: the agent is expanded into one
+    /// agent per combination of the axes' values.
+    public struct GridAxis: Sendable, Hashable {
+        public var flag: String
+        public var values: [String]
+    }
+
+    public var agents: [Agent]
+    /// Folders of scenario traces.
+    public var suites = ["demo/suites/heldout", "demo/suites/shifted"]
+    public var seeds: [UInt64] = [1, 2, 3, 4, 5]
+    public var shards = 1
+    public var maxActions = 50
+    public var actionCount = 7
+    public var durationSeconds: Double = 90
+    /// nil: `heuristic` when it is one of the agents.
+    public var reference: String?
+    public var backend = BenchmarkBackend()
+
+    public init(agents: [Agent]) {
+        self.agents = agents
+    }
+
+    /// The plan: agents expanded (each grid combination an agent named `<name>-<flag><value>…`),
+    /// recipes read and checked by `checkRecipe` (given the flags and the file), suites listed.
+    public func plan(checkRecipe: (_ flags: [String], _ file: String) throws -> Void) throws -> BenchmarkPlan {
+        var expanded: [BenchmarkAgent] = []
+        for agent in agents {
+            switch agent.source {
+            case .policy(let policy): expanded.append(try BenchmarkAgent(name: agent.name, kind: .policy(policy)))
+            case .checkpoint(let path):
+                _ = try LearningAgent.load(path)
+                expanded.append(try BenchmarkAgent(name: agent.name, kind: .checkpoint(path: path)))
+            case .command(let line, let timeout):
+                expanded.append(try BenchmarkAgent(name: agent.name, kind: .command(line: line, timeoutSeconds: timeout)))
+            case .recipe(let file, let grid):
+                let base = try BenchmarkAgent.recipeFlags(file)
+                for combination in Self.combinations(grid) {
+                    var flags = base
+                    var name = agent.name
+                    for (axis, value) in zip(grid, combination) {
+                        flags = Self.setting(axis.flag, to: value, in: flags)
+                        name += "-" + axis.flag.drop { $0 == "-" } + Self.nameSafe(value)
+                    }
+                    try checkRecipe(flags, file)
+                    expanded.append(try BenchmarkAgent(name: name, kind: .recipe(file: file, flags: flags)))
+                }
+            }
+        }
+        var plan = try BenchmarkPlan(agents: expanded, suites: try suites.map { try BenchmarkSuite(directory: $0) }, seeds: seeds)
+        plan.maxActions = maxActions
+        plan.actionCount = actionCount
+        plan.durationSeconds = durationSeconds
+        plan.reference = reference ?? (expanded.contains { $0.name == "heuristic" } ? "heuristic" : nil)
+        plan.shards = shards
+        plan.backend = backend
+        try plan.validate()
+        return plan
+    }
+
+    /// Every combination of the axes' values, the last axis varying fastest.
+    static func combinations(_ grid: [GridAxis]) -> [[String]] {
+        grid.reduce([[]]) { partial, axis in partial.flatMap { prefix in axis.values.map { prefix + [$0] } } }
+    }
+
+    /// `flags` with `flag`'s value replaced (`--flag V` or `--flag=V`), or the pair appended.
+    static func setting(_ flag: String, to value: String, in flags: [String]) -> [String] {
+        var flags = flags
+        if let at = flags.firstIndex(of: flag), at + 1 < flags.count {
+            flags[at + 1] = value
+        } else if let at = flags.firstIndex(where: { $0.hasPrefix(flag + "=") }) {
+            flags[at] = flag + "=" + value
+        } else {
+            flags += [flag, value]
+        }
+        return flags
+    }
+
+    /// `value` with every byte an agent name cannot hold replaced by `_`.
+    static func nameSafe(_ value: String) -> String {
+        String(value.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+    }
+
+    // MARK: the sweep file
+
+    /// `grid:` a map from a `bin/train.sh` flag to the list of its values (text or numbers), in
+    /// the file's order.
+    private static func grid(_ value: KValue, at path: String) throws -> [GridAxis] {
+        try value.requireMap(at: path).entries.map { entry in
+            guard let flag = entry.key.stringValue, flag.hasPrefix("--"), flag.count > 2, !flag.contains("=") else {
+                throw SimArenaError(.data, "\(path): \(entry.key.stringValue ?? "a key"): expected a flag such as --lr")
+            }
+            let at = "\(path): \(flag)"
+            let values = try entry.value.requireArray(at: at).map { item -> String in
+                switch item {
+                case .string(let text) where !text.isEmpty: return text
+                case .int(let number): return String(number)
+                case .uint(let number): return String(number)
+                case .double(let number) where number.isFinite: return "\(number)"
+                default: throw SimArenaError(.data, "\(at): each value is text or a number")
+                }
+            }
+            guard !values.isEmpty, Set(values).count == values.count else {
+                throw SimArenaError(.data, "\(at): list distinct values, at least one")
+            }
+            return GridAxis(flag: flag, values: values)
+        }
+    }
+
+    /// Reads a sweep file's document (`source` names it in errors); unknown keys are refused.
+    public init(document: KValue, source: String) throws {
+        var fields = try FieldReader(document, at: source)
+        guard try fields.string("format") == Self.format else {
+            throw SimArenaError(.data, "\(source): \"format\" must be \"\(Self.format)\"")
+        }
+        let agentList = try fields.value("agents")?.requireArray(at: "\(source): agents") ?? []
+        guard !agentList.isEmpty else { throw SimArenaError(.data, "\(source): agents: list at least one agent") }
+        agents = try agentList.enumerated().map { index, item in
+            var reader = try FieldReader(item, at: "\(source): agents[\(index)]")
+            let agent = try Self.agent(reading: &reader, at: "\(source): agents[\(index)]")
+            try reader.finish()
+            return agent
+        }
+        suites = try fields.strings("suites") ?? suites
+        if let value = fields.value("seeds") { seeds = try Self.seeds(value, at: "\(source): seeds") }
+        shards = try fields.int("shards") ?? shards
+        maxActions = try fields.int("steps") ?? maxActions
+        actionCount = try fields.int("actions") ?? actionCount
+        durationSeconds = try fields.double("duration") ?? durationSeconds
+        reference = try fields.string("reference")
+        backend = try fields.nested("backend") { reader in
+            var backend = BenchmarkBackend()
+            backend.kind = try reader.choice("kind", SimulationBackend.self) ?? .simkube
+            backend.contexts = try reader.strings("contexts") ?? []
+            backend.kubeconfig = try reader.string("kubeconfig")
+            backend.simKubeConfig = try reader.string("simkube_config")
+            return backend
+        } ?? backend
+        try fields.finish()
+        do {
+            guard (1...1000).contains(seeds.count) else { throw SimArenaError(.usage, "seeds: 1 to 1000 of them") }
+            guard durationSeconds > 0, durationSeconds <= 86_400 else { throw SimArenaError(.usage, "duration: above 0 and at most 86400") }
+            try backend.validate()
+        } catch let error as SimArenaError {
+            throw SimArenaError(.data, "\(source): \(error.message)")
+        }
+    }
+
+    /// `seeds: N` (1 to N) or a list of distinct seeds.
+    private static func seeds(_ value: KValue, at path: String) throws -> [UInt64] {
+        if let count = value.int64Value {
+            guard (1...1000).contains(count) else { throw SimArenaError(.data, "\(path): a count from 1 to 1000, or a list of seeds") }
+            return (1...UInt64(count)).map { $0 }
+        }
+        let list = try value.requireArray(at: path).map { try $0.requireUInt64(at: path) }
+        guard Set(list).count == list.count else { throw SimArenaError(.data, "\(path): a seed is listed twice") }
+        return list
+    }
+
+    private static func agent(reading fields: inout FieldReader, at path: String) throws -> Agent {
+        let policy = try fields.choice("policy", HandCodedPolicy.self)
+        let checkpoint = try fields.string("checkpoint")
+        let command = try fields.string("command")
+        let recipe = try fields.string("recipe")
+        let given = [policy.map { $0.rawValue }, checkpoint, command, recipe].compactMap { $0 }
+        guard given.count == 1 else {
+            throw SimArenaError(.data, "\(path): give exactly one of policy, checkpoint, command and recipe")
+        }
+        let name = try fields.string("name") ?? policy?.rawValue
+        guard let name else { throw SimArenaError(.data, "\(path): name: missing (only a policy is named after itself)") }
+        let timeout = try fields.double("timeout")
+        guard timeout.map({ $0 > 0 && $0.isFinite }) ?? true, command != nil || timeout == nil else {
+            throw SimArenaError(.data, "\(path): timeout: positive seconds, for a command")
+        }
+        var grid: [GridAxis] = []
+        if let value = fields.value("grid") {
+            guard recipe != nil else { throw SimArenaError(.data, "\(path): grid: only a recipe has flags to vary") }
+            grid = try Self.grid(value, at: "\(path): grid")
+        }
+        if let policy { return Agent(name: name, source: .policy(policy)) }
+        if let checkpoint { return Agent(name: name, source: .checkpoint(path: checkpoint)) }
+        if let command { return Agent(name: name, source: .command(line: command, timeoutSeconds: timeout ?? 10)) }
+        return Agent(name: name, source: .recipe(file: recipe ?? "", grid: grid))
+    }
+}
