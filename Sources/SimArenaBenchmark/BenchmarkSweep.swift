@@ -10,22 +10,15 @@ import SimArenaRun
 public struct BenchmarkSweep: Sendable {
     public static let format = "simarena.sweep/v1"
 
-    /// One `agents` entry before expansion.
+    /// One `agents` entry: an agent, and for a recipe the flags to vary (``GridAxis``), which
+    /// expand it into one agent per combination.
     public struct Agent: Sendable, Hashable {
-        public enum Source: Sendable, Hashable {
-            case policy(HandCodedPolicy)
-            case checkpoint(path: String)
-            case command(line: String, timeoutSeconds: Double)
-            /// A recipe file of `bin/train.sh` flags, and the flags to vary (``GridAxis``).
-            case recipe(file: String, grid: [GridAxis])
-        }
+        public var agent: BenchmarkAgent
+        public var grid: [GridAxis]
 
-        public var name: String
-        public var source: Source
-
-        public init(name: String, source: Source) {
-            self.name = name
-            self.source = source
+        public init(_ agent: BenchmarkAgent, grid: [GridAxis] = []) {
+            self.agent = agent
+            self.grid = grid
         }
     }
 
@@ -53,23 +46,21 @@ public struct BenchmarkSweep: Sendable {
     }
 
     /// The plan: agents expanded (each grid combination an agent named `<name>-<flag><value>…`),
-    /// recipes read and checked by `checkRecipe` (given the flags and the file), suites listed.
+    /// recipes checked by `checkRecipe` (given the flags and the file), checkpoints loaded,
+    /// suites listed.
     public func plan(checkRecipe: (_ flags: [String], _ file: String) throws -> Void) throws -> BenchmarkPlan {
         var expanded: [BenchmarkAgent] = []
-        for agent in agents {
-            switch agent.source {
-            case .policy(let policy): expanded.append(try BenchmarkAgent(name: agent.name, kind: .policy(policy)))
+        for entry in agents {
+            switch entry.agent.kind {
+            case .policy, .command: expanded.append(entry.agent)
             case .checkpoint(let path):
                 _ = try LearningAgent.load(path)
-                expanded.append(try BenchmarkAgent(name: agent.name, kind: .checkpoint(path: path)))
-            case .command(let line, let timeout):
-                expanded.append(try BenchmarkAgent(name: agent.name, kind: .command(line: line, timeoutSeconds: timeout)))
-            case .recipe(let file, let grid):
-                let base = try BenchmarkAgent.recipeFlags(file)
-                for combination in Self.combinations(grid) {
+                expanded.append(entry.agent)
+            case .recipe(let file, let base):
+                for combination in Self.combinations(entry.grid) {
                     var flags = base
-                    var name = agent.name
-                    for (axis, value) in zip(grid, combination) {
+                    var name = entry.agent.name
+                    for (axis, value) in zip(entry.grid, combination) {
                         flags = Self.setting(axis.flag, to: value, in: flags)
                         name += "-" + axis.flag.drop { $0 == "-" } + Self.nameSafe(value)
                     }
@@ -208,9 +199,21 @@ public struct BenchmarkSweep: Sendable {
             guard recipe != nil else { throw SimArenaError(.data, "\(path): grid: only a recipe has flags to vary") }
             grid = try Self.grid(value, at: "\(path): grid")
         }
-        if let policy { return Agent(name: name, source: .policy(policy)) }
-        if let checkpoint { return Agent(name: name, source: .checkpoint(path: checkpoint)) }
-        if let command { return Agent(name: name, source: .command(line: command, timeoutSeconds: timeout ?? 10)) }
-        return Agent(name: name, source: .recipe(file: recipe ?? "", grid: grid))
+        let kind: BenchmarkAgent.Kind
+        if let policy {
+            kind = .policy(policy)
+        } else if let checkpoint {
+            kind = .checkpoint(path: checkpoint)
+        } else if let command {
+            kind = .command(line: command, timeoutSeconds: timeout ?? 10)
+        } else {
+            let file = recipe ?? ""
+            kind = .recipe(file: file, flags: try BenchmarkAgent.recipeFlags(file))
+        }
+        do {
+            return Agent(try BenchmarkAgent(name: name, kind: kind), grid: grid)
+        } catch let error as SimArenaError {
+            throw SimArenaError(error.kind == .usage ? .data : error.kind, "\(path): \(error.message)")
+        }
     }
 }

@@ -30,7 +30,7 @@ public struct SweepManifests {
     public var maxFailedIndexes: Int?
     /// Each pod's requests; memory is also its limit.
     public var cpu = "1"
-    public var memory = "1Gi"
+    public var memory = "512Mi"
     /// An existing claim for the results; nil: one is made with `storage` and `storageClass`.
     public var claim: String?
     public var storage = "10Gi"

@@ -92,19 +92,19 @@ struct PlanCommand: ParsableCommand {
             guard let policy = HandCodedPolicy(rawValue: name) else {
                 throw SimArenaError(.usage, "--policy \(name): not one of \(HandCodedPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            agents.append(.init(name: name, source: .policy(policy)))
+            agents.append(.init(try BenchmarkAgent(name: name, kind: .policy(policy))))
         }
         for entry in defaults ? ["dqn=demo/recipes/dqn.flags", "greedy=demo/recipes/greedy.flags"] : recipes {
             let (name, file) = try Self.pair(entry, flag: "--recipe")
-            agents.append(.init(name: name, source: .recipe(file: file, grid: [])))
+            agents.append(.init(try BenchmarkAgent(name: name, kind: .recipe(file: file, flags: try BenchmarkAgent.recipeFlags(file)))))
         }
         for entry in checkpoints {
             let (name, path) = try Self.pair(entry, flag: "--checkpoint")
-            agents.append(.init(name: name, source: .checkpoint(path: RunOptions.absolute(path))))
+            agents.append(.init(try BenchmarkAgent(name: name, kind: .checkpoint(path: RunOptions.absolute(path)))))
         }
         for entry in commands {
             let (name, line) = try Self.pair(entry, flag: "--policy-cmd")
-            agents.append(.init(name: name, source: .command(line: line, timeoutSeconds: policyTimeout)))
+            agents.append(.init(try BenchmarkAgent(name: name, kind: .command(line: line, timeoutSeconds: policyTimeout))))
         }
         var sweep = BenchmarkSweep(agents: agents)
         if !suites.isEmpty { sweep.suites = suites }

@@ -41,7 +41,7 @@ struct RenderCommand: ParsableCommand {
     var cpu: String = "1"
 
     @Option(help: "Memory requested per pod, also its limit.")
-    var memory: String = "1Gi"
+    var memory: String = "512Mi"
 
     @Option(help: "An existing PersistentVolumeClaim for the results (ReadWriteMany when pods share it across nodes).")
     var claim: String?

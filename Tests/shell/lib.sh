@@ -45,3 +45,10 @@ finish() {
 train() {
   "$ROOT/bin/train.sh" "$@" --checkpoints-dir "$SCRATCH/checkpoints"
 }
+
+# small_suite DIR: a benchmark suite of four quick demo scenarios, in DIR.
+small_suite() {
+  mkdir -p "$1"
+  cp "$ROOT/demo/traces/cpu-slight.msgpack" "$ROOT/demo/traces/gen-0003.msgpack" "$ROOT/demo/traces/gen-0010.msgpack" \
+    "$ROOT/demo/traces/gen-0021.msgpack" "$1/"
+}

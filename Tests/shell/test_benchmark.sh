@@ -8,8 +8,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 suite="$SCRATCH/suite"
-mkdir -p "$suite"
-cp demo/traces/cpu-slight.msgpack demo/traces/gen-0003.msgpack demo/traces/gen-0010.msgpack demo/traces/gen-0021.msgpack "$suite/"
+small_suite "$suite"
 recipe="$SCRATCH/greedy.flags"
 printf '%s\n' "# a small tabular recipe" "--agent greedy --episodes 300 --steps 20 --Naction 7 --traces demo/traces" >"$recipe"
 flags=(--recipe "greedy=$recipe" --policy heuristic --policy random --suite "$suite" --seeds 2 --steps 20)

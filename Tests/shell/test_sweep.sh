@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bin/sweep.sh and the Indexed Job path on a small sweep file (a recipe with a grid, two policies
 # with their scenarios in two shards): the report with one worker; the same bytes with two workers
-# killed (SIGKILL) mid-cell and resumed; a shard's episodes are the unsplit benchmark's; the
+# killed (SIGKILL) mid-cell and resumed, and with one of two workers killed and resumed; a shard's episodes are the unsplit benchmark's; the
 # rendered manifests validate against the batch/v1 schema (kubernetes-validate, when .venv has it)
 # and their ConfigMap's plan, run lane by lane with JOB_COMPLETION_INDEX through jobs/lane.sh (the
 # container's entry point), gives the same report; bad sweep files fail with one line and their
@@ -11,8 +11,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 suite="$SCRATCH/suite"
-mkdir -p "$suite"
-cp demo/traces/cpu-slight.msgpack demo/traces/gen-0003.msgpack demo/traces/gen-0010.msgpack demo/traces/gen-0021.msgpack "$suite/"
+small_suite "$suite"
 recipe="$SCRATCH/greedy.flags"
 printf '%s\n' "--agent greedy --episodes 300 --steps 20 --Naction 7 --traces demo/traces --lr 0.5" >"$recipe"
 sweep="$SCRATCH/sweep.yaml"
@@ -69,6 +68,23 @@ expect_status 0 bin/sweep.sh "$sweep" --out "$SCRATCH/two" --jobs 2
 [ "$(grep -c 'complete already' "$SCRATCH/out")" = 12 ] || fail "a complete sweep ran cells again: $(head -5 "$SCRATCH/out")"
 [ "$(md5sum "$SCRATCH/two/report.json")" = "$before" ] || fail "the report changed when nothing ran"
 
+# One worker killed (SIGKILL) mid-cell while the other goes on: the sweep stops short with exit 1,
+# then continues to the same report.
+bin/sweep.sh "$sweep" --out "$SCRATCH/worker" --jobs 2 >"$SCRATCH/worker.out" 2>&1 &
+runner=$!
+for _ in $(seq 1 100); do
+  ls "$SCRATCH"/worker/cells/greedy-*/train/runs/*/step.jsonl >/dev/null 2>&1 && break
+  sleep 0.1
+done
+sleep 0.2
+victim=$(pgrep -n -f "sa-benchmark lane --out $SCRATCH/worker" || true)
+[ -n "$victim" ] && kill -KILL "$victim"
+status=0
+wait "$runner" || status=$?
+[ "$status" = 1 ] || fail "the sweep with a killed worker exited $status, expected 1: $(tail -3 "$SCRATCH/worker.out")"
+expect_status 0 bin/sweep.sh "$sweep" --out "$SCRATCH/worker" --jobs 2
+same_report "$SCRATCH/one" "$SCRATCH/worker" "one worker killed, then resumed"
+
 # The shards' episodes are those of the benchmark that plays every scenario in one cell.
 expect_status 0 bin/benchmark.sh --out "$SCRATCH/whole" --jobs 2 --policy heuristic --policy random --suite "$suite" --seeds 2 --steps 20
 for agent in heuristic random; do
@@ -112,6 +128,10 @@ same_report "$SCRATCH/one" "$SCRATCH/results/small-sweep" "the lanes of the rend
 [ -s "$SCRATCH/results/small-sweep/report.png" ] || fail "the last lane drew no report.png"
 
 # Bad input: one line, the documented status, nothing created.
+if expect_status 0 bin/sweep.sh --help; then
+  grep -q 'JOB_COMPLETION_INDEX' "$SCRATCH/out" || fail "bin/sweep.sh --help: $(head -3 "$SCRATCH/out")"
+fi
+expect_status 64 bin/sweep.sh "$sweep" --jobs 0 && expect_one_line_error "--jobs '0'"
 expect_status 64 env JOB_COMPLETION_INDEX=x "$BIN/sa-benchmark" lane --out "$SCRATCH/one" && expect_one_line_error "JOB_COMPLETION_INDEX=x is not a cell index"
 expect_status 64 "$BIN/sa-benchmark" lane --out "$SCRATCH/one" --index 12 && expect_one_line_error "lane 12: the plan has lanes 0 to 11"
 printf 'format: simarena.sweep/v1\nagents: [{policy: vpa}]\nseed: 3\n' >"$SCRATCH/typo.yaml"
