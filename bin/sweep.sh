@@ -32,26 +32,54 @@ while [ $# -gt 0 ]; do
 done
 [[ "$jobs" =~ ^[1-9][0-9]{0,2}$ ]] || die "--jobs '$jobs': expected a number from 1 to 999"
 
+# The sweep file and --out are relative to where the command runs; the paths inside the sweep
+# file to the project folder, where the tools run.
+absolute() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "$1" ;; esac; }
+out=$(absolute "$out")
+if [ -n "$sweep" ]; then
+  [ -f "$sweep" ] || die "$sweep: no such file" 66
+  sweep=$(absolute "$sweep")
+fi
 cd "$root"
 "$here/build.sh" --quiet
 if [ -n "$sweep" ]; then
-  [ -f "$sweep" ] || die "$sweep: no such file" 66
   "$bin/sa-benchmark" plan --sweep "$sweep" --out "$out" >/dev/null
 fi
 cells=$("$bin/sa-benchmark" count --out "$out")
 lanes=$("$bin/sa-benchmark" count --out "$out" --lanes)
 echo "$name: $cells cells in $lanes lanes in $out, $jobs at a time"
 
-# Each lane is its own process; xargs stops handing out lanes once one fails (exit 255) or a
-# signal stops it, and the complete cells are kept for the next run. Ctrl-C reaches every lane,
-# which stops after its current training step or episode.
+# Each lane is its own process; xargs stops handing out lanes once one fails (exit 255), and the
+# complete cells are kept for the next run. SIGINT or SIGTERM sent to this script is passed on to
+# every running lane (each stops after its current training step or episode), and the script
+# waits until they have stopped; Ctrl-C in a terminal reaches them all directly.
+# descendants PID: the processes under PID, depth first.
+descendants() {
+  local child
+  for child in $(pgrep -P "$1"); do
+    echo "$child"
+    descendants "$child"
+  done
+}
+# stop_lanes SIGNAL: sends SIGNAL to the running lanes (the sa-benchmark processes under xargs).
+stop_lanes() {
+  local pid
+  for pid in $(descendants "$workers"); do
+    if [ "$(ps -o comm= -p "$pid" 2>/dev/null)" = sa-benchmark ]; then kill "-$1" "$pid" 2>/dev/null || true; fi
+  done
+}
 interrupted=0
-trap 'interrupted=130' INT
-trap 'interrupted=143' TERM
 status=0
 # shellcheck disable=SC2016 # $0, $1 and $2 are the inner shell's: the script, the folder, the index
-seq 0 $((lanes - 1)) | xargs -P "$jobs" -n 1 sh -c 'JOB_COMPLETION_INDEX="$2" "$0" --out "$1" || exit 255' \
-  "$root/jobs/lane.sh" "$out" || status=$?
+xargs -P "$jobs" -n 1 sh -c 'JOB_COMPLETION_INDEX="$2" "$0" --out "$1" || exit 255' "$root/jobs/lane.sh" "$out" \
+  < <(seq 0 $((lanes - 1))) &
+workers=$!
+trap 'interrupted=130; stop_lanes INT' INT
+trap 'interrupted=143; stop_lanes TERM' TERM
+while kill -0 "$workers" 2>/dev/null; do
+  status=0
+  wait "$workers" || status=$?
+done
 if [ "$status" != 0 ] || [ "$interrupted" != 0 ]; then
   echo "$name: stopped before every cell was complete; run the same command again to continue" >&2
   [ "$interrupted" = 0 ] || exit "$interrupted"

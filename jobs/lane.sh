@@ -18,13 +18,30 @@ esac
 out=""
 args=("$@")
 for i in "${!args[@]}"; do
-  [ "${args[$i]}" = "--out" ] && out="${args[$((i + 1))]:-}"
+  case "${args[$i]}" in
+    --out) out="${args[$((i + 1))]:-}" ;;
+    --out=*) out="${args[$i]#--out=}" ;;
+  esac
 done
 [ -n "$out" ] || { echo "lane.sh: --out DIR is required (see jobs/lane.sh --help)" >&2; exit 64; }
 
-"$bin/sa-benchmark" lane "$@"
+# In a pod this script is PID 1, which gets no signal it does not handle: pass SIGTERM (the
+# kubelet stopping the pod) and SIGINT on to the lane, which stops after its current training
+# step or episode, and wait for it.
+"$bin/sa-benchmark" lane "$@" &
+lane=$!
+trap 'kill -TERM "$lane" 2>/dev/null' TERM
+trap 'kill -INT "$lane" 2>/dev/null' INT
+status=0
+while kill -0 "$lane" 2>/dev/null; do
+  status=0
+  wait "$lane" || status=$?
+done
+[ "$status" = 0 ] || exit "$status"
 # Every lane that finishes checks; the one that finds every cell complete writes the report (two
-# finishing together write the same bytes, each file renamed into place).
+# finishing together write the same bytes, each file renamed into place). A report already made
+# is final: its cells never change.
+[ ! -e "$out/report.json" ] || exit 0
 made=$("$bin/sa-benchmark" report --out "$out" --if-complete)
 if [ -n "$made" ]; then
   "$here/benchmark-plot.sh" "$out" || echo "lane.sh: no report.png (see the line above)" >&2

@@ -6,7 +6,7 @@
 # rules across fields (docs/scale-out.md).
 #
 # Usage: jobs/validate-manifests.sh FILE...   (- for standard input)
-# Environment: KUBERNETES_VERSION (default 1.33.0: the first release with backoffLimitPerIndex GA)
+# Environment: KUBERNETES_VERSION (default 1.29.0: the oldest release whose Job has every field used)
 # Exit status: 0 valid, 1 invalid, 64 usage, 69 kubernetes-validate is not installed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,6 +17,6 @@ case "${1:-}" in
 esac
 [ -x "$validate" ] || { echo "validate-manifests.sh: $validate is missing; run bin/python-env.sh" >&2; exit 69; }
 status=0
-"$validate" -k "${KUBERNETES_VERSION:-1.33.0}" --strict --quiet "$@" || status=$?
+"$validate" -k "${KUBERNETES_VERSION:-1.29.0}" --strict --quiet "$@" || status=$?
 [ "$status" -le 1 ] || exit 64
 exit "$status"

@@ -23,9 +23,15 @@ public struct BenchmarkAgent: Sendable, Hashable {
         guard !name.isEmpty, name.utf8.allSatisfy({ Self.nameBytes.contains($0) }) else {
             throw SimArenaError(.usage, "agent name \"\(name)\": use letters, digits, '.', '_' and '-'")
         }
+        guard name.utf8.count <= Self.longestName else {
+            throw SimArenaError(.usage, "agent name \"\(name.prefix(40))…\": longer than \(Self.longestName) characters (it names folders)")
+        }
         self.name = name
         self.kind = kind
     }
+
+    /// The longest name: a cell's folder adds its seed and shard, well within a file name's 255 bytes.
+    public static let longestName = 100
 
     private static let nameBytes = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-".utf8)
 

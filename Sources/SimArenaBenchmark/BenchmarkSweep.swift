@@ -40,6 +40,8 @@ public struct BenchmarkSweep: Sendable {
     /// nil: `heuristic` when it is one of the agents.
     public var reference: String?
     public var backend = BenchmarkBackend()
+    /// The sweep file, which errors found while expanding it name; nil for a sweep made of flags.
+    public var source: String?
 
     public init(agents: [Agent]) {
         self.agents = agents
@@ -50,34 +52,55 @@ public struct BenchmarkSweep: Sendable {
     /// suites listed.
     public func plan(checkRecipe: (_ flags: [String], _ file: String) throws -> Void) throws -> BenchmarkPlan {
         var expanded: [BenchmarkAgent] = []
-        for entry in agents {
-            switch entry.agent.kind {
-            case .policy, .command: expanded.append(entry.agent)
-            case .checkpoint(let path):
-                _ = try LearningAgent.load(path)
-                expanded.append(entry.agent)
-            case .recipe(let file, let base):
-                for combination in Self.combinations(entry.grid) {
-                    var flags = base
-                    var name = entry.agent.name
-                    for (axis, value) in zip(entry.grid, combination) {
-                        flags = Self.setting(axis.flag, to: value, in: flags)
-                        name += "-" + axis.flag.drop { $0 == "-" } + Self.nameSafe(value)
-                    }
-                    try checkRecipe(flags, file)
-                    expanded.append(try BenchmarkAgent(name: name, kind: .recipe(file: file, flags: flags)))
-                }
+        for (index, entry) in agents.enumerated() {
+            do {
+                try expand(entry, into: &expanded, checkRecipe: checkRecipe)
+            } catch let error as SimArenaError where source != nil {
+                throw fileError(error, at: "agents[\(index)] (\(entry.agent.name))")
             }
         }
-        var plan = try BenchmarkPlan(agents: expanded, suites: try suites.map { try BenchmarkSuite(directory: $0) }, seeds: seeds)
-        plan.maxActions = maxActions
-        plan.actionCount = actionCount
-        plan.durationSeconds = durationSeconds
-        plan.reference = reference ?? (expanded.contains { $0.name == "heuristic" } ? "heuristic" : nil)
-        plan.shards = shards
-        plan.backend = backend
-        try plan.validate()
-        return plan
+        do {
+            var plan = try BenchmarkPlan(agents: expanded, suites: try suites.map { try BenchmarkSuite(directory: $0) }, seeds: seeds)
+            plan.maxActions = maxActions
+            plan.actionCount = actionCount
+            plan.durationSeconds = durationSeconds
+            plan.reference = reference ?? (expanded.contains { $0.name == "heuristic" } ? "heuristic" : nil)
+            plan.shards = shards
+            plan.backend = backend
+            try plan.validate()
+            return plan
+        } catch let error as SimArenaError where source != nil {
+            throw fileError(error, at: nil)
+        }
+    }
+
+    /// An error found while expanding the sweep file, as the file's: its name first, and a
+    /// usage error (worded for the flags) is bad data in a file.
+    private func fileError(_ error: SimArenaError, at place: String?) -> SimArenaError {
+        let kind: SimArenaError.Kind = error.kind == .usage ? .data : error.kind
+        return SimArenaError(kind, "\(source ?? "sweep")" + (place.map { ": " + $0 } ?? "") + ": " + error.message)
+    }
+
+    /// Appends `entry`'s agents to `expanded`: itself, or one per combination of its grid.
+    private func expand(_ entry: Agent, into expanded: inout [BenchmarkAgent],
+                        checkRecipe: (_ flags: [String], _ file: String) throws -> Void) throws {
+        switch entry.agent.kind {
+        case .policy, .command: expanded.append(entry.agent)
+        case .checkpoint(let path):
+            _ = try LearningAgent.load(path)
+            expanded.append(entry.agent)
+        case .recipe(let file, let base):
+            for combination in Self.combinations(entry.grid) {
+                var flags = base
+                var name = entry.agent.name
+                for (axis, value) in zip(entry.grid, combination) {
+                    flags = try Self.setting(axis.flag, to: value, in: flags)
+                    name += "-" + axis.flag.drop { $0 == "-" } + Self.nameSafe(value)
+                }
+                try checkRecipe(flags, file)
+                expanded.append(try BenchmarkAgent(name: name, kind: .recipe(file: file, flags: flags)))
+            }
+        }
     }
 
     /// Every combination of the axes' values, the last axis varying fastest.
@@ -85,17 +108,25 @@ public struct BenchmarkSweep: Sendable {
         grid.reduce([[]]) { partial, axis in partial.flatMap { prefix in axis.values.map { prefix + [$0] } } }
     }
 
-    /// `flags` with `flag`'s value replaced (`--flag V` or `--flag=V`), or the pair appended.
-    static func setting(_ flag: String, to value: String, in flags: [String]) -> [String] {
-        var flags = flags
-        if let at = flags.firstIndex(of: flag), at + 1 < flags.count {
-            flags[at + 1] = value
-        } else if let at = flags.firstIndex(where: { $0.hasPrefix(flag + "=") }) {
-            flags[at] = flag + "=" + value
-        } else {
-            flags += [flag, value]
+    /// `flags` without any setting of `flag` (`--flag V` or `--flag=V`), then `--flag=value`
+    /// (one word, so that a negative value is not read as a flag). A recipe that uses `flag` as a
+    /// switch (no value after it) is refused: a grid varies values.
+    static func setting(_ flag: String, to value: String, in flags: [String]) throws -> [String] {
+        var kept: [String] = []
+        var index = 0
+        while index < flags.count {
+            let word = flags[index]
+            if word == flag {
+                guard index + 1 < flags.count, !flags[index + 1].hasPrefix("--") else {
+                    throw SimArenaError(.data, "grid: \(flag) is a switch in the recipe; a grid varies values (make two recipes)")
+                }
+                index += 2
+                continue
+            }
+            if !word.hasPrefix(flag + "=") { kept.append(word) }
+            index += 1
         }
-        return flags
+        return kept + [flag + "=" + value]
     }
 
     /// `value` with every byte an agent name cannot hold replaced by `_`.
@@ -113,7 +144,8 @@ public struct BenchmarkSweep: Sendable {
                 throw SimArenaError(.data, "\(path): \(entry.key.stringValue ?? "a key"): expected a flag such as --lr")
             }
             let at = "\(path): \(flag)"
-            let values = try entry.value.requireArray(at: at).map { item -> String in
+            let items = try entry.value.requireArray(at: at)
+            let values = try items.map { item -> String in
                 switch item {
                 case .string(let text) where !text.isEmpty: return text
                 case .int(let number): return String(number)
@@ -122,7 +154,9 @@ public struct BenchmarkSweep: Sendable {
                 default: throw SimArenaError(.data, "\(at): each value is text or a number")
                 }
             }
-            guard !values.isEmpty, Set(values).count == values.count else {
+            // Distinct as the flag reads them: 1, 1.0 and "1.0" are one value.
+            let meanings = values.map { Double($0).map { "\($0)" } ?? $0 }
+            guard !values.isEmpty, Set(meanings).count == values.count else {
                 throw SimArenaError(.data, "\(at): list distinct values, at least one")
             }
             return GridAxis(flag: flag, values: values)
@@ -131,6 +165,7 @@ public struct BenchmarkSweep: Sendable {
 
     /// Reads a sweep file's document (`source` names it in errors); unknown keys are refused.
     public init(document: KValue, source: String) throws {
+        self.source = source
         var fields = try FieldReader(document, at: source)
         guard try fields.string("format") == Self.format else {
             throw SimArenaError(.data, "\(source): \"format\" must be \"\(Self.format)\"")

@@ -14,20 +14,29 @@ public struct SweepManifests {
     public static let workingDirectory = "/opt/sim-arena"
     /// The image's non-root user (jobs/Dockerfile).
     public static let user: Int64 = 10001
-    /// Exit statuses that retrying cannot mend: bad flags, bad data, missing input, a folder
-    /// holding another plan (sysexits 64, 65, 66, 73).
-    public static let permanentFailures: [Int64] = [64, 65, 66, 73]
+    /// Exit statuses that retrying cannot mend: bad flags, bad data, missing input (sysexits
+    /// 64, 65, 66). 73 is not one: a full or unwritable volume may be mended while the Job runs.
+    public static let permanentFailures: [Int64] = [64, 65, 66]
+    /// The most indexes an Indexed Job may have with per-index retries and no `maxFailedIndexes`
+    /// (the batch/v1 API's limit), and the most pods it may run at once.
+    public static let maxIndexes = 100_000
+    /// The most bytes of a ConfigMap that `kubectl apply` (client-side) can keep a copy of in its
+    /// 256 KiB `last-applied-configuration` annotation, and a ConfigMap's own limit.
+    public static let clientSideApplyLimit = 256 * 1024 - 4096
+    public static let configMapLimit = 1 << 20
 
     /// Names the objects (`<name>`, `<name>-sweep`, `<name>-results`) and the report folder.
     public var name: String
     public var image: String
     public var namespace: String?
-    /// Pods at once; nil: every lane.
+    /// Pods at once; nil: every lane, at most ``defaultParallelism``.
     public var parallelism: Int?
     /// Retries of a failed index (`backoffLimitPerIndex`).
     public var retriesPerIndex = 2
     /// Failed indexes after which the Job stops (`maxFailedIndexes`); nil: it runs every index.
     public var maxFailedIndexes: Int?
+    /// Seconds after the Job finishes that Kubernetes deletes it (`ttlSecondsAfterFinished`); nil: kept.
+    public var ttlSeconds: Int?
     /// Each pod's requests; memory is also its limit.
     public var cpu = "1"
     public var memory = "512Mi"
@@ -47,6 +56,18 @@ public struct SweepManifests {
         guard !image.isEmpty, !image.contains(where: \.isWhitespace) else { throw SimArenaError(.usage, "--image \(image): not an image reference") }
         self.name = name
         self.image = image
+    }
+
+    /// Pods at once when not told: enough to keep a sizeable cluster busy without flooding a small one.
+    public static let defaultParallelism = 100
+
+    /// Whether `text` is a DNS-1123 subdomain, as object names must be (a claim's, a Secret's).
+    static func isDNSSubdomain(_ text: String) -> Bool {
+        text.count <= 253 && text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            guard let first = label.first, let last = label.last else { return false }
+            return (first.isLowercase || first.isNumber) && (last.isLowercase || last.isNumber)
+                && label.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+        }
     }
 
     static func isDNSLabel(_ text: String) -> Bool {
@@ -70,17 +91,29 @@ public struct SweepManifests {
     public func documents(plan: BenchmarkPlan) throws -> [KValue] {
         let plan = try podPlan(plan)
         try plan.validate()
-        if let parallelism, !(1...10_000).contains(parallelism) { throw SimArenaError(.usage, "--parallelism must be 1 to 10000") }
+        guard plan.laneCount <= Self.maxIndexes else {
+            throw SimArenaError(.usage, "the sweep has \(plan.laneCount) lanes; an Indexed Job takes at most \(Self.maxIndexes): split it into several sweeps")
+        }
+        if let parallelism, !(1...Self.maxIndexes).contains(parallelism) { throw SimArenaError(.usage, "--parallelism must be 1 to \(Self.maxIndexes)") }
+        if let namespace, !(namespace.count <= 63 && Self.isDNSLabel(namespace)) {
+            throw SimArenaError(.usage, "--namespace \(namespace): not a namespace name (lower-case letters, digits and '-', at most 63)")
+        }
+        for (flag, value) in [("--claim", claim), ("--kubeconfig-secret", kubeconfigSecret)] {
+            if let value, !Self.isDNSSubdomain(value) { throw SimArenaError(.usage, "\(flag) \(value): not an object name (lower-case letters, digits, '-' and '.')") }
+        }
+        if let ttlSeconds, ttlSeconds < 0 { throw SimArenaError(.usage, "--ttl must be 0 or more seconds") }
         guard (0...100).contains(retriesPerIndex) else { throw SimArenaError(.usage, "--retries must be 0 to 100") }
         if let maxFailedIndexes, !(0...plan.laneCount).contains(maxFailedIndexes) {
             throw SimArenaError(.usage, "--max-failed-indexes must be 0 to the number of lanes (\(plan.laneCount))")
         }
-        var data: KValue = [BenchmarkPlan.fileName: .string(String(decoding: try JSONWriter.encode(plan.value, pretty: true), as: UTF8.self))]
+        var data: KValue = [BenchmarkPlan.fileName: .string(String(decoding: try JSONWriter.encode(plan.value, pretty: false), as: UTF8.self))]
         if let simKubeSettings, plan.backend.simKubeConfig != nil {
             data["simkube.json"] = .string(String(decoding: simKubeSettings, as: UTF8.self))
         }
-        let size = data.mapValue?.entries.reduce(0) { $0 + ($1.value.stringValue?.utf8.count ?? 0) } ?? 0
-        guard size < 1 << 20 else { throw SimArenaError(.usage, "the plan and settings take \(size) bytes; a ConfigMap holds at most 1 MiB") }
+        let size = Self.dataSize(of: ["data": data])
+        guard size < Self.configMapLimit else {
+            throw SimArenaError(.usage, "the plan and settings take \(size) bytes; a ConfigMap holds at most 1 MiB: split the sweep into several")
+        }
         var documents: [KValue] = [object("v1", "ConfigMap", name + "-sweep", ["data": data])]
         if claim == nil {
             var spec: KValue = [
@@ -92,6 +125,11 @@ public struct SweepManifests {
         }
         documents.append(job(plan: plan))
         return documents
+    }
+
+    /// The bytes of a ConfigMap's `data` values.
+    public static func dataSize(of configMap: KValue) -> Int {
+        configMap["data"]?.mapValue?.entries.reduce(0) { $0 + ($1.value.stringValue?.utf8.count ?? 0) } ?? 0
     }
 
     private var labels: KValue {
@@ -136,11 +174,15 @@ public struct SweepManifests {
             "limits": ["memory": .string(memory)],
         ]
         container["volumeMounts"] = .array(mounts)
+        container["securityContext"] = ["allowPrivilegeEscalation": false, "capabilities": ["drop": ["ALL"]]]
         let pod: KValue = [
             "metadata": ["labels": labels],
             "spec": [
                 "restartPolicy": "Never",
-                "securityContext": ["runAsNonRoot": true, "runAsUser": .int(Self.user), "runAsGroup": .int(Self.user), "fsGroup": .int(Self.user)],
+                // The restricted Pod Security profile's settings; fsGroup makes the claim writable
+                // where its driver applies it (see docs/scale-out.md for NFS-like volumes).
+                "securityContext": ["runAsNonRoot": true, "runAsUser": .int(Self.user), "runAsGroup": .int(Self.user), "fsGroup": .int(Self.user),
+                                    "fsGroupChangePolicy": "OnRootMismatch", "seccompProfile": ["type": "RuntimeDefault"]],
                 "containers": [container],
                 "volumes": .array(volumes),
             ],
@@ -148,10 +190,11 @@ public struct SweepManifests {
         var spec: KValue = [
             "completionMode": "Indexed",
             "completions": .int(Int64(plan.laneCount)),
-            "parallelism": .int(Int64(min(parallelism ?? plan.laneCount, plan.laneCount))),
+            "parallelism": .int(Int64(min(parallelism ?? Self.defaultParallelism, plan.laneCount))),
             "backoffLimitPerIndex": .int(Int64(retriesPerIndex)),
         ]
         if let maxFailedIndexes { spec["maxFailedIndexes"] = .int(Int64(maxFailedIndexes)) }
+        if let ttlSeconds { spec["ttlSecondsAfterFinished"] = .int(Int64(ttlSeconds)) }
         spec["podFailurePolicy"] = [
             "rules": [
                 // Bad input stays bad: fail the index at once instead of retrying it.

@@ -37,13 +37,13 @@ struct LaneCommand: ParsableCommand {
                 throw SimArenaError(.usage, "--plan \(file): expected a file named \(BenchmarkPlan.fileName)")
             }
             plan = try BenchmarkPlan.load(reportDirectory: folder.isEmpty ? "." : folder)
-            try plan.write(reportDirectory: out)
         } else {
             plan = try BenchmarkPlan.load(reportDirectory: out)
         }
         guard (0..<plan.laneCount).contains(lane) else {
             throw SimArenaError(.usage, "lane \(lane): the plan has lanes 0 to \(plan.laneCount - 1)")
         }
+        if self.plan != nil { try plan.write(reportDirectory: out) }
         for cell in plan.cells(inLane: lane) {
             let status = try CellRunner.run(plan: plan, cell: cell, out: out)
             if status != 0 { throw ExitCode(status) }

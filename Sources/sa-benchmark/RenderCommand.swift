@@ -28,7 +28,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "The namespace of the objects (default: kubectl's).")
     var namespace: String?
 
-    @Option(help: "Pods at once (default: every lane).")
+    @Option(help: "Pods at once (default: every lane, at most 100).")
     var parallelism: Int?
 
     @Option(help: "Retries of a failed index (backoffLimitPerIndex).")
@@ -36,6 +36,9 @@ struct RenderCommand: ParsableCommand {
 
     @Option(name: .customLong("max-failed-indexes"), help: "Stop the Job after this many indexes failed (default: run them all).")
     var maxFailedIndexes: Int?
+
+    @Option(help: "Delete the Job this many seconds after it finishes (ttlSecondsAfterFinished; default: keep it).")
+    var ttl: Int?
 
     @Option(help: "CPU requested per pod.")
     var cpu: String = "1"
@@ -56,9 +59,10 @@ struct RenderCommand: ParsableCommand {
     var kubeconfigSecret: String?
 
     func run() throws {
-        for (flag, quantity) in [("--cpu", cpu), ("--memory", memory), ("--storage", storage)] {
+        // The least of each: a cell needs a tenth of a core and about 100 MiB (docs/scale-out.md).
+        for (flag, quantity, least) in [("--cpu", cpu, "100m"), ("--memory", memory, "128Mi"), ("--storage", storage, "1Gi")] {
             do {
-                guard try Quantity(parsing: quantity).sign > 0 else { throw SimArenaError(.usage, "not above zero") }
+                guard try Quantity(parsing: quantity) >= Quantity(parsing: least) else { throw SimArenaError(.usage, "below \(least)") }
             } catch let error as SimArenaError {
                 throw SimArenaError(.usage, "\(flag) \(quantity): \(error.message)")
             }
@@ -75,10 +79,15 @@ struct RenderCommand: ParsableCommand {
         manifests.storage = storage
         manifests.storageClass = storageClass
         manifests.kubeconfigSecret = kubeconfigSecret
+        manifests.ttlSeconds = ttl
         if let settings = plan.backend.simKubeConfig { manifests.simKubeSettings = try FileIO.read(settings, limit: 1 << 20) }
         for path in plan.absolutePaths {
             printError("sa-benchmark render: warning: \(path) is an absolute path; the pods see it only if the image or a volume holds it")
         }
-        print(try YAMLWriter.encode(documents: try manifests.documents(plan: plan)), terminator: "")
+        let documents = try manifests.documents(plan: plan)
+        if SweepManifests.dataSize(of: documents[0]) > SweepManifests.clientSideApplyLimit {
+            printError("sa-benchmark render: warning: the plan's ConfigMap is too large for a client-side 'kubectl apply'; use 'kubectl apply --server-side -f -'")
+        }
+        print(try YAMLWriter.encode(documents: documents), terminator: "")
     }
 }

@@ -257,7 +257,7 @@ final class BenchmarkTests: XCTestCase {
         var checked: [[String]] = []
         let plan = try sweep.plan { flags, _ in checked.append(flags) }
         XCTAssertEqual(plan.agents.map(\.name), ["heuristic", "dqn-lr0.001-hidden32_32-batch-size16", "dqn-lr0.0001-hidden32_32-batch-size16"])
-        XCTAssertEqual(checked.first, ["--agent", "dqn", "--episodes", "10", "--lr", "0.001", "--hidden=32,32", "--batch-size", "16"])
+        XCTAssertEqual(checked.first, ["--agent", "dqn", "--episodes", "10", "--lr=0.001", "--hidden=32,32", "--batch-size=16"])
         XCTAssertEqual(plan.seeds, [3, 9])
         XCTAssertEqual(plan.shards, 2)
         XCTAssertEqual(plan.maxActions, 30)
@@ -266,6 +266,21 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertEqual(plan.laneCount, 2)
         // heuristic: 2 seeds × 2 shards; each grid point: 2 seeds.
         XCTAssertEqual(plan.cells.count, 8)
+
+        // Every setting of a grid flag is replaced, in either form; a negative value stays a value;
+        // a switch cannot be varied.
+        XCTAssertEqual(try BenchmarkSweep.setting("--lr", to: "-0.1", in: ["--lr", "0.5", "--x", "--lr=0.4"]), ["--x", "--lr=-0.1"])
+        XCTAssertThrowsError(try BenchmarkSweep.setting("--double-dqn", to: "1", in: ["--double-dqn", "--lr", "0.1"]))
+        // Errors found while expanding name the file and the agent, as bad data.
+        let bad = try BenchmarkSweep(document: try DataFormat.json.decode(Array("""
+            {"format": "simarena.sweep/v1", "suites": ["\(suite)"], "agents": [{"name": "d", "recipe": "\(directory)/dqn.flags", "grid": {"--seed": [1]}}]}
+            """.utf8)), source: "s.yaml")
+        XCTAssertThrowsError(try bad.plan { flags, _ in
+            if flags.contains(where: { $0.hasPrefix("--seed") }) { throw SimArenaError(.usage, "--seed is set by the benchmark") }
+        }) { error in
+            XCTAssertEqual((error as? SimArenaError)?.kind, .data)
+            XCTAssertEqual((error as? SimArenaError)?.message, "s.yaml: agents[0] (d): --seed is set by the benchmark")
+        }
 
         func refusal(_ json: String) -> String {
             do {
@@ -286,6 +301,8 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertEqual(refusal("{\(format), \"agents\": [{\"name\": \"d\", \"recipe\": \"x\", \"grid\": {\"lr\": [1]}}]}"),
                        "s.yaml: agents[0]: grid: lr: expected a flag such as --lr")
         XCTAssertEqual(refusal("{\(format), \"agents\": [{\"policy\": \"vpa\"}], \"seeds\": [1, 1]}"), "s.yaml: seeds: a seed is listed twice")
+        XCTAssertEqual(refusal("{\(format), \"agents\": [{\"name\": \"d\", \"recipe\": \"\(directory)/dqn.flags\", \"grid\": {\"--lr\": [1, 1.0, \"2\"]}}]}"),
+                       "s.yaml: agents[0]: grid: --lr: list distinct values, at least one")
         XCTAssertEqual(refusal("{\(format), \"agents\": [{\"policy\": \"vpa\"}], \"backend\": {\"kind\": \"embedded\", \"contexts\": [\"a\"]}}"),
                        "s.yaml: the backend's contexts, kubeconfig and simkube_config are for the simkube backend")
     }
@@ -303,7 +320,9 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertEqual(job["spec"]?["parallelism"], 3)
         XCTAssertEqual(job["spec"]?["backoffLimitPerIndex"], 2)
         XCTAssertEqual(job["spec"]?["maxFailedIndexes"], 1)
-        XCTAssertEqual(job["spec"]?["podFailurePolicy"]?["rules"]?[0]?["onExitCodes"]?["values"], [64, 65, 66, 73])
+        XCTAssertEqual(job["spec"]?["podFailurePolicy"]?["rules"]?[0]?["onExitCodes"]?["values"], [64, 65, 66])
+        XCTAssertEqual(job["spec"]?["template"]?["spec"]?["securityContext"]?["runAsNonRoot"], true)
+        XCTAssertEqual(job["spec"]?["template"]?["spec"]?["containers"]?[0]?["securityContext"]?["allowPrivilegeEscalation"], false)
         let container = job["spec"]?["template"]?["spec"]?["containers"]?[0]
         XCTAssertEqual(container?["args"], ["--plan", "/etc/sim-arena/sweep/plan.json", "--out", "/results/grid-7"])
         XCTAssertEqual(job["spec"]?["template"]?["spec"]?["volumes"]?[1]?["persistentVolumeClaim"]?["claimName"], "grid-7-results")
@@ -322,6 +341,13 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertEqual(simkube[1]["spec"]?["completions"], 2)
         XCTAssertEqual(simkube[1]["spec"]?["parallelism"], 2)
         XCTAssertEqual(try manifests.podPlan(plan).backend.kubeconfig, "/etc/sim-arena/kubeconfig/config")
+        // Without --parallelism: every lane, at most 100 at once.
+        manifests.parallelism = nil
+        plan.backend = BenchmarkBackend()
+        plan.seeds = Array(1...60)
+        XCTAssertEqual(try manifests.documents(plan: plan)[1]["spec"]?["parallelism"], 100)
+        manifests.namespace = "Not_A_Namespace"
+        XCTAssertThrowsError(try manifests.documents(plan: plan))
         XCTAssertThrowsError(try SweepManifests(name: "Grid_7", image: "x"))
         XCTAssertThrowsError(try SweepManifests(name: "g", image: "has space"))
     }

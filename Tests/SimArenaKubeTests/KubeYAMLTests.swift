@@ -390,7 +390,7 @@ final class KubeYAMLOracleTests: XCTestCase {
     /// YAMLWriter's literal blocks (a file in a ConfigMap) read back as the same text; text a
     /// block cannot hold exactly stays double-quoted.
     func testWrittenLiteralBlocksReadBackTheSame() throws {
-        let texts = ["{\n  \"a\": [\n    1\n  ]\n}\n", "one line\n", "with\n\nan empty line\n", "ünïcode: x\n",
+        let texts = ["{\n  \"a\": [\n    1\n  ]\n}\n", "one line\n", "with\n\nan empty line\n", "ünïcode: x\n", "line\u{2028}separator\n", "next\u{85}line\n",
                      "no final newline", "trailing space \nx\n", " leading space\n", "two newlines\n\n", "tab\there\n"]
         for text in texts {
             let document: KValue = ["data": ["file": .string(text)], "list": [.string(text)]]

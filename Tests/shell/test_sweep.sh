@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bin/sweep.sh and the Indexed Job path on a small sweep file (a recipe with a grid, two policies
 # with their scenarios in two shards): the report with one worker; the same bytes with two workers
-# killed (SIGKILL) mid-cell and resumed, and with one of two workers killed and resumed; a shard's episodes are the unsplit benchmark's; the
+# killed (SIGKILL) mid-cell and resumed, with one of two workers killed and resumed, and with
+# bin/sweep.sh stopped by SIGTERM (passed on to the lanes) and resumed; a shard's episodes are the unsplit benchmark's; the
 # rendered manifests validate against the batch/v1 schema (kubernetes-validate, when .venv has it)
 # and their ConfigMap's plan, run lane by lane with JOB_COMPLETION_INDEX through jobs/lane.sh (the
 # container's entry point), gives the same report; bad sweep files fail with one line and their
@@ -85,6 +86,21 @@ wait "$runner" || status=$?
 expect_status 0 bin/sweep.sh "$sweep" --out "$SCRATCH/worker" --jobs 2
 same_report "$SCRATCH/one" "$SCRATCH/worker" "one worker killed, then resumed"
 
+# SIGTERM to bin/sweep.sh alone reaches the lanes: it exits 143 once they have stopped, none left.
+bin/sweep.sh "$sweep" --out "$SCRATCH/term" --jobs 2 >"$SCRATCH/term.out" 2>&1 &
+runner=$!
+for _ in $(seq 1 100); do
+  ls "$SCRATCH"/term/cells/greedy-*/train/runs/*/step.jsonl >/dev/null 2>&1 && break
+  sleep 0.1
+done
+kill -TERM "$runner"
+status=0
+wait "$runner" || status=$?
+[ "$status" = 143 ] || fail "bin/sweep.sh exited $status after SIGTERM, expected 143: $(tail -3 "$SCRATCH/term.out")"
+if pgrep -f "sa-benchmark lane --out $SCRATCH/term" >/dev/null; then fail "a lane still runs after bin/sweep.sh stopped"; fi
+expect_status 0 bin/sweep.sh "$sweep" --out "$SCRATCH/term" --jobs 2
+same_report "$SCRATCH/one" "$SCRATCH/term" "stopped with SIGTERM, then resumed"
+
 # The shards' episodes are those of the benchmark that plays every scenario in one cell.
 expect_status 0 bin/benchmark.sh --out "$SCRATCH/whole" --jobs 2 --policy heuristic --policy random --suite "$suite" --seeds 2 --steps 20
 for agent in heuristic random; do
@@ -139,7 +155,7 @@ expect_status 65 bin/sweep.sh "$SCRATCH/typo.yaml" --out "$SCRATCH/never" && exp
 printf 'format: simarena.sweep/v1\nagents: [{policy: vpa, grid: {--lr: [1]}}]\n' >"$SCRATCH/grid.yaml"
 expect_status 65 bin/sweep.sh "$SCRATCH/grid.yaml" --out "$SCRATCH/never" && expect_one_line_error "grid: only a recipe has flags to vary"
 printf 'format: simarena.sweep/v1\nagents: [{name: x, recipe: %s, grid: {--seed: [1, 2]}}]\n' "$recipe" >"$SCRATCH/reserved.yaml"
-expect_status 64 bin/sweep.sh "$SCRATCH/reserved.yaml" --out "$SCRATCH/never" && expect_one_line_error "--seed is set by the benchmark"
+expect_status 65 bin/sweep.sh "$SCRATCH/reserved.yaml" --out "$SCRATCH/never" && expect_one_line_error "reserved.yaml: agents\[0\] (x): .*--seed=1 is set by the benchmark"
 expect_status 66 bin/sweep.sh "$SCRATCH/missing.yaml" --out "$SCRATCH/never" && expect_one_line_error "missing.yaml: no such file"
 expect_status 64 "$BIN/sa-benchmark" plan --sweep "$sweep" --out "$SCRATCH/never" --seeds 3 && expect_one_line_error "--seeds: with --sweep, the sweep file says what runs"
 expect_status 64 "$BIN/sa-benchmark" render --sweep "$sweep" --name Bad_Name --image x && expect_one_line_error "--name Bad_Name"

@@ -68,11 +68,11 @@ public enum YAMLWriter {
     }
 
     /// Whether `string` reads back the same from a literal block: lines ending in one newline,
-    /// the first not starting with a space, no trailing spaces, only printable characters.
+    /// the first not starting with a space, no trailing spaces, only printable ASCII (YAML 1.1
+    /// also breaks lines at U+0085 and U+2028, so other text stays double-quoted).
     private static func isLiteralBlock(_ string: String) -> Bool {
         guard string.hasSuffix("\n"), !string.hasSuffix("\n\n"), !string.hasPrefix(" "), !string.hasPrefix("\n") else { return false }
-        return string.unicodeScalars.allSatisfy { $0 == "\n" || ($0.value >= 0x20 && $0.value != 0x7F) }
-            && !string.contains(" \n")
+        return string.utf8.allSatisfy { $0 == 0x0A || ($0 >= 0x20 && $0 < 0x7F) } && !string.contains(" \n")
     }
 
     private static func scalar(_ value: KValue) throws -> String {

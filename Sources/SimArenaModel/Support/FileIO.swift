@@ -50,13 +50,18 @@ public enum FileIO {
     }
 
     /// Replaces `path` with `bytes` atomically: readers see the old file or the new one, never a
-    /// partial file, even if the process is killed mid-write.
+    /// partial file, even if the process is killed mid-write. The temporary file's name is unique
+    /// (`mkstemp`), so writers in other processes, containers or hosts sharing the folder never
+    /// write into each other's.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let temporary = "\(path).tmp.\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        var template = Array("\(path).tmp.XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else {
             throw SimArenaError(.cannotCreate, "\(path): cannot create: \(describe(errno))")
         }
+        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        fchmod(descriptor, 0o644)
         do {
             try writeAll(bytes, to: descriptor, path: path)
             close(descriptor)
