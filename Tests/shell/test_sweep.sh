@@ -31,6 +31,12 @@ steps: 20
 suites: [$suite]
 YAML
 report_files=(report.json report.md episodes.jsonl report-plot.tsv)
+training_started() { # training_started DIR: waits (up to 10 s) until a recipe of the sweep in DIR trains
+  for _ in $(seq 1 100); do
+    ls "$1"/cells/greedy-*/train/runs/*/step.jsonl >/dev/null 2>&1 && return
+    sleep 0.1
+  done
+}
 same_report() { # same_report DIR_A DIR_B WHAT
   for file in "${report_files[@]}"; do
     cmp -s "$1/$file" "$2/$file" || fail "$3: $file differs from the serial run's"
@@ -58,10 +64,7 @@ expect_status 0 bin/sweep.sh "$sweep" --out "$SCRATCH/one" --jobs 2
 # then continues to the same report.
 bin/sweep.sh "$sweep" --out "$SCRATCH/worker" --jobs 2 >"$SCRATCH/worker.out" 2>&1 &
 runner=$!
-for _ in $(seq 1 100); do
-  ls "$SCRATCH"/worker/cells/greedy-*/train/runs/*/step.jsonl >/dev/null 2>&1 && break
-  sleep 0.1
-done
+training_started "$SCRATCH/worker"
 sleep 0.2
 victim=$(pgrep -n -f "sa-benchmark lane --out $SCRATCH/worker" || true)
 [ -n "$victim" ] && kill -KILL "$victim"
@@ -74,10 +77,7 @@ same_report "$SCRATCH/one" "$SCRATCH/worker" "one worker killed, then resumed"
 # SIGTERM to bin/sweep.sh alone reaches the lanes: it exits 143 once they have stopped, none left.
 bin/sweep.sh "$sweep" --out "$SCRATCH/term" --jobs 2 >"$SCRATCH/term.out" 2>&1 &
 runner=$!
-for _ in $(seq 1 100); do
-  ls "$SCRATCH"/term/cells/greedy-*/train/runs/*/step.jsonl >/dev/null 2>&1 && break
-  sleep 0.1
-done
+training_started "$SCRATCH/term"
 kill -TERM "$runner"
 status=0
 wait "$runner" || status=$?
