@@ -214,7 +214,13 @@ public struct RunOptions: ParsableArguments {
                 let names = try trace.workloads().map { "\($0.namespace)/\($0.name)" }
                 throw SimArenaError(.data, "--deploy \(configuration.workload): \(path) has no such workload (it has: \(names.isEmpty ? "none" : names.joined(separator: ", ")))")
             }
-            if configuration.target == nil, Observation.declaredTarget(of: trace) == nil {
+            let declared: Int64?
+            do {
+                declared = try Observation.declaredTarget(of: trace)
+            } catch let error as SimArenaError {
+                throw error.prefixed(path)
+            }
+            if configuration.target == nil, declared == nil {
                 throw SimArenaError(.usage, "--target is needed: \(path) declares no metadata.scenario.target")
             }
             if configuration.cluster == nil, configuration.backend.kind == .embedded {

@@ -120,6 +120,25 @@ final class RunDirectoryTests: XCTestCase {
         XCTAssertTrue(missing.failure?.contains("no workload named \"db\"") == true)
     }
 
+    /// Of several processes taking the lock at the same moment exactly one gets it (it used to be
+    /// a read, then a write: 171 of 300 pairs of `sa-run lock` both got it). Threads stand in for
+    /// processes: each opens the directory itself, and flock excludes open descriptions.
+    func testExactlyOneOfManyConcurrentTakersGetsTheLock() throws {
+        let run = try newRun()
+        let pids = [getpid(), getppid(), 1]  // all alive
+        for _ in 0..<50 {
+            unlink(RunLock.path(in: run))
+            let winners = Winners()
+            DispatchQueue.concurrentPerform(iterations: pids.count) { index in
+                do {
+                    try RunLock.acquire(run, pid: pids[index])
+                    winners.add()
+                } catch {}
+            }
+            XCTAssertEqual(winners.count, 1)
+        }
+    }
+
     /// The fast path writes summary.json just before the step.jsonl lines it counts; a kill in
     /// between leaves the summary ahead, possibly by whole episodes. Resuming then rebuilds it.
     func testASummaryAheadOfTheStepLogIsRebuiltFromIt() throws {
@@ -144,5 +163,17 @@ final class RunDirectoryTests: XCTestCase {
         for item in records.suffix(2) { try FileIO.appendLine(try item.line(), to: directory + "/step.jsonl") }
         XCTAssertEqual(try RunSummary.consistent(runDirectory: directory, agent: "dqn").value, full.value)
         XCTAssertEqual(full.episodes.map(\.lossCount), [2, 2])
+    }
+}
+
+/// Counts successes across threads.
+private final class Winners: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var count = 0
+
+    func add() {
+        lock.lock()
+        count += 1
+        lock.unlock()
     }
 }

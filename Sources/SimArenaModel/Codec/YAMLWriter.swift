@@ -102,7 +102,19 @@ public enum YAMLWriter {
             && bytes.allSatisfy { isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || "-_./".utf8.contains($0) }
             && !reservedWords.contains(string.lowercased())
         if plain { return string }
-        // Double-quoted YAML reads JSON's string escapes.
-        return String(decoding: (try? JSONWriter.encode(.string(string), pretty: false)) ?? [], as: UTF8.self)
+        // Double-quoted YAML reads JSON's string escapes; it also breaks lines at NEL, LS and PS,
+        // which JSON leaves as they are, so those are escaped too.
+        let quoted = String(decoding: (try? JSONWriter.encode(.string(string), pretty: false)) ?? [], as: UTF8.self)
+        guard quoted.unicodeScalars.contains(where: { [0x85, 0x2028, 0x2029].contains($0.value) }) else { return quoted }
+        var escaped = ""
+        for scalar in quoted.unicodeScalars {
+            switch scalar.value {
+            case 0x85: escaped += "\\u0085"
+            case 0x2028: escaped += "\\u2028"
+            case 0x2029: escaped += "\\u2029"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
     }
 }

@@ -12,16 +12,22 @@ public enum FileIO {
     /// Inputs larger than this are refused rather than read (1 GiB).
     public static let maxInputSize = 1 << 30
 
-    /// The whole contents of `path`.
+    /// The whole contents of `path`: a regular file, or a pipe (`<(command)`). The file is opened
+    /// without waiting, so a FIFO nobody writes to reads as empty instead of blocking forever in
+    /// `open`; devices (`/dev/zero`, a terminal) and sockets are refused.
     public static func read(_ path: String, limit: Int = maxInputSize) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw openError(path, errno) }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw SimArenaError(.noInput, "\(path): \(describe(errno))") }
-        if (status.st_mode & S_IFMT) == S_IFDIR {
-            throw SimArenaError(.noInput, "\(path): is a directory, not a file")
+        switch status.st_mode & S_IFMT {
+        case S_IFDIR: throw SimArenaError(.noInput, "\(path): is a directory, not a file")
+        case S_IFCHR, S_IFBLK, S_IFSOCK: throw SimArenaError(.noInput, "\(path): is a device or socket, not a file")
+        default: break
         }
+        // Reads wait for a pipe's writer as usual; with no writer left, a pipe reads as ended.
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
         let expected = Int(status.st_size)
         guard expected <= limit else {
             throw SimArenaError(.data, "\(path): file is \(expected) bytes, over the \(limit)-byte limit")

@@ -68,8 +68,12 @@ enum TraceDecoder {
             let path = "events[\(position)]"
             let map = try event.requireMap(at: path)
             guard let ts = map["ts"] else { throw SimArenaError(.data, "\(path): missing \"ts\"") }
+            let seconds = try ts.requireInt64(at: "\(path).ts")
+            guard TraceEvent.tsRange.contains(seconds) else {
+                throw SimArenaError(.data, "\(path).ts: \(seconds) is outside ±2^53 seconds")
+            }
             return TraceEvent(
-                ts: try ts.requireInt64(at: "\(path).ts"),
+                ts: seconds,
                 applied: try objects(map["applied_objs"], at: "\(path).applied_objs"),
                 deleted: try objects(map["deleted_objs"], at: "\(path).deleted_objs"))
         }

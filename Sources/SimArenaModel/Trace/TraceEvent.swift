@@ -1,5 +1,9 @@
 /// One entry of a trace's `events`: the objects applied and deleted at time `ts`.
 public struct TraceEvent: Sendable, Hashable {
+    /// Timestamps a trace file may hold: within ±2^53 seconds, so that differences between
+    /// them (time spans, offsets from the first event) cannot overflow.
+    public static let tsRange: ClosedRange<Int64> = -(1 << 53)...(1 << 53)
+
     /// Unix seconds. Several events may share a timestamp.
     public var ts: Int64
     /// Objects created or updated (full Kubernetes objects).

@@ -108,6 +108,11 @@ extension DQNAgent {
         if let extra = expected.subtracting(known).sorted().first {
             throw SimArenaError(.data, "unexpected tensor \"\(extra)\" (a network of other layer widths?)")
         }
-        guard steps >= 0, updates >= 0, optimizer.step >= 0 else { throw SimArenaError(.data, "__metadata__ step counts are negative") }
+        // Counts a run can reach (2^40 steps is 30 years at 1,000 steps a second), so that the
+        // replay journal's offsets and the schedules computed from them cannot overflow.
+        let reachable = 0...(Int64(1) << 40)
+        guard [Int64(steps), Int64(updates), Int64(optimizer.step)].allSatisfy(reachable.contains) else {
+            throw SimArenaError(.data, "__metadata__ step counts: steps \(steps), updates \(updates), optimizer_step \(optimizer.step): expected 0 to 2^40")
+        }
     }
 }

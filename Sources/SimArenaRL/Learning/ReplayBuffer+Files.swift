@@ -22,7 +22,13 @@ extension ReplayBuffer {
         if !FileIO.exists(path) {
             try ReplayJournal.create(path, features: Observation.featureNames.count, first: total)
         }
-        let first = try ReplayJournal.header(path).first
+        let (features, first) = try ReplayJournal.header(path)
+        guard features == Observation.featureNames.count else {
+            throw SimArenaError(.data, "\(path): the journal's records have \(features) features; this agent observes \(Observation.featureNames.count)")
+        }
+        guard first <= total else {
+            throw SimArenaError(.data, "\(path): the journal starts at transition \(first), after the \(total) the agent has learned from")
+        }
         let transitions = try ReplayJournal.read(path, range: max(first, total - capacity)..<total)
         return ReplayBuffer(capacity: capacity, transitions: transitions, total: total)
     }

@@ -2,9 +2,19 @@ import SimArenaModel
 import SimArenaSimulation
 
 extension Observation {
-    /// The target a scenario trace declares in `metadata.scenario.target`, if any.
-    public static func declaredTarget(of trace: Trace) -> Int64? {
-        trace.document["metadata"]?["scenario"]?["target"]?.int64Value
+    /// The counts an observation holds (pods, replicas, the target): 0 to Kubernetes' replica
+    /// limit (int32). Values read from files outside it are refused where they enter, so the
+    /// features' arithmetic on them cannot overflow.
+    public static let countRange: ClosedRange<Int64> = 0...Int64(Int32.max)
+
+    /// The target a scenario trace declares in `metadata.scenario.target`, if any; a value that
+    /// is not a count (``countRange``) is bad data.
+    public static func declaredTarget(of trace: Trace) throws -> Int64? {
+        guard let value = trace.document["metadata"]?["scenario"]?["target"], !value.isNull else { return nil }
+        guard let target = value.int64Value, countRange.contains(target) else {
+            throw SimArenaError(.data, "metadata.scenario.target: expected a replica count from 0 to \(countRange.upperBound)")
+        }
+        return target
     }
 
     /// Observes `workload` in a simulation result document, with the trace that was simulated

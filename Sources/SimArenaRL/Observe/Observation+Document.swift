@@ -68,7 +68,11 @@ extension Observation {
         }
         func int(_ key: String) throws -> Int64 {
             guard let value = map[key] else { throw SimArenaError(.data, "observation: missing \"\(key)\"") }
-            return try value.requireInt64(at: key)
+            let count = try value.requireInt64(at: key)
+            guard Self.countRange.contains(count) else {
+                throw SimArenaError(.data, "observation: \(key): \(count) is not a count from 0 to \(Self.countRange.upperBound)")
+            }
+            return count
         }
         func quantity(_ key: String) throws -> Quantity? {
             guard let value = map[key], !value.isNull else { return nil }

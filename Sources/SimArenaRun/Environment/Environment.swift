@@ -67,7 +67,13 @@ public struct Environment {
     /// at an episode's first step); `traceName` names the trace when it declares no target.
     public func observe(_ outcome: any SimulationOutcome, trace: Trace, traceName: String, after previous: ActionReport?) throws
         -> Observation {
-        guard let goal = target ?? Observation.declaredTarget(of: trace) else {
+        let declared: Int64?
+        do {
+            declared = try Observation.declaredTarget(of: trace)
+        } catch let error as SimArenaError {
+            throw error.prefixed(traceName)
+        }
+        guard let goal = target ?? declared else {
             throw SimArenaError(.usage, "--target is needed: \(traceName) declares no metadata.scenario.target")
         }
         return try Observation(snapshot: try outcome.snapshot(), trace: trace, workload: workload, namespace: namespace, target: goal,

@@ -112,11 +112,14 @@ public enum RunDirectory {
         guard let line = try FileIO.lastLine(of: directory + "/" + steps) else {
             return next(after: nil, endsEpisode: true, in: directory, configuration: configuration)
         }
-        let last = try JSONReader.parse(line)
-        let episode = Int(try last["episode"]?.requireInt64(at: "step.jsonl episode") ?? 0)
-        let step = Int(try last["step"]?.requireInt64(at: "step.jsonl step") ?? 0)
-        let ended = last["terminated"]?.boolValue == true || last["truncated"]?.boolValue == true
-        return next(after: StepFiles(runDirectory: directory, episode: episode, step: step), endsEpisode: ended, in: directory,
+        let last: StepRecord
+        do {
+            last = try StepRecord(line: try JSONReader.parse(line))
+        } catch let error as SimArenaError where error.kind == .data {
+            throw error.prefixed(directory + "/" + steps + ": last line")
+        }
+        let ended = last.value["terminated"]?.boolValue == true || last.value["truncated"]?.boolValue == true
+        return next(after: StepFiles(runDirectory: directory, episode: last.episode, step: last.step), endsEpisode: ended, in: directory,
                     configuration: configuration)
     }
 

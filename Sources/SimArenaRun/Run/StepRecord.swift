@@ -65,6 +65,11 @@ public struct StepRecord: Sendable {
         guard let episode = value["episode"]?.int64Value, let step = value["step"]?.int64Value else {
             throw SimArenaError(.data, "step.jsonl: a record without \"episode\" and \"step\"")
         }
+        // Numbers a run can reach (episodes and steps count from 1), so that seeds and folder
+        // names made from them cannot overflow.
+        guard (1...Int64(Int32.max)).contains(episode), (1...Int64(Int32.max)).contains(step) else {
+            throw SimArenaError(.data, "step.jsonl: episode \(episode), step \(step): expected numbers from 1 to \(Int32.max)")
+        }
         self.episode = Int(episode)
         self.step = Int(step)
         self.value = value
