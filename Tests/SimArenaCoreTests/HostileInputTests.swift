@@ -100,4 +100,22 @@ final class HostileInputTests: XCTestCase {
             }
         }
     }
+
+    /// A tabular checkpoint's learning rate of -1 or 1e308, and NaN in a DQN checkpoint's
+    /// optimizer settings, were accepted and learning went on with them.
+    func testLearnerSettingsOutsideTheirRangesAreRefusedFromCheckpoints() throws {
+        for rate in [-1, 1e308, 0] {
+            var document = TabularQAgent(actions: 7).value
+            document["learning_rate"] = .double(rate)
+            XCTAssertEqual(message { _ = try TabularQAgent(document: document) }, "agent: --lr must be in (0, 1]")
+        }
+        var settings = DQNSettings(actions: 7)
+        settings.hidden = [4]
+        for (key, value) in [("optimizer_beta1", "nan"), ("optimizer_beta2", "1"), ("optimizer_eps", "-1")] {
+            var file = try SafeTensors(bytes: try DQNAgent(settings: settings, seed: 1).checkpoint())
+            file.metadata[key] = value
+            let said = message { _ = try DQNAgent(checkpoint: try file.encoded()) } ?? "accepted"
+            XCTAssertTrue(said.hasPrefix("__metadata__: optimizer settings out of range"), "\(key)=\(value): \(said)")
+        }
+    }
 }

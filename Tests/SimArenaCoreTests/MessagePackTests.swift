@@ -63,6 +63,8 @@ final class MessagePackTests: XCTestCase {
         assertRejected([0xa2, 0xff, 0xfe], containing: "not valid UTF-8")
         assertRejected([0xcd, 0x01], containing: "integer at byte 0 claims 2 bytes")
         assertRejected([0xdc, 0x01], containing: "truncated at byte 1")
+        // {"a": 1, "a": 2}: refused, as JSON refuses it (it was read as two entries).
+        assertRejected([0x82, 0xa1, 0x61, 0x01, 0xa1, 0x61, 0x02], containing: "duplicate key \"a\"")
         let realTruncated = Array(try FileIO.read(try Fixtures.simkube("dsb-scaling.sktrace")).dropLast(100))
         assertRejected(realTruncated, containing: "bytes")
     }

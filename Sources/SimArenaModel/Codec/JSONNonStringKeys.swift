@@ -55,6 +55,12 @@ struct KeyIndex {
 
     /// Whether `key` differs from every key in `entries`, the entries built so far; the caller
     /// appends the entry for `key` after asking.
+    /// A key as it appears in compact JSON, for error messages.
+    static func describe(_ key: KValue) -> String {
+        // Decoded keys hold no NaN or infinity, so writing them cannot fail.
+        (try? JSONWriter.encode(key, pretty: false)).map { String(decoding: $0, as: UTF8.self) } ?? key.typeDescription
+    }
+
     mutating func isNew(_ key: KValue, among entries: [KMap.Entry]) -> Bool {
         if hashed == nil {
             if entries.count < Self.hashingThreshold { return !entries.contains { $0.key == key } }

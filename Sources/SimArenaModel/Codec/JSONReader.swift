@@ -119,7 +119,7 @@ private struct Parser {
             let keyStart = pos
             let key = KValue.string(try parseString())
             guard keys.isNew(key, among: members) else {
-                throw error("duplicate key \(Self.describeKey(key))", at: keyStart)
+                throw error("duplicate key \(KeyIndex.describe(key))", at: keyStart)
             }
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else { throw unexpected("expected ':' after object key", at: pos) }
@@ -146,16 +146,10 @@ private struct Parser {
         case .failure(.shape):
             throw error("\"\(JSONNonStringKeys.member)\" must hold an array of [key, value] pairs", at: valueStart)
         case .failure(.duplicateKey(let key)):
-            throw error("duplicate key \(Self.describeKey(key))", at: valueStart)
+            throw error("duplicate key \(KeyIndex.describe(key))", at: valueStart)
         }
     }
 
-    /// A key as it appears in compact JSON, for error messages.
-    static func describeKey(_ key: KValue) -> String {
-        // Parsed keys hold no NaN or infinity, so writing them cannot fail.
-        (try? JSONWriter.encode(key, pretty: false)).map { String(decoding: $0, as: UTF8.self) }
-            ?? key.typeDescription
-    }
 
     mutating func parseLiteral(_ word: StaticString) throws(SimArenaError) {
         let length = word.utf8CodeUnitCount

@@ -67,8 +67,14 @@ public enum MessagePackReader {
             let pairs = UnsafeBufferPointer(start: object.via.map.ptr, count: Int(object.via.map.size))
             var entries: [KMap.Entry] = []
             entries.reserveCapacity(pairs.count)
+            var keys = KeyIndex()
             for pair in pairs {
-                entries.append(KMap.Entry(key: try value(of: pair.key), value: try value(of: pair.val)))
+                let key = try value(of: pair.key)
+                // As the JSON reader: a map holds each key once (msgpack-c keeps both).
+                guard keys.isNew(key, among: entries) else {
+                    throw SimArenaError(.data, "MessagePack map has a duplicate key \(KeyIndex.describe(key))")
+                }
+                entries.append(KMap.Entry(key: key, value: try value(of: pair.val)))
             }
             return .map(KMap(entries))
         default:

@@ -72,6 +72,15 @@ public struct TabularQAgent: Sendable, Equatable {
         ]
     }
 
+    /// Checks the hyperparameters' ranges, wherever they come from (flags, `run.json`, a
+    /// checkpoint); the message names the flag.
+    public func validateSettings() throws {
+        guard learningRate > 0, learningRate <= 1 else { throw SimArenaError(.usage, "--lr must be in (0, 1]") }
+        guard (0...1).contains(gamma), (0...1).contains(schedule.start), (0...1).contains(schedule.end), schedule.decaySteps >= 0 else {
+            throw SimArenaError(.usage, "--gamma, --eps-start and --eps-end must be in [0, 1], --eps-decay not negative")
+        }
+    }
+
     public init(document: KValue) throws {
         let map = try document.requireMap(at: "agent")
         guard map["format"]?.stringValue == Self.format else {
@@ -93,6 +102,7 @@ public struct TabularQAgent: Sendable, Equatable {
         gamma = try number("gamma")
         schedule = EpsilonSchedule(start: try number("eps_start"), end: try number("eps_end"), decaySteps: try count("eps_decay"))
         steps = try count("steps")
+        do { try validateSettings() } catch let error as SimArenaError { throw SimArenaError(.data, "agent: \(error.message)") }
         for entry in try (map["table"] ?? .map(KMap())).requireMap(at: "table").entries {
             let key = try entry.key.requireString(at: "table key")
             let values = try entry.value.requireArray(at: "table.\(key)").map { value -> Double in

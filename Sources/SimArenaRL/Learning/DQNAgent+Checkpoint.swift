@@ -99,6 +99,7 @@ extension DQNAgent {
         optimizer.beta1 = try parse("optimizer_beta1")
         optimizer.beta2 = try parse("optimizer_beta2")
         optimizer.epsilon = try parse("optimizer_eps")
+        do { try optimizer.validate() } catch let error as SimArenaError { throw SimArenaError(.data, "__metadata__: \(error.message)") }
         steps = try parse("steps")
         updates = try parse("updates")
         let expected = Set(file.tensors.keys)

@@ -13,13 +13,7 @@ extension FreshAgent {
     /// Checks the hyperparameters' ranges; the message names the flag.
     public func validate() throws {
         switch self {
-        case .tabular(let agent):
-            let schedule = agent.schedule
-            guard agent.learningRate > 0, agent.learningRate <= 1 else { throw SimArenaError(.usage, "--lr must be in (0, 1]") }
-            guard (0...1).contains(agent.gamma), (0...1).contains(schedule.start), (0...1).contains(schedule.end),
-                  schedule.decaySteps >= 0 else {
-                throw SimArenaError(.usage, "--gamma, --eps-start and --eps-end must be in [0, 1], --eps-decay not negative")
-            }
+        case .tabular(let agent): try agent.validateSettings()
         case .dqn(let settings): try settings.validate()
         }
     }

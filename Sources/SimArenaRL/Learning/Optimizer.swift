@@ -30,6 +30,14 @@ public struct Optimizer: Sendable, Equatable {
     /// The running mean of squared gradients.
     public var secondMoment: [Float]
 
+    /// Checks the moments' decay rates and epsilon, as read from a checkpoint: NaN or a rate
+    /// outside [0, 1) would turn every parameter into NaN at the next update.
+    public func validate() throws {
+        guard (0..<1).contains(beta1), (0..<1).contains(beta2), epsilon > 0, epsilon.isFinite, learningRate > 0, learningRate.isFinite else {
+            throw SimArenaError(.data, "optimizer settings out of range (beta1 \(beta1), beta2 \(beta2) in [0, 1); eps \(epsilon) and lr \(learningRate) positive)")
+        }
+    }
+
     public init(kind: Kind, learningRate: Float, parameterCount: Int) {
         self.kind = kind
         self.learningRate = learningRate

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Hostile input through the tools (the reliability issue's reproductions): values that used to
+# trap (exit 132, nothing said) now fail with one line and exit 65; a FIFO given as input does not
+# hang; of twenty `sa-run lock` started at once exactly one gets the lock.
+# shellcheck source=Tests/shell/lib.sh disable=SC1091 # followed with shellcheck -x
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+# An event at -2^63 seconds: sa-trace inspect subtracted it from the last event's time.
+printf '{"version": 2, "config": {"trackedObjects": {}}, "events": [{"ts": -9223372036854775808}, {"ts": 5}], "index": {}}' \
+  >"$SCRATCH/early.json"
+expect_status 65 "$BIN/sa-trace" inspect "$SCRATCH/early.json" && expect_one_line_error "early.json.*events\[0\].ts: -9223372036854775808 is outside"
+
+# A scenario target of -2^63: sa-observe computed total - target.
+"$BIN/sa-trace" convert demo/traces/cpu-slight.msgpack "$SCRATCH/cpu.json"
+python3 - "$SCRATCH/cpu.json" "$SCRATCH/target.json" <<'PY'
+import json, sys
+trace = json.load(open(sys.argv[1]))
+trace["metadata"]["scenario"]["target"] = -9223372036854775808
+json.dump(trace, open(sys.argv[2], "w"))
+PY
+"$BIN/sa-simulate" --trace "$SCRATCH/target.json" --out "$SCRATCH/simulation.json"
+expect_status 65 "$BIN/sa-observe" --simulation "$SCRATCH/simulation.json" --trace "$SCRATCH/target.json" --deploy web \
+  --out "$SCRATCH/obs.json" && expect_one_line_error "target.json: metadata.scenario.target: expected a replica count"
+
+# A last step.jsonl line of {}: sa-run next computed episode - 1 as an unsigned number.
+run=$("$BIN/sa-run" new -- --runs-dir "$SCRATCH/runs" --checkpoints-dir "$SCRATCH/ck" --agent heuristic \
+  --trace demo/traces/cpu-slight.msgpack --episodes 1 --steps 2 --no-plots)
+echo '{}' >"$run/step.jsonl"
+expect_status 65 "$BIN/sa-run" next --run-dir "$run" && expect_one_line_error "step.jsonl: last line: .*without \"episode\" and \"step\""
+
+# A FIFO nobody writes to, given as the trace: an error at once, not a hang.
+mkfifo "$SCRATCH/fifo"
+started=$SECONDS
+status=0
+timeout 10 "$BIN/sa-trace" inspect "$SCRATCH/fifo" >/dev/null 2>"$SCRATCH/err" || status=$?
+[ "$status" = 65 ] || fail "sa-trace inspect on a FIFO exited $status, expected 65 (124: it hung): $(cat "$SCRATCH/err")"
+[ $((SECONDS - started)) -le 3 ] || fail "sa-trace inspect on a FIFO took $((SECONDS - started)) s"
+expect_status 66 "$BIN/sa-trace" inspect /dev/zero && expect_one_line_error "/dev/zero: is a device or socket, not a file"
+
+# Twenty takers of the lock at once, each for a live process of its own: exactly one wins.
+rm -f "$run/lock"
+pids=()
+for i in $(seq 20); do
+  sleep 30 &
+  pids+=($!)
+done
+takers=()
+for i in $(seq 20); do
+  "$BIN/sa-run" lock --run-dir "$run" --pid "${pids[$((i - 1))]}" >/dev/null 2>&1 &
+  takers+=($!)
+done
+won=0
+for taker in "${takers[@]}"; do
+  if wait "$taker"; then won=$((won + 1)); fi
+done
+kill "${pids[@]}" 2>/dev/null || true
+[ "$won" = 1 ] || fail "$won of 20 concurrent takers got the lock, expected exactly 1"
+
+finish
