@@ -141,7 +141,7 @@ final class RunDirectoryTests: XCTestCase {
 
     /// The fast path writes summary.json just before the step.jsonl lines it counts; a kill in
     /// between leaves the summary ahead, possibly by whole episodes. Resuming then rebuilds it.
-    func testASummaryAheadOfTheStepLogIsRebuiltFromIt() throws {
+    func testASummaryAheadOfOrBehindTheStepLogIsRebuiltFromIt() throws {
         let directory = NSTemporaryDirectory() + "summary-\(UInt64.random(in: 0...UInt64.max))"
         try FileIO.createDirectories(directory)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -163,6 +163,23 @@ final class RunDirectoryTests: XCTestCase {
         for item in records.suffix(2) { try FileIO.appendLine(try item.line(), to: directory + "/step.jsonl") }
         XCTAssertEqual(try RunSummary.consistent(runDirectory: directory, agent: "dqn").value, full.value)
         XCTAssertEqual(full.episodes.map(\.lossCount), [2, 2])
+        // A summary behind step.jsonl (the fast path now writes the lines first) is rebuilt too.
+        var behind = RunSummary(agent: "dqn")
+        records.prefix(3).forEach { behind.add($0) }
+        try Document.write(behind.value, to: directory + "/summary.json")
+        XCTAssertEqual(try RunSummary.consistent(runDirectory: directory, agent: "dqn").value, full.value)
+        // A line that cannot be read is reported with the file and the line's number.
+        try FileIO.appendLine(Array("{\"episode\": 2, \"st".utf8), to: directory + "/step.jsonl")
+        XCTAssertThrowsError(try RunSummary.consistent(runDirectory: directory, agent: "dqn")) { error in
+            XCTAssertTrue((error as? SimArenaError)?.message.hasPrefix(directory + "/step.jsonl: last line: ") == true, "\(error)")
+        }
+    }
+
+    /// A failed append (a full disk) leaves no partial line behind.
+    func testAnAppendThatFailsLeavesTheFileAsItWas() throws {
+        XCTAssertThrowsError(try FileIO.appendLine(Array("x".utf8), to: "/dev/full")) { error in
+            XCTAssertTrue((error as? SimArenaError)?.message.contains("No space left on device") == true, "\(error)")
+        }
     }
 }
 

@@ -83,14 +83,21 @@ public enum FileIO {
         }
     }
 
-    /// Appends one line (a newline is added) to `path`, creating it if needed.
+    /// Appends one line (a newline is added) to `path`, creating it if needed. A write that fails
+    /// part-way (a full disk) is cut back off, so the file is as it was: whole lines only.
     public static func appendLine(_ line: [UInt8], to path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw SimArenaError(.cannotCreate, "\(path): cannot open for appending: \(describe(errno))")
         }
         defer { close(descriptor) }
-        try writeAll(line + [0x0A], to: descriptor, path: path)
+        let size = lseek(descriptor, 0, SEEK_END)
+        do {
+            try writeAll(line + [0x0A], to: descriptor, path: path)
+        } catch {
+            if size >= 0 { _ = ftruncate(descriptor, size) }
+            throw error
+        }
     }
 
     /// The last complete line of a text file (without its newline), or nil when there is none.

@@ -9,10 +9,12 @@ extension Trainer {
     static let flushInterval: Double = 0.5
 
     /// The steps recorded in memory and not yet written, and how to write them so that a run
-    /// killed at any point resumes exactly: the replay journal's new transitions, then the carry
-    /// (into the slot not holding the last written one), then summary.json, then the lines of
-    /// step.jsonl in one write. A resumed run trusts step.jsonl's last line; the carry slot that
-    /// names that line, and a summary.json rebuilt when it ran ahead of it, complete the state.
+    /// killed at any point, or stopped by a full disk, resumes exactly: the replay journal's new
+    /// transitions, then the carry (into the slot not holding the last written one), then the
+    /// lines of step.jsonl in one write (cut back off if it fails part-way), then summary.json,
+    /// which is so never ahead of step.jsonl. A resumed run trusts step.jsonl's last line; the
+    /// carry slot that names that line, and a summary.json rebuilt when it is behind, complete
+    /// the state.
     struct PendingSteps {
         var lines: [[UInt8]] = []
         var transitions: [Transition] = []
@@ -39,9 +41,9 @@ extension Trainer {
                 try Trainer.saveCarry(latest, in: directory)
                 carry = latest
             }
-            try Document.write(summary.value, to: directory + "/" + RunDirectory.summary)
             try FileIO.appendLine(Array(lines.joined(separator: [UInt8(ascii: "\n")])), to: directory + "/" + RunDirectory.steps)
             lines = []
+            try Document.write(summary.value, to: directory + "/" + RunDirectory.summary)
         }
     }
 }

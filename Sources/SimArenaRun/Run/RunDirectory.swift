@@ -213,10 +213,4 @@ public enum RunDirectory {
     public enum Recorded: Sendable {
         case last, earlier
     }
-
-    /// The run's summary as `summary.json` holds it.
-    public static func summary(of directory: String, agent: String) throws -> RunSummary {
-        let path = directory + "/" + summary
-        return FileIO.exists(path) ? try RunSummary(document: try Document.read(path)) : RunSummary(agent: agent)
-    }
 }

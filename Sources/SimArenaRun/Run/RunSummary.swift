@@ -50,21 +50,32 @@ public struct RunSummary: Sendable {
         if let epsilon = fields["epsilon"]?.doubleValue { episodes[index].epsilon = epsilon }
     }
 
-    /// The run's `summary.json`, or, when it does not end at `step.jsonl`'s last record (the fast
-    /// path writes it just before the lines it counts, so a kill between the two leaves it
-    /// ahead), the summary rebuilt from `step.jsonl`.
+    /// The run's `summary.json`, or, when it does not end at `step.jsonl`'s last record, the
+    /// summary rebuilt from `step.jsonl` and written back: a kill or a full disk between the write
+    /// of the lines and of the summary leaves it behind (runs of earlier versions wrote the
+    /// fast path's summary first, and left it ahead).
     public static func consistent(runDirectory directory: String, agent: String) throws -> RunSummary {
         let path = directory + "/summary.json"
         let log = directory + "/step.jsonl"
         let summary = FileIO.exists(path) ? try RunSummary(document: try Document.read(path)) : RunSummary(agent: agent)
-        let last = try FileIO.lastLine(of: log).map { try StepRecord(line: try JSONReader.parse($0)) }
+        let last: StepRecord?
+        do {
+            last = try FileIO.lastLine(of: log).map { try StepRecord(line: try JSONReader.parse($0)) }
+        } catch let error as SimArenaError {
+            throw error.prefixed("\(log): last line")
+        }
         if last?.episode == summary.episodes.last?.episode, last?.step == summary.episodes.last?.lastStep { return summary }
         var rebuilt = RunSummary(agent: agent)
         if FileIO.exists(log) {
-            for line in try FileIO.read(log).split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
-                rebuilt.add(try StepRecord(line: try JSONReader.parse(Array(line))))
+            for (number, line) in try FileIO.read(log).split(separator: UInt8(ascii: "\n")).enumerated() where !line.isEmpty {
+                do {
+                    rebuilt.add(try StepRecord(line: try JSONReader.parse(Array(line))))
+                } catch let error as SimArenaError {
+                    throw error.prefixed("\(log): line \(number + 1)")
+                }
             }
         }
+        try Document.write(rebuilt.value, to: path)
         return rebuilt
     }
 

@@ -46,7 +46,7 @@ public struct StepDirectoryDriver {
         let directory = files.runDirectory
         let standing = try RunDirectory.recorded(episode: files.episode, step: files.step, in: directory)
         if standing == .earlier { return }
-        var summary = try RunDirectory.summary(of: directory, agent: configuration.agent)
+        var summary = try RunSummary.consistent(runDirectory: directory, agent: configuration.agent)
         try RunDirectory.append(record, to: directory, summary: &summary, standing: standing)
         try FileIO.writeAtomically([], to: files.file(StepFiles.complete))
         let next = RunDirectory.next(after: files, endsEpisode: state.endsEpisode, in: directory, configuration: configuration)
