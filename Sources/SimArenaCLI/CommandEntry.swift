@@ -32,6 +32,10 @@ extension ParsableCommand {
             Glibc.exit(error.exitCode)
         } catch let error as ExitCode {
             Glibc.exit(error.rawValue)
+        } catch let interrupted as ProcessInterrupted {
+            let name = ProcessTermination.signalName(interrupted.signal).map { " (\($0))" } ?? ""
+            printError("\(tool): interrupted by signal \(interrupted.signal)\(name); stopped \(interrupted.program) and its processes")
+            Glibc.exit(128 + interrupted.signal)
         } catch {
             let status = exitCode(for: error)
             if status == .success {

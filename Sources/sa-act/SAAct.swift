@@ -89,6 +89,8 @@ struct SAAct: ParsableCommand {
     }
 
     func run() throws {
+        // SIGINT/SIGTERM stop an outside policy's processes too, and exit 130/143 with a message.
+        InterruptSignals.install()
         if step.stepDirectory != nil {
             return try step.run(.stage(.act), override: { configuration in
                 workload.apply(to: &configuration)

@@ -155,6 +155,8 @@ struct SARun: ParsableCommand {
 
         func run() throws {
             guard let point = HookSet.Stage(rawValue: stage) else { return }
+            // SIGINT/SIGTERM stop the running hook's processes too, and exit 130/143 with a message.
+            InterruptSignals.install()
             try step.run(.hooks(point))
         }
     }

@@ -130,7 +130,10 @@ public struct ProcessResult: Sendable, Hashable {
 ///   library without it, asking for a working directory is an error.
 /// - The child runs in its own process group. When ``timeout`` expires the group gets SIGTERM,
 ///   then SIGKILL after ``killGracePeriod`` if the child is still alive; the result says
-///   ``ProcessResult/timedOut``. Stragglers of a timed-out group get SIGKILL at the end.
+///   ``ProcessResult/timedOut``. When the child has exited, whatever is left of its group (its
+///   own children, a hook's background job) gets SIGKILL: nothing outlives a run.
+/// - In a tool that catches SIGINT and SIGTERM (``InterruptSignals/install()``), either signal
+///   stops the child's group the same way, and `run()` then throws ``ProcessInterrupted``.
 /// - One thread, no signal handlers: the pipes are watched with `poll`, the child with
 ///   `waitpid(WNOHANG)`. SIGPIPE from writing to a child that closed its input is blocked and
 ///   consumed on the calling thread only. Pipes are `O_CLOEXEC` and the child closes every
@@ -540,7 +543,9 @@ private struct Session {
         timeout: Double, killGracePeriod: Double, drainPeriod: Double, program: String
     ) throws -> ProcessTermination {
         let start = Self.now()
-        let termAt = start + timeout
+        var termAt = start + timeout
+        var stopping = false
+        var interruption: Int32?
         var killAt = Double.infinity
         var giveUpAt = Double.infinity
         var drainUntil = Double.infinity
@@ -555,18 +560,27 @@ private struct Session {
             let pipesOpen = stdout.isOpen || stderr.isOpen
             let now = Self.now()
             if let termination, !pipesOpen || now >= drainUntil {
-                if timedOut { kill(-pid, SIGKILL) }  // stragglers of the group
+                // The child's own children end with it: a group outlives its leader only as orphans.
+                kill(-pid, SIGKILL)
+                if let interruption { throw ProcessInterrupted(signal: interruption, program: program) }
                 return termination
             }
             if termination == nil {
-                if !timedOut && now >= termAt {
-                    timedOut = true
+                // SIGINT or SIGTERM to a tool that catches them: the child's group is stopped as at a
+                // timeout, and the tool hears of it when the child has gone.
+                if interruption == nil, !stopping, InterruptSignals.isInstalled, let signal = InterruptSignals.received() {
+                    interruption = signal
+                    termAt = now
+                }
+                if !stopping && now >= termAt {
+                    timedOut = interruption == nil
+                    stopping = true
                     kill(-pid, SIGTERM)
                     kill(pid, SIGTERM)
                     closeStdin()
                     killAt = now + killGracePeriod
                 }
-                if timedOut && now >= killAt && giveUpAt == .infinity {
+                if stopping && now >= killAt && giveUpAt == .infinity {
                     kill(-pid, SIGKILL)
                     kill(pid, SIGKILL)
                     giveUpAt = now + 10
@@ -578,7 +592,7 @@ private struct Session {
 
             // How long poll may sleep: until the next deadline, and briefly when only the exit
             // itself is awaited (it does not wake poll).
-            let nextDeadline = !timedOut ? termAt : giveUpAt == .infinity ? killAt : giveUpAt
+            let nextDeadline = !stopping ? termAt : giveUpAt == .infinity ? killAt : giveUpAt
             var wakeAt = termination == nil ? min(nextDeadline, now + 0.1) : drainUntil
             if termination == nil && !pipesOpen && stdinFD < 0 {
                 wakeAt = min(wakeAt, now + idleWait)
@@ -692,4 +706,11 @@ private enum GNU {
         guard let address = dlsym(nil, name) else { return nil }
         return unsafeBitCast(address, to: Function.self)
     }
+}
+
+/// SIGINT or SIGTERM reached a tool that catches them while an outside program ran; the
+/// program's process group has been stopped.
+public struct ProcessInterrupted: Error, Sendable {
+    public var signal: Int32
+    public var program: String
 }
