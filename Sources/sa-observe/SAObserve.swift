@@ -61,6 +61,13 @@ struct SAObserve: ParsableCommand {
         }
         guard let simulation, let trace, let deploy = workload.deploy, let out else { return }
         let result = SimulationDocument(try Document.read(simulation))
+        // Each file's errors name that file: the simulation's are found reading its pods, the
+        // rest while observing the trace's workload.
+        do {
+            _ = try result.snapshot()
+        } catch let error as SimArenaError where error.kind == .data {
+            throw error.prefixed(simulation)
+        }
         let previous = try previousAction.map { try Document.decode($0, ActionReport.init(document:)) }
         var environment = Environment(workload: deploy, namespace: workload.namespace)
         environment.target = target
@@ -68,7 +75,7 @@ struct SAObserve: ParsableCommand {
         do {
             observation = try environment.observe(result, trace: try Trace.load(trace), traceName: trace, after: previous)
         } catch let error as SimArenaError where error.kind == .data && !error.message.hasPrefix(trace) {
-            throw error.prefixed(simulation)
+            throw error.prefixed(trace)
         }
         if out == "-" {
             CommandSupport.writeStandardOutput(try JSONWriter.encode(observation.value, pretty: true))

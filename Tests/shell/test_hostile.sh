@@ -23,6 +23,20 @@ PY
 expect_status 65 "$BIN/sa-observe" --simulation "$SCRATCH/simulation.json" --trace "$SCRATCH/target.json" --deploy web \
   --out "$SCRATCH/obs.json" && expect_one_line_error "target.json: metadata.scenario.target: expected a replica count"
 
+# An error in the trace is reported against the trace, not the simulation result.
+python3 - "$SCRATCH/cpu.json" "$SCRATCH/bad-request.json" <<'PY'
+import json, sys
+trace = json.load(open(sys.argv[1]))
+for event in trace["events"]:
+    for obj in event.get("applied_objs", []):
+        if obj.get("kind") == "Deployment":
+            obj["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]["cpu"] = "lots"
+json.dump(trace, open(sys.argv[2], "w"))
+PY
+"$BIN/sa-simulate" --trace demo/traces/cpu-slight.msgpack --out "$SCRATCH/good-simulation.json"
+expect_status 65 "$BIN/sa-observe" --simulation "$SCRATCH/good-simulation.json" --trace "$SCRATCH/bad-request.json" --deploy web \
+  --out "$SCRATCH/obs.json" && expect_one_line_error "^sa-observe: $SCRATCH/bad-request.json: "
+
 # A last step.jsonl line of {}: sa-run next computed episode - 1 as an unsigned number.
 run=$("$BIN/sa-run" new -- --runs-dir "$SCRATCH/runs" --checkpoints-dir "$SCRATCH/ck" --agent heuristic \
   --trace demo/traces/cpu-slight.msgpack --episodes 1 --steps 2 --no-plots)
