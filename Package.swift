@@ -9,15 +9,15 @@ let layers = ["SimArenaModel", "SimArenaSimulation", "SimArenaRL", "SimArenaRun"
 
 /// The command-line tools: each a thin `main` over the layers, sharing SimArenaCLI.
 let tools = ["sa-trace", "sa-simulate", "sa-preflight", "sa-observe", "sa-reward", "sa-act", "sa-learn", "sa-run", "sa-bench",
-             "sa-train", "sa-kube", "sa-benchmark", "sa-recommend", "sa-env"]
+             "sa-train", "sa-kube", "sa-benchmark", "sa-recommend", "sa-env", "sa-fuzz"]
 
 /// The tools that talk to a cluster: only these link SimArenaKube (and so libcurl, Yams and
 /// Foundation). sa-preflight and sa-simulate hand the SimKube backend to sa-kube. KubeLinkageTests
 /// checks both sides of this line.
-let clusterTools: Set = ["sa-kube", "sa-train", "sa-recommend", "sa-benchmark"]
+let clusterTools: Set = ["sa-kube", "sa-train", "sa-recommend", "sa-benchmark", "sa-fuzz"]
 
 /// The layers above the environment that only some tools need, by tool.
-let upperLayers = ["sa-benchmark": "SimArenaBenchmark", "sa-recommend": "SimArenaRecommend", "sa-env": "SimArenaGym"]
+let upperLayers = ["sa-benchmark": "SimArenaBenchmark", "sa-recommend": "SimArenaRecommend", "sa-env": "SimArenaGym", "sa-fuzz": "SimArenaGym"]
 
 /// Layer `name` and the layers below it, as target dependencies.
 func upTo(_ name: String) -> [Target.Dependency] {

@@ -13,7 +13,7 @@ import XCTest
 /// release tools that bin/build.sh makes (static Swift runtime, so Foundation shows up as
 /// symbols rather than as a shared library).
 final class KubeLinkageTests: XCTestCase {
-    static let clusterTools = ["sa-kube", "sa-train", "sa-recommend", "sa-benchmark"]
+    static let clusterTools = ["sa-kube", "sa-train", "sa-recommend", "sa-benchmark", "sa-fuzz"]
     static let otherTools = ["sa-trace", "sa-simulate", "sa-preflight", "sa-observe", "sa-reward", "sa-act", "sa-learn", "sa-run", "sa-bench", "sa-env"]
 
     /// What a linked binary needs and holds.
