@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Hostile input through the tools (the reliability issue's reproductions): values that used to
-# trap (exit 132, nothing said) now fail with one line and exit 65; a FIFO given as input does not
-# hang; of twenty `sa-run lock` started at once exactly one gets the lock.
+# trap (exit 132, nothing said) now fail with one line and exit 65; an error in the trace names
+# the trace; a FIFO given as input does not hang; of twenty `sa-run lock` started at once exactly
+# one gets the lock, and of two `sa-train` started together on one run exactly one runs it.
 # shellcheck source=Tests/shell/lib.sh disable=SC1091 # followed with shellcheck -x
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -70,5 +71,27 @@ for taker in "${takers[@]}"; do
 done
 kill "${pids[@]}" 2>/dev/null || true
 [ "$won" = 1 ] || fail "$won of 20 concurrent takers got the lock, expected exactly 1"
+
+# Two sa-train started together on one run: one runs it, the other is refused (exit 75); the
+# records are the run's, each once.
+run=$("$BIN/sa-run" new -- --runs-dir "$SCRATCH/pair" --checkpoints-dir "$SCRATCH/pair-ck" --agent heuristic \
+  --trace demo/traces/mem-heavy.msgpack --episodes 100 --steps 40 --no-plots --fast)
+"$BIN/sa-train" --run-dir "$run" >/dev/null 2>"$SCRATCH/first.err" &
+first=$!
+"$BIN/sa-train" --run-dir "$run" >/dev/null 2>"$SCRATCH/second.err" &
+second=$!
+statuses=""
+for trainer in "$first" "$second"; do
+  status=0
+  wait "$trainer" || status=$?
+  statuses+="$status "
+done
+case "$statuses" in
+  "0 75 "|"75 0 ") ;;
+  *) fail "two sa-train on one run exited $statuses, expected one 0 and one 75: $(cat "$SCRATCH/first.err" "$SCRATCH/second.err")" ;;
+esac
+duplicates=$(python3 -c 'import json, sys; keys = [(r["episode"], r["step"]) for r in map(json.loads, open(sys.argv[1]))]; print(len(keys) - len(set(keys)))' \
+  "$run/step.jsonl")
+[ "$duplicates" = 0 ] || fail "step.jsonl holds $duplicates duplicate records"
 
 finish
