@@ -14,7 +14,7 @@ cd "$ROOT"
 suite="$SCRATCH/suite"
 small_suite "$suite"
 recipe="$SCRATCH/greedy.flags"
-printf '%s\n' "--agent greedy --episodes 150 --steps 20 --Naction 7 --traces demo/traces --lr 0.5" >"$recipe"
+printf '%s\n' "--agent greedy --episodes 300 --steps 20 --Naction 7 --traces demo/traces --lr 0.5" >"$recipe"
 sweep="$SCRATCH/sweep.yaml"
 cat >"$sweep" <<YAML
 format: simarena.sweep/v1
@@ -65,7 +65,7 @@ expect_status 0 bin/sweep.sh "$sweep" --out "$SCRATCH/one" --jobs 2
 bin/sweep.sh "$sweep" --out "$SCRATCH/worker" --jobs 2 >"$SCRATCH/worker.out" 2>&1 &
 runner=$!
 training_started "$SCRATCH/worker"
-sleep 0.2
+# The newest lane is one of the two training ones (recipe cells come first).
 victim=$(pgrep -n -f "sa-benchmark lane --out $SCRATCH/worker" || true)
 [ -n "$victim" ] && kill -KILL "$victim"
 status=0
