@@ -52,8 +52,10 @@ public struct BenchmarkBackend: Sendable, Hashable {
                 "kubeconfig": kubeconfig.map(KValue.string) ?? .null, "simkube_config": simKubeConfig.map(KValue.string) ?? .null]
     }
 
-    public init(reading fields: inout FieldReader) throws {
-        kind = try fields.choice("kind", SimulationBackend.self) ?? .embedded
+    /// Reads the fields ``value`` writes (`plan.json`, a sweep file's `backend:`); a missing
+    /// `kind` is `defaultKind`.
+    public init(reading fields: inout FieldReader, defaultKind: SimulationBackend = .embedded) throws {
+        kind = try fields.choice("kind", SimulationBackend.self) ?? defaultKind
         contexts = try fields.strings("contexts") ?? []
         kubeconfig = try fields.string("kubeconfig")
         simKubeConfig = try fields.string("simkube_config")

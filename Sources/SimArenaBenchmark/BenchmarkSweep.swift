@@ -185,14 +185,8 @@ public struct BenchmarkSweep: Sendable {
         actionCount = try fields.int("actions") ?? actionCount
         durationSeconds = try fields.double("duration") ?? durationSeconds
         reference = try fields.string("reference")
-        backend = try fields.nested("backend") { reader in
-            var backend = BenchmarkBackend()
-            backend.kind = try reader.choice("kind", SimulationBackend.self) ?? .simkube
-            backend.contexts = try reader.strings("contexts") ?? []
-            backend.kubeconfig = try reader.string("kubeconfig")
-            backend.simKubeConfig = try reader.string("simkube_config")
-            return backend
-        } ?? backend
+        // A `backend:` block is there for SimKube: its kind defaults to simkube.
+        backend = try fields.nested("backend") { try BenchmarkBackend(reading: &$0, defaultKind: .simkube) } ?? backend
         try fields.finish()
         do {
             guard (1...1000).contains(seeds.count) else { throw SimArenaError(.usage, "seeds: 1 to 1000 of them") }
