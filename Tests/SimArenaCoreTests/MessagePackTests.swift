@@ -65,6 +65,10 @@ final class MessagePackTests: XCTestCase {
         assertRejected([0xdc, 0x01], containing: "truncated at byte 1")
         // {"a": 1, "a": 2}: refused, as JSON refuses it (it was read as two entries).
         assertRejected([0x82, 0xa1, 0x61, 0x01, 0xa1, 0x61, 0x02], containing: "duplicate key \"a\"")
+        // The same for integer keys, and for a map of more than 16 keys (the hashed path).
+        assertRejected([0x82, 0x01, 0x01, 0x01, 0x02], containing: "duplicate key 1")
+        let many: [UInt8] = [0xde, 0x00, 0x12] + (0..<17).flatMap { [UInt8(0xa1), UInt8(0x61 + $0), 0xc0] } + [0xa1, 0x63, 0xc0]
+        assertRejected(many, containing: "duplicate key \"c\"")
         let realTruncated = Array(try FileIO.read(try Fixtures.simkube("dsb-scaling.sktrace")).dropLast(100))
         assertRejected(realTruncated, containing: "bytes")
     }

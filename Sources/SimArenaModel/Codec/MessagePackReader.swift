@@ -35,6 +35,24 @@ public enum MessagePackReader {
         return text
     }
 
+    /// A key that appears twice among a map's `pairs` (decoded as `entries`), if any. Small maps
+    /// of string keys, nearly every map in a trace, are compared on their raw bytes; others
+    /// through a set of the decoded keys.
+    private static func repeatedKey(_ pairs: UnsafeBufferPointer<msgpack_object_kv>, _ entries: [KMap.Entry]) -> KValue? {
+        if pairs.count <= 16, pairs.allSatisfy({ $0.key.type == MSGPACK_OBJECT_STR }) {
+            for later in 1..<pairs.count {
+                let key = pairs[later].key.via.str
+                for earlier in 0..<later {
+                    let other = pairs[earlier].key.via.str
+                    if other.size == key.size, memcmp(other.ptr, key.ptr, Int(key.size)) == 0 { return entries[later].key }
+                }
+            }
+            return nil
+        }
+        var seen: Set<KValue> = []
+        return entries.first { !seen.insert($0.key).inserted }?.key
+    }
+
     private static func value(of object: msgpack_object) throws -> KValue {
         switch object.type {
         case MSGPACK_OBJECT_NIL:
@@ -67,14 +85,12 @@ public enum MessagePackReader {
             let pairs = UnsafeBufferPointer(start: object.via.map.ptr, count: Int(object.via.map.size))
             var entries: [KMap.Entry] = []
             entries.reserveCapacity(pairs.count)
-            var keys = KeyIndex()
             for pair in pairs {
-                let key = try value(of: pair.key)
-                // As the JSON reader: a map holds each key once (msgpack-c keeps both).
-                guard keys.isNew(key, among: entries) else {
-                    throw SimArenaError(.data, "MessagePack map has a duplicate key \(KeyIndex.describe(key))")
-                }
-                entries.append(KMap.Entry(key: key, value: try value(of: pair.val)))
+                entries.append(KMap.Entry(key: try value(of: pair.key), value: try value(of: pair.val)))
+            }
+            // As the JSON reader: a map holds each key once (msgpack-c keeps both).
+            if pairs.count > 1, let twice = repeatedKey(pairs, entries) {
+                throw SimArenaError(.data, "MessagePack map has a duplicate key \(KeyIndex.describe(twice))")
             }
             return .map(KMap(entries))
         default:
