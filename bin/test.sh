@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 filter=""
 if [ "${1:-}" = "--filter" ]; then filter="${2:?--filter needs a pattern}"; fi
 
+started=$SECONDS
 bin/build.sh
+echo "test: release build took $((SECONDS - started)) s" >&2
 
 # The shell scripts must pass shellcheck (installed from Debian when missing).
 if ! command -v shellcheck >/dev/null 2>&1; then
@@ -27,7 +29,9 @@ echo "test: swift test" >&2
 swift_args=()
 [ -n "$filter" ] && swift_args=(--filter "$filter")
 swift_status=0
+started=$SECONDS
 swift test --disable-swift-testing "${swift_args[@]}" || swift_status=1
+echo "test: swift test took $((SECONDS - started)) s" >&2
 
 # The Python package: pinned packages in .venv/ (made when missing), the package installed from
 # python/ as a user installs it (packaging the library; bin/python-env.sh), then its tests.
@@ -55,12 +59,14 @@ for test in Tests/shell/test_*.sh; do
   [ -e "$test" ] || continue
   if [ -n "$filter" ] && [[ "$test" != *"$filter"* ]]; then continue; fi
   echo "test: $test" >&2
+  started=$SECONDS
   if bash "$test"; then
     passed=$((passed + 1))
   else
     failed=$((failed + 1))
     failures+=("$test")
   fi
+  echo "test: $test took $((SECONDS - started)) s" >&2
 done
 for test in "${failures[@]}"; do echo "FAILED: $test" >&2; done
 echo "shell: $passed passed, $failed failed"
