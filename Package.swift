@@ -46,8 +46,10 @@ let package = Package(
             name: "CJansson", pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"])]),
 
+        // Starting an outside program under a guardian that ends its process group with the caller.
+        .target(name: "CGuardedSpawn"),
         // Values, codecs, quantities, traces, workloads, validation, files and processes.
-        .target(name: "SimArenaModel", dependencies: ["CMsgPack"]),
+        .target(name: "SimArenaModel", dependencies: ["CMsgPack", "CGuardedSpawn"]),
         // The scheduler and the cluster simulator, and their benchmarks.
         .target(name: "SimArenaSimulation", dependencies: upTo("SimArenaModel")),
         // Observations, actions, rewards, policies, learning agents, scenarios.

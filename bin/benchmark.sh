@@ -41,7 +41,9 @@ done
 [[ "$jobs" =~ ^[1-9][0-9]{0,2}$ ]] || die "--jobs '$jobs': expected a number from 1 to 999"
 
 cd "$root"
-"$here/build.sh" --quiet
+# The tools' real folder, not the link a concurrent build recreates, for this script and the ones it runs.
+bin=$("$here/build.sh" --quiet --print-bin)
+export SIMARENA_BIN="$bin"
 "$bin/sa-benchmark" plan --out "$out" "${flags[@]}" >/dev/null
 # The cells run as a sweep's lanes do, with the same entry point as an Indexed Job's pods.
 SIMARENA_SWEEP_NAME=benchmark exec "$here/sweep.sh" --out "$out" --jobs "$jobs"

@@ -5,18 +5,20 @@
 # corpora live in Tests/fuzz/corpus/<target>/ (bin/test.sh replays them through a normal build);
 # inputs libFuzzer finds go to .build-fuzz/corpus/<target>/, crashes to .build-fuzz/crashes/.
 #
-# Usage: bin/fuzz.sh [--seconds N] [TARGET ...]   fuzz TARGETs (default: all) for N seconds each (default 60)
+# Usage: bin/fuzz.sh [--seconds N] [--runs R] [TARGET ...]   fuzz TARGETs (default: all) for N seconds
+#                                                 each (default 60), or until R executions when sooner
 #        bin/fuzz.sh --seed                       rewrite Tests/fuzz/corpus/ from the demo data
 # Exit status: 0 no crash, 1 a target crashed (its input is named), 64 bad flags.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 die() { echo "fuzz: $1" >&2; exit "${2:-64}"; }
-seconds=60 targets=() seed=0
+seconds=60 runs=-1 targets=() seed=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --seconds) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--seconds needs a whole number of seconds"; seconds="$2"; shift 2 ;;
+    --runs) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--runs needs a whole number of executions"; runs="$2"; shift 2 ;;
     --seed) seed=1; shift ;;
     -*) die "unknown flag $1 (see bin/fuzz.sh --help)" ;;
     *) targets+=("$1"); shift ;;
@@ -25,8 +27,7 @@ done
 
 corpus=Tests/fuzz/corpus
 if [ "$seed" = 1 ]; then
-  bin/build.sh --quiet
-  bin=.build/release
+  bin=$(bin/build.sh --quiet --print-bin)
   rm -rf "$corpus"
   mkdir -p "$corpus"/{msgpack,json,trace,quantity,cluster-spec,yaml,safetensors,journal,run-files,sa-env}
   for trace in cpu-slight trace-0001 mem-heavy; do cp "demo/traces/$trace.msgpack" "$corpus/msgpack/"; done
@@ -80,12 +81,13 @@ for target in "${targets[@]}"; do
   work=".build-fuzz/corpus/$target" crashes=".build-fuzz/crashes/$target/"
   mkdir -p "$work" "$crashes"
   log=".build-fuzz/$target.log"
-  if ASAN_OPTIONS=detect_leaks=0 "$fuzzer" "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+  if ASAN_OPTIONS=detect_leaks=0 "$fuzzer" "$target" -max_total_time="$seconds" -runs="$runs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
        -artifact_prefix="$crashes" -print_final_stats=1 "$work" "$corpus/$target" >"$log" 2>&1; then
-    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    executed=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
     coverage=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1)
-    echo "fuzz: $target: $runs runs in ${seconds} s ($rate/s), $coverage, corpus $(find "$work" -type f | wc -l) files, no crash"
+    took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log")
+    echo "fuzz: $target: $executed runs in ${took:-$seconds} s ($rate/s), $coverage, corpus $(find "$work" -type f | wc -l) files, no crash"
   else
     status=1
     echo "fuzz: $target: CRASH: $(grep -m1 -E 'ERROR|==[0-9]+==' "$log" || tail -n 1 "$log"); inputs in $crashes; log: $log" >&2

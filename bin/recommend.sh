@@ -33,5 +33,7 @@ for argument in "$@"; do
   esac
 done
 
-"$here/build.sh" --quiet
+# The tools' real folder, not the link a concurrent build recreates, for this script and the ones it runs.
+bin=$("$here/build.sh" --quiet --print-bin)
+export SIMARENA_BIN="$bin"
 exec "$bin/sa-recommend" fix "$@"

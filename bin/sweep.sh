@@ -41,7 +41,9 @@ if [ -n "$sweep" ]; then
   sweep=$(absolute "$sweep")
 fi
 cd "$root"
-"$here/build.sh" --quiet
+# The tools' real folder, not the link a concurrent build recreates, for this script and the ones it runs.
+bin=$("$here/build.sh" --quiet --print-bin)
+export SIMARENA_BIN="$bin"
 if [ -n "$sweep" ]; then
   "$bin/sa-benchmark" plan --sweep "$sweep" --out "$out" >/dev/null
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: builds (bootstrapping what is missing), runs the Swift unit tests, the Python
-# package's tests in Tests/python/ (in a project-local .venv/ with pinned packages), then the
-# shell-level tests in Tests/shell/. Exits non-zero if anything fails.
+# Runs every test: builds (bootstrapping what is missing), runs the Swift unit tests, then the
+# Python package's tests in Tests/python/ (in a project-local .venv/ with pinned packages) and the
+# shell-level tests in Tests/shell/, SIMARENA_TEST_JOBS at a time (default: one per core).
+# Exits non-zero if anything fails.
 # Usage: bin/test.sh [--filter PATTERN]   (PATTERN selects Swift tests and Python and shell test files)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,39 @@ started=$SECONDS
 swift test --disable-swift-testing "${swift_args[@]}" || swift_status=1
 echo "test: swift test took $((SECONDS - started)) s" >&2
 
+# The Python tests and the shell tests run as jobs, SIMARENA_TEST_JOBS at a time (default: one per
+# core); each job's output is shown whole when it ends, with how long it took.
+max_jobs="${SIMARENA_TEST_JOBS:-$(nproc)}"
+[[ "$max_jobs" =~ ^[1-9][0-9]*$ ]] || { echo "test: SIMARENA_TEST_JOBS='$max_jobs': expected a positive number" >&2; exit 64; }
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+declare -A job_name=() job_started=()
+passed=0
+failures=()
+
+# wait_for_a_job: reports the next job to end.
+wait_for_a_job() {
+  local pid="" status=0
+  wait -n -p pid "${!job_name[@]}" || status=$?
+  local name="${job_name[$pid]}"
+  cat "$logs/$pid.log" >&2
+  echo "test: $name took $((SECONDS - job_started[$pid])) s$([ "$status" = 0 ] || echo ", FAILED (exit $status)")" >&2
+  if [ "$status" = 0 ]; then passed=$((passed + 1)); else failures+=("$name"); fi
+  unset "job_name[$pid]" "job_started[$pid]"
+}
+
+# start_job NAME COMMAND...: runs COMMAND in the background once a slot is free.
+start_job() {
+  local name="$1"
+  shift
+  while [ "${#job_name[@]}" -ge "$max_jobs" ]; do wait_for_a_job; done
+  echo "test: started $name" >&2
+  "$@" >"$logs/next.log" 2>&1 &
+  mv "$logs/next.log" "$logs/$!.log"
+  job_name[$!]="$name"
+  job_started[$!]=$SECONDS
+}
+
 # The Python package: pinned packages in .venv/ (made when missing), the package installed from
 # python/ as a user installs it (packaging the library; bin/python-env.sh), then its tests.
 python_tests=()
@@ -41,46 +75,34 @@ for test in Tests/python/test_*.py; do
   if [ -n "$filter" ] && [[ "$test" != *"$filter"* ]]; then continue; fi
   python_tests+=("$test")
 done
-python_status=0
-if [ "${#python_tests[@]}" -gt 0 ]; then
-  if bin/python-env.sh; then
-    echo "test: python: pytest ${python_tests[*]}" >&2
-    .venv/bin/pytest -q -p no:cacheprovider "${python_tests[@]}" || python_status=1
-  else
-    echo "test: python: could not install the Python packages" >&2
-    python_status=1
-  fi
-fi
+run_python_tests() {
+  bin/python-env.sh || { echo "test: python: could not install the Python packages"; return 1; }
+  .venv/bin/pytest -q -p no:cacheprovider "${python_tests[@]}"
+}
+[ "${#python_tests[@]}" -gt 0 ] && start_job "python: pytest ${python_tests[*]}" run_python_tests
 
-passed=0
-failed=0
-failures=()
-for test in Tests/shell/test_*.sh; do
-  [ -e "$test" ] || continue
-  if [ -n "$filter" ] && [[ "$test" != *"$filter"* ]]; then continue; fi
-  echo "test: $test" >&2
-  started=$SECONDS
-  if bash "$test"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    failures+=("$test")
-  fi
-  echo "test: $test took $((SECONDS - started)) s" >&2
+# The shell tests, the slowest first (measured) so that the jobs end close together.
+shell_tests=()
+for slow in train sweep benchmark fast dqn simkube first_run full_disk; do
+  [ -e "Tests/shell/test_$slow.sh" ] && shell_tests+=("Tests/shell/test_$slow.sh")
 done
+for test in Tests/shell/test_*.sh; do
+  [[ " ${shell_tests[*]} " == *" $test "* ]] || shell_tests+=("$test")
+done
+for test in "${shell_tests[@]}"; do
+  if [ -n "$filter" ] && [[ "$test" != *"$filter"* ]]; then continue; fi
+  start_job "$test" bash "$test"
+done
+while [ "${#job_name[@]}" -gt 0 ]; do wait_for_a_job; done
 for test in "${failures[@]}"; do echo "FAILED: $test" >&2; done
-echo "shell: $passed passed, $failed failed"
+echo "jobs: $passed passed, ${#failures[@]} failed"
 
 if [ "$swift_status" != 0 ]; then
   echo "test: swift test failed" >&2
-  exit 1
-fi
-if [ "$python_status" != 0 ]; then
-  echo "test: the Python tests failed" >&2
   exit 1
 fi
 if [ "$shellcheck_status" != 0 ]; then
   echo "test: shellcheck found problems" >&2
   exit 1
 fi
-[ "$failed" = 0 ]
+[ "${#failures[@]}" = 0 ]

@@ -56,7 +56,9 @@ stop_if_interrupted() {
   exit "$interrupted"
 }
 
-"$here/build.sh" --quiet
+# The tools' real folder, not the link a concurrent build recreates, for this script and the ones it runs.
+bin=$("$here/build.sh" --quiet --print-bin)
+export SIMARENA_BIN="$bin"
 stop_if_interrupted
 
 if [ -n "$resume" ]; then
@@ -107,7 +109,10 @@ if [ "$fast" = true ]; then
   esac
 fi
 
-"$bin/sa-run" lock --run-dir "$run_dir" --pid $$ || exit 75
+# Descriptor 9 holds the lock's flock; every stage and step.sh inherit it, so if this script is
+# killed alone, the run stays locked until the step it started (and its hook) has ended.
+exec 9<>"$run_dir/lock"
+"$bin/sa-run" lock --run-dir "$run_dir" --pid $$ --hold 9 || exit 75
 trap '"$bin/sa-run" unlock --run-dir "$run_dir" --pid $$ || true' EXIT
 "$bin/sa-run" next --run-dir "$run_dir" >/dev/null
 while :; do

@@ -184,8 +184,15 @@ struct SARun: ParsableCommand {
         @Option(help: "The process id to hold the lock.")
         var pid: Int32
 
+        @Option(help: ArgumentHelp(
+            "An open descriptor of the run's lock file, inherited from the caller, through which to hold it.",
+            discussion: "The hold lasts while the caller or any child that inherited the descriptor runs "
+                + "(bin/train.sh opens it as 9), so a resumed run waits for a killed run's last step.",
+            valueName: "fd"))
+        var hold: Int32?
+
         func run() throws {
-            if let note = try RunLock.acquire(runDirectory, pid: pid) { print(note) }
+            if let note = try RunLock.acquire(runDirectory, pid: pid, holding: hold) { print(note) }
         }
     }
 

@@ -29,6 +29,7 @@ extension SATrace {
 
         func run() throws {
             let trace = try Trace.load(input, as: from)
+            try SATrace.checkJSONCanHold([(input, trace)], writing: to ?? (output == "-" ? .json : DataFormat(path: output)))
             if output == "-" {
                 CommandSupport.writeStandardOutput(try (to ?? .json).encode(trace.document))
             } else {

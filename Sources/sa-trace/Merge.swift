@@ -51,6 +51,7 @@ extension SATrace {
                 }
             }
             if let declaration { merged = try merged.declaring(cluster: declaration) }
+            try SATrace.checkJSONCanHold(Array(zip(traces, loaded)), writing: DataFormat(path: out))
             try merged.write(to: out)
             print("\(out): \(traces.count) traces, \(merged.events.count) events, \(try merged.workloads().count) workloads")
         }

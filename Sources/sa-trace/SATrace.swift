@@ -21,3 +21,17 @@ struct SATrace: ParsableCommand {
         runAsTool()
     }
 }
+
+extension SATrace {
+    /// Before a trace is written as JSON: refuses, naming the input file and the place, a NaN or
+    /// infinity read from one of `inputs` (MessagePack holds them; JSON cannot), so the message
+    /// blames the file that has it rather than the output.
+    static func checkJSONCanHold(_ inputs: [(path: String, trace: Trace)], writing format: DataFormat?) throws {
+        guard format == .json else { return }
+        for input in inputs {
+            if input.trace.document.firstNonFiniteNumber != nil {
+                throw JSONWriter.nonFiniteError(in: input.trace.document).prefixed(input.path)
+            }
+        }
+    }
+}

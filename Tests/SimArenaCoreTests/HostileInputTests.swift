@@ -103,6 +103,39 @@ final class HostileInputTests: XCTestCase {
 
     /// A tabular checkpoint's learning rate of -1 or 1e308, and NaN in a DQN checkpoint's
     /// optimizer settings, were accepted and learning went on with them.
+    /// A small, dense document may not make a reader allocate many times its size: a JSON
+    /// array of `[0]`s took 23.6× its size in memory, a MessagePack array of one-element arrays
+    /// would take over 40×. Both are refused with the bound in the message; a real trace of the
+    /// same size is not.
+    func testDecodingMemoryIsBoundedByAMultipleOfTheInput() throws {
+        let count = 2_000_000  // over the 64 MiB floor: 8 MB of JSON, 4 MB of MessagePack
+        let json = Array(("[" + Array(repeating: "[0]", count: count).joined(separator: ",") + "]").utf8)
+        XCTAssertThrowsError(try JSONReader.parse(json)) { error in
+            XCTAssertTrue("\(error)".contains("the document would take more than 122 MiB in memory once decoded, over 16× its"), "\(error)")
+        }
+        var packed: [UInt8] = [0xdd] + withUnsafeBytes(of: UInt32(count).bigEndian, Array.init)
+        for _ in 0..<count { packed += [0x91, 0x00] }
+        XCTAssertThrowsError(try MessagePackReader.decode(packed)) { error in
+            XCTAssertTrue("\(error)".contains("would take more than 64 MiB in memory once decoded"), "\(error)")
+        }
+        // A trace-like document of about the same size decodes: objects of short strings.
+        let object = #"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web-frontend-1","namespace":"default"}}"#
+        let traceLike = Array(("[" + Array(repeating: object, count: 80_000).joined(separator: ",") + "]").utf8)
+        XCTAssertGreaterThan(traceLike.count, json.count)
+        XCTAssertEqual(try JSONReader.parse(traceLike).arrayValue?.count, 80_000)
+    }
+
+    /// NaN or infinity cannot be JSON: the message says where it is, and `sa-trace convert` puts it
+    /// on the input file that holds it rather than on the output.
+    func testANonFiniteNumberIsNamedByItsPlace() throws {
+        let value: KValue = ["spec": ["replicas": 2, "ratio": .double(.nan)]]
+        XCTAssertThrowsError(try JSONWriter.encode(value, pretty: false)) { error in
+            XCTAssertEqual("\(error)", "/spec/ratio: NaN or infinity cannot be written as JSON (MessagePack can hold it)")
+        }
+        XCTAssertEqual(KValue.array([1, .float(-.infinity)]).firstNonFiniteNumber?.description, "/1")
+        XCTAssertNil(value.value(at: JSONPointer(tokens: ["spec", "replicas"]))?.firstNonFiniteNumber)
+    }
+
     func testLearnerSettingsOutsideTheirRangesAreRefusedFromCheckpoints() throws {
         for rate in [-1, 1e308, 0] {
             var document = TabularQAgent(actions: 7).value

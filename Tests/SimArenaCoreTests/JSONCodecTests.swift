@@ -259,9 +259,15 @@ final class JSONCodecTests: XCTestCase {
     }
 
     func testRefusesNaNAndInfinity() {
-        for value: KValue in [.double(.nan), .double(.infinity), .float(-.infinity), ["a": [.double(-.infinity)]]] {
+        let cases: [(KValue, String)] = [
+            (.double(.nan), "the document"), (.double(.infinity), "the document"), (.float(-.infinity), "the document"),
+            (["a": [1, .double(-.infinity)]], "/a/1"),
+        ]
+        for (value, place) in cases {
             XCTAssertThrowsError(try JSONWriter.encode(value, pretty: false)) { error in
-                XCTAssertEqual(error as? SimArenaError, SimArenaError(.data, "cannot write NaN/infinity as JSON"))
+                XCTAssertEqual(
+                    error as? SimArenaError,
+                    SimArenaError(.data, "\(place): NaN or infinity cannot be written as JSON (MessagePack can hold it)"))
             }
         }
     }

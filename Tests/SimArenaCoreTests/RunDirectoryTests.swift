@@ -120,6 +120,32 @@ final class RunDirectoryTests: XCTestCase {
         XCTAssertTrue(missing.failure?.contains("no workload named \"db\"") == true)
     }
 
+    /// A lock held through a descriptor outlives its pid: while a copy of the descriptor is open
+    /// (a killed orchestrator's step still running), the run stays locked; then it is stale.
+    func testALockHeldThroughADescriptorLastsUntilItIsClosed() throws {
+        let run = try newRun()
+        let held = try RunLock.openForHolding(run)
+        XCTAssertNil(try RunLock.acquire(run, pid: 999_999, holding: held))
+        XCTAssertEqual(String(decoding: try FileIO.read(RunLock.path(in: run)), as: UTF8.self), "999999\n")
+        XCTAssertThrowsError(try RunLock.acquire(run, pid: getpid())) { error in
+            XCTAssertEqual(
+                (error as? SimArenaError)?.message,
+                "\(run)/lock: the run's process 999999 is gone, but processes it started still hold the run; try again when they have ended")
+        }
+        let mine = try RunLock.openForHolding(run)
+        defer { close(mine) }
+        XCTAssertThrowsError(try RunLock.acquire(run, pid: getpid(), holding: mine))
+        close(held)
+        XCTAssertEqual(try RunLock.acquire(run, pid: getpid(), holding: mine), "took over a stale lock of process 999999")
+        RunLock.release(run, pid: getpid())
+        XCTAssertEqual(try FileIO.read(RunLock.path(in: run)), [], "released: the pid is gone, the file stays")
+        let other = open(run + "/run.json", O_RDONLY)
+        defer { close(other) }
+        XCTAssertThrowsError(try RunLock.acquire(run, pid: getpid(), holding: other)) { error in
+            XCTAssertEqual((error as? SimArenaError)?.message, "descriptor \(other) is not open on \(run)/lock")
+        }
+    }
+
     /// Of several processes taking the lock at the same moment exactly one gets it (it used to be
     /// a read, then a write: 171 of 300 pairs of `sa-run lock` both got it). Threads stand in for
     /// processes: each opens the directory itself, and flock excludes open descriptions.

@@ -173,21 +173,27 @@ final class KubeConfigLoaderTests: KubeFolderTestCase {
               cluster: {server: "https://h:1", certificate-authority: ca.crt, certificate-authority-data: aGk=}
             - name: insecure
               cluster: {server: "https://h:1", certificate-authority: ca.crt, insecure-skip-tls-verify: true}
+            - name: plain
+              cluster: {server: "https://h:1"}
             users:
             - name: both
               user: {client-certificate-data: aGk=, client-certificate: u.crt, client-key: u.key}
             contexts:
             - {name: both, context: {cluster: both, user: both}}
             - {name: insecure, context: {cluster: insecure}}
-            - {name: user, context: {cluster: insecure, user: both}}
+            - {name: user, context: {cluster: plain, user: both}}
             """, to: path)
         XCTAssertNoThrow(try KubeConfig.read(path: path), "conflicts matter only for the entries a context uses")
         XCTAssertEqual(
             message { try KubeConfigLoader.resolve(self.options(kubeconfig: path, context: "both")) },
-            "cluster \"both\": certificate-authority-data and certificate-authority are both set; set one")
+            "\(path): cluster \"both\": certificate-authority-data and certificate-authority are both set; set one")
         XCTAssertEqual(
             message { try KubeConfigLoader.resolve(self.options(kubeconfig: path, context: "insecure")) },
-            "cluster \"insecure\": insecure-skip-tls-verify cannot be combined with a certificate authority")
+            "\(path): cluster \"insecure\": insecure-skip-tls-verify cannot be combined with a certificate authority")
+        XCTAssertEqual(
+            message { try KubeConfigLoader.resolve(self.options(kubeconfig: path, context: "user")) },
+            "\(path): user \"both\": client-certificate-data and client-certificate are both set; set one",
+            "a kubeconfig's own mistakes name the file")
         let user = try XCTUnwrap(try KubeConfig.read(path: path).users["both"])
         XCTAssertEqual(
             message { try ClusterCredentials(user: user, userName: "both", cluster: KubeCluster(server: "https://h:1")) },

@@ -94,4 +94,25 @@ duplicates=$(python3 -c 'import json, sys; keys = [(r["episode"], r["step"]) for
   "$run/step.jsonl")
 [ "$duplicates" = 0 ] || fail "step.jsonl holds $duplicates duplicate records"
 
+# A NaN read from a MessagePack trace cannot become JSON: the message names the input file and
+# the place, not the output, and no output is written.
+"$BIN/sa-trace" convert "$ROOT/demo/traces/cpu-slight.msgpack" "$SCRATCH/labelled.json"
+python3 - "$SCRATCH/labelled.json" <<'PY'
+import json, sys
+trace = json.load(open(sys.argv[1]))
+trace["events"][0]["applied_objs"][0]["metadata"]["labels"]["weight"] = 1.5
+json.dump(trace, open(sys.argv[1], "w"))
+PY
+"$BIN/sa-trace" convert "$SCRATCH/labelled.json" "$SCRATCH/labelled.msgpack"
+python3 - "$SCRATCH/labelled.msgpack" "$SCRATCH/nan.msgpack" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+one_and_a_half = b"\xcb" + struct.pack(">d", 1.5)
+assert data.count(one_and_a_half) == 1
+open(sys.argv[2], "wb").write(data.replace(one_and_a_half, b"\xcb" + struct.pack(">d", float("nan"))))
+PY
+expect_status 65 "$BIN/sa-trace" convert "$SCRATCH/nan.msgpack" "$SCRATCH/nan.json"
+expect_one_line_error "^sa-trace: $SCRATCH/nan.msgpack: /events/0/applied_objs/0/metadata/labels/weight: NaN or infinity cannot be written as JSON"
+[ -e "$SCRATCH/nan.json" ] && fail "a JSON file was written for the NaN trace"
+
 finish

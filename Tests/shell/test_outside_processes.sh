@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Outside programs end with the tools that run them: a --policy-cmd that leaves a background
 # child behind has it stopped when its decision is in; SIGTERM to sa-act while its policy runs
-# stops the policy's whole process group and exits 143 with a message; the same for a hook run by
-# `sa-run hook`.
+# stops the policy's whole process group and exits 143 with a message; SIGKILL to sa-act (which
+# cannot catch it) still ends the policy and its children, through their guardian; bin/train.sh
+# killed alone while a hook runs leaves the run locked until that step has ended, so the resumed
+# run never shares a step directory with the leftover.
 # shellcheck source=Tests/shell/lib.sh disable=SC1091 # followed with shellcheck -x
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -50,5 +52,46 @@ if pgrep -f "sleep $((marker + 1))" >/dev/null; then
   fail "the policy's processes outlived sa-act"
   pkill -f "sleep $((marker + 1))" || true
 fi
+
+# SIGKILL while a slow policy decides: nothing can be caught, yet the policy and its background
+# child end with sa-act (the guardian that leads their group hears of the death from the kernel).
+"${act[@]}" --policy-cmd "$SCRATCH/slow.sh" --policy-timeout 60 2>/dev/null &
+actor=$!
+for _ in $(seq 50); do [ "$(pgrep -fc "sleep $((marker + 1))")" = 2 ] && break; sleep 0.1; done
+[ "$(pgrep -fc "sleep $((marker + 1))")" = 2 ] || fail "the slow policy and its child did not start"
+kill -KILL "$actor"
+wait "$actor" 2>/dev/null || true
+for _ in $(seq 20); do pgrep -f "sleep $((marker + 1))" >/dev/null || break; sleep 0.1; done
+if pgrep -f "sleep $((marker + 1))" >/dev/null; then
+  fail "the policy's processes outlived sa-act's SIGKILL"
+  pkill -f "sleep $((marker + 1))" || true
+fi
+
+# bin/train.sh SIGKILLed alone (not its group) while a slow post_run hook runs: the step goes on
+# to its end, and until it has, --resume refuses with exit 75; afterwards it finishes the run.
+cat >"$SCRATCH/slow-hook.sh" <<SH
+#!/bin/sh
+sleep 3.$marker
+echo "\$SA_STEP" >>"$SCRATCH/hook-steps"
+SH
+chmod +x "$SCRATCH/slow-hook.sh"
+printf '{"post_run": [{"command": ["%s"]}]}' "$SCRATCH/slow-hook.sh" >"$SCRATCH/slow-hooks.json"
+"$ROOT/bin/train.sh" --trace "$ROOT/demo/traces/cpu-slight.msgpack" --agent heuristic --episodes 1 --steps 3 --seed 1 \
+  --runs-dir "$SCRATCH/killed" --checkpoints-dir "$SCRATCH/checkpoints" --hooks "$SCRATCH/slow-hooks.json" \
+  --log-to-terminal >/dev/null 2>&1 &
+trainer=$!
+for _ in $(seq 100); do pgrep -f "sleep 3.$marker" >/dev/null && break; sleep 0.1; done
+kill -KILL "$trainer"
+wait "$trainer" 2>/dev/null || true
+run=$(echo "$SCRATCH"/killed/heuristic_*)
+expect_status 75 "$ROOT/bin/train.sh" --resume "$run" --log-to-terminal
+grep -q "processes it started still hold the run" "$SCRATCH/err" || fail "no word of the leftover step: $(cat "$SCRATCH/err")"
+for _ in $(seq 50); do pgrep -f "sleep 3.$marker" >/dev/null || break; sleep 0.1; done
+sleep 0.5
+expect_status 0 "$ROOT/bin/train.sh" --resume "$run" --log-to-terminal
+# --steps 3 records four steps (the last one ends the episode), each once, each with its hook once.
+[ "$(cut -d, -f2 "$run/step.jsonl" | tr '\n' ' ')" = '"step":1 "step":2 "step":3 "step":4 ' ] \
+  || fail "the resumed run recorded: $(cut -d, -f1-2 "$run/step.jsonl" | tr '\n' ' ')"
+[ "$(sort "$SCRATCH/hook-steps" | tr '\n' ' ')" = "1 2 3 4 " ] || fail "hooks ran for steps $(tr '\n' ' ' <"$SCRATCH/hook-steps")"
 
 finish

@@ -110,7 +110,11 @@ public enum KubeConfigLoader {
         guard let cluster = config.clusters[context.cluster] else {
             throw SimArenaError(.usage, "\(sources): cluster \"\(context.cluster)\" of context \"\(contextName)\" not found")
         }
-        try cluster.validate(name: context.cluster)
+        do {
+            try cluster.validate(name: context.cluster)
+        } catch let error as SimArenaError {
+            throw error.prefixed(sources)
+        }
         guard cluster.server.hasPrefix("https://") || cluster.server.hasPrefix("http://") else {
             let found = cluster.server.isEmpty ? "none" : "\"\(cluster.server)\""
             throw SimArenaError(
@@ -122,6 +126,11 @@ public enum KubeConfigLoader {
                 throw SimArenaError(.usage, "\(sources): user \"\(context.user)\" of context \"\(contextName)\" not found")
             }
             user = named
+            do {
+                try user.validate(name: context.user)
+            } catch let error as SimArenaError {
+                throw error.prefixed(sources)
+            }
         }
         return KubeConnection(
             cluster: cluster, user: user, userName: context.user.isEmpty ? "anonymous" : context.user,

@@ -7,6 +7,7 @@
 ///   beyond `Double`'s range is an error.
 /// - Objects become maps with their members in document order; a repeated key is an error. An
 ///   object whose only member is `"$kmap"` is a map with keys of any type (see ``JSONWriter``).
+/// - The decoded value may take at most ``DecodedSizeBudget``'s multiple of the input's size.
 /// - Rejected: trailing commas, comments, leading zeros, `NaN`/`Infinity`, single quotes,
 ///   unescaped control characters, invalid UTF-8, lone surrogates in `\u` escapes, anything
 ///   after the document, empty input, and nesting deeper than `maxDepth` arrays and objects.
@@ -40,10 +41,13 @@ private struct Parser {
     var pos = 0
     /// Holds a string's bytes while its escapes are decoded; reused across strings.
     var scratch: [UInt8] = []
+    /// What the values built so far take in memory.
+    var budget: DecodedSizeBudget
 
     init(input: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.input = input
         self.maxDepth = maxDepth
+        budget = DecodedSizeBudget(inputSize: input.count)
     }
 
     mutating func parseDocument() throws(SimArenaError) -> KValue {
@@ -88,8 +92,12 @@ private struct Parser {
             return .array([])
         }
         var items: [KValue] = []
+        var charged = 0
         while true {
-            items.append(try parseValue(depth: depth))
+            let start = pos
+            let item = try parseValue(depth: depth)
+            try charge(&charged, growing: items, stride: DecodedSizeBudget.valueSlot, at: start)
+            items.append(item)
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): try skipComma(before: UInt8(ascii: "]"), expected: "expected a value")
@@ -110,6 +118,7 @@ private struct Parser {
             return .map(KMap())
         }
         var members: [KMap.Entry] = []
+        var charged = 0
         var keys = KeyIndex()
         var lastValueStart = pos
         while true {
@@ -126,7 +135,9 @@ private struct Parser {
             pos += 1
             skipWhitespace()
             lastValueStart = pos
-            members.append(KMap.Entry(key: key, value: try parseValue(depth: depth)))
+            let member = KMap.Entry(key: key, value: try parseValue(depth: depth))
+            try charge(&charged, growing: members, stride: MemoryLayout<KMap.Entry>.stride, at: keyStart)
+            members.append(member)
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): try skipComma(before: UInt8(ascii: "}"), expected: "expected a string key")
@@ -136,6 +147,19 @@ private struct Parser {
             default: throw unexpected("expected ',' or '}' after object member", at: pos)
             }
         }
+    }
+
+    /// Charges the budget, before an element is appended to `elements`, for the storage the
+    /// append will allocate when it is full (twice as many slots, and a header with the first),
+    /// so that an input over the budget is refused before the allocation rather than after.
+    mutating func charge<Element>(_ charged: inout Int, growing elements: [Element], stride: Int, at offset: Int)
+        throws(SimArenaError)
+    {
+        guard elements.count == elements.capacity else { return }
+        let capacity = max(2 * elements.capacity, 1)
+        let added = max(capacity - charged, 0) * stride + (charged == 0 ? DecodedSizeBudget.allocation : 0)
+        charged = max(charged, capacity)
+        guard budget.spend(added) else { throw error(budget.exceeded, at: offset) }
     }
 
     /// The map for an object's members, decoding the `"$kmap"` pairs form.
@@ -226,6 +250,9 @@ private struct Parser {
             let byte = input[i]
             if byte == UInt8(ascii: "\"") {
                 pos = i + 1
+                guard budget.spend(text: escaped ? scratch.count + i - runStart : i - runStart) else {
+                    throw error(budget.exceeded, at: open)
+                }
                 guard escaped else {
                     return try makeString(
                         UnsafeBufferPointer(rebasing: input[runStart..<i]), from: open, to: i,

@@ -24,9 +24,20 @@ public enum JSONWriter {
     /// The JSON text of `value`, two-space indented with a final newline when `pretty`.
     public static func encode(_ value: KValue, pretty: Bool) throws -> [UInt8] {
         var writer = Writer(pretty: pretty)
-        try writer.write(value, depth: 0)
+        do throws(SimArenaError) {
+            try writer.write(value, depth: 0)
+        } catch {
+            // Where the number is, found again only now that writing failed.
+            throw error.message == Writer.nonFinite.message ? nonFiniteError(in: value) : error
+        }
         if pretty { writer.out.append(UInt8(ascii: "\n")) }
         return writer.out
+    }
+
+    /// `/spec/x: NaN or infinity cannot be written as JSON`, naming the first such number.
+    public static func nonFiniteError(in value: KValue) -> SimArenaError {
+        let place = value.firstNonFiniteNumber.map { "\($0.description.isEmpty ? "the document" : $0.description): " } ?? ""
+        return SimArenaError(.data, place + "NaN or infinity cannot be written as JSON (MessagePack can hold it)")
     }
 }
 

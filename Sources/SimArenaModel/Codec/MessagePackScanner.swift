@@ -1,3 +1,5 @@
+import CMsgPack
+
 /// A bounds-and-depth check of MessagePack bytes, run before msgpack-c decodes them.
 ///
 /// msgpack-c allocates an array's or a map's element storage from the header's count before it
@@ -13,6 +15,10 @@ enum MessagePackScanner {
 
     static func check(_ bytes: UnsafeRawBufferPointer) throws {
         var scanner = Cursor(bytes: bytes)
+        // What decoding will allocate: msgpack-c's object and then a KValue for every element, two
+        // arrays of elements for every non-empty container, and the strings' heap copies.
+        var elements = 0
+        var containers = 0
         // Elements still expected at each open container level.
         var pending = [Int](repeating: 0, count: maxDepth + 1)
         var depth = 0
@@ -23,7 +29,9 @@ enum MessagePackScanner {
             pending[depth] -= 1
             let start = scanner.offset
             let children = try scanner.skipHeader()
+            elements += 1
             if children > 0 {
+                containers += 1
                 guard depth < maxDepth else {
                     throw SimArenaError(
                         .data, "MessagePack nesting deeper than \(maxDepth) levels at byte \(start)")
@@ -43,12 +51,21 @@ enum MessagePackScanner {
             throw SimArenaError(
                 .data, "\(scanner.remaining) trailing bytes after the MessagePack document at byte \(scanner.offset)")
         }
+        var budget = DecodedSizeBudget(inputSize: bytes.count)
+        guard budget.spend(elements * (objectSize + DecodedSizeBudget.valueSlot) + containers * 2 * DecodedSizeBudget.allocation
+                           + scanner.heapText)
+        else { throw SimArenaError(.data, budget.exceeded) }
     }
 
     /// Reads encoded items one header at a time.
+    /// The size of msgpack-c's `msgpack_object`.
+    static let objectSize = MemoryLayout<msgpack_object>.stride
+
     private struct Cursor {
         let bytes: UnsafeRawBufferPointer
         var offset = 0
+        /// Bytes of strings and binaries too long to be stored inline.
+        var heapText = 0
 
         var remaining: Int { bytes.count - offset }
 
@@ -61,10 +78,10 @@ enum MessagePackScanner {
             case 0x00...0x7f, 0xe0...0xff, 0xc0, 0xc2, 0xc3: return 0
             case 0x80...0x8f: return Int(type & 0x0f) * 2
             case 0x90...0x9f: return Int(type & 0x0f)
-            case 0xa0...0xbf: try skip(Int(type & 0x1f), at: at, what: "string"); return 0
-            case 0xc4: try skip(Int(try read(1, what: "a length")), at: at, what: "binary"); return 0
-            case 0xc5: try skip(Int(try read(2, what: "a length")), at: at, what: "binary"); return 0
-            case 0xc6: try skip(Int(try read(4, what: "a length")), at: at, what: "binary"); return 0
+            case 0xa0...0xbf: try skipText(Int(type & 0x1f), at: at, what: "string"); return 0
+            case 0xc4: try skipText(Int(try read(1, what: "a length")), at: at, what: "binary"); return 0
+            case 0xc5: try skipText(Int(try read(2, what: "a length")), at: at, what: "binary"); return 0
+            case 0xc6: try skipText(Int(try read(4, what: "a length")), at: at, what: "binary"); return 0
             case 0xc7: try skipExt(length: Int(try read(1, what: "a length")), at: at); return 0
             case 0xc8: try skipExt(length: Int(try read(2, what: "a length")), at: at); return 0
             case 0xc9: try skipExt(length: Int(try read(4, what: "a length")), at: at); return 0
@@ -79,9 +96,9 @@ enum MessagePackScanner {
             case 0xd6: try skipExt(length: 4, at: at); return 0
             case 0xd7: try skipExt(length: 8, at: at); return 0
             case 0xd8: try skipExt(length: 16, at: at); return 0
-            case 0xd9: try skip(Int(try read(1, what: "a length")), at: at, what: "string"); return 0
-            case 0xda: try skip(Int(try read(2, what: "a length")), at: at, what: "string"); return 0
-            case 0xdb: try skip(Int(try read(4, what: "a length")), at: at, what: "string"); return 0
+            case 0xd9: try skipText(Int(try read(1, what: "a length")), at: at, what: "string"); return 0
+            case 0xda: try skipText(Int(try read(2, what: "a length")), at: at, what: "string"); return 0
+            case 0xdb: try skipText(Int(try read(4, what: "a length")), at: at, what: "string"); return 0
             case 0xdc: return Int(try read(2, what: "an array length"))
             case 0xdd: return Int(try read(4, what: "an array length"))
             case 0xde: return Int(try read(2, what: "a map length")) * 2
@@ -113,6 +130,12 @@ enum MessagePackScanner {
                     "MessagePack \(what) at byte \(start) claims \(length) bytes but only \(remaining) remain")
             }
             offset += length
+        }
+
+        /// Skips a string's or binary's bytes, counting the heap copy decoding makes.
+        private mutating func skipText(_ length: Int, at start: Int, what: StaticString) throws {
+            try skip(length, at: start, what: what)
+            if length > DecodedSizeBudget.inlineString { heapText += length + DecodedSizeBudget.allocation }
         }
 
         private mutating func skipExt(length: Int, at start: Int) throws {

@@ -1,3 +1,4 @@
+import CGuardedSpawn
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -116,7 +117,8 @@ public struct ProcessResult: Sendable, Hashable {
 /// Runs a child process without a shell.
 ///
 /// - The program is `arguments[0]`, looked up on the caller's `PATH` when it contains no `/`
-///   (`posix_spawnp`; a `PATH` in ``environment`` does not change the lookup). A relative path
+///   (as `posix_spawnp` looks: a `PATH` in ``environment`` does not change the lookup, and a
+///   script without a `#!` line is not handed to `/bin/sh`). A relative path
 ///   with a `/` is resolved in ``workingDirectory``. No shell is involved: no globbing, quoting,
 ///   variable expansion or redirection.
 /// - ``input`` is written to the child's standard input, which is then closed (a child that
@@ -125,19 +127,20 @@ public struct ProcessResult: Sendable, Hashable {
 ///   and discarded, so a chatty child never blocks on a full pipe.
 /// - The environment is the caller's, with ``environment`` added (replacing variables of the same
 ///   name). It is read from `environ` at spawn time, so do not `setenv` concurrently.
-/// - ``workingDirectory`` uses glibc's `posix_spawn_file_actions_addchdir_np` (glibc 2.29 and
-///   later), looked up at run time because Swift's Glibc module hides GNU extensions; on a C
-///   library without it, asking for a working directory is an error.
-/// - The child runs in its own process group. When ``timeout`` expires the group gets SIGTERM,
-///   then SIGKILL after ``killGracePeriod`` if the child is still alive; the result says
+/// - The child runs in its own process group, led by a small guardian process
+///   (`simarena_guarded_spawn`, C): the guardian waits for the program and ends as it ended, so
+///   the result describes the program. When ``timeout`` expires the group gets SIGTERM, then
+///   SIGKILL after ``killGracePeriod`` if the child is still alive; the result says
 ///   ``ProcessResult/timedOut``. When the child has exited, whatever is left of its group (its
-///   own children, a hook's background job) gets SIGKILL: nothing outlives a run.
+///   own children, a hook's background job) gets SIGKILL. When the caller dies, even of SIGKILL,
+///   the kernel tells the guardian (`PR_SET_PDEATHSIG`), which kills the group: nothing outlives
+///   a run. (A descendant that leaves the group with `setsid` or `setpgid` escapes this.)
 /// - In a tool that catches SIGINT and SIGTERM (``InterruptSignals/install()``), either signal
 ///   stops the child's group the same way, and `run()` then throws ``ProcessInterrupted``.
 /// - One thread, no signal handlers: the pipes are watched with `poll`, the child with
 ///   `waitpid(WNOHANG)`. SIGPIPE from writing to a child that closed its input is blocked and
 ///   consumed on the calling thread only. Pipes are `O_CLOEXEC` and the child closes every
-///   descriptor above 2 (`posix_spawn_file_actions_addclosefrom_np` where available), so no
+///   descriptor above 2, so no
 ///   descriptor leaks either way; the child is always reaped.
 /// - A child that exits while a grandchild keeps its output pipes open is not waited for beyond
 ///   ``drainPeriod`` after its exit.
@@ -258,11 +261,6 @@ public struct ProcessRunner: Sendable {
             guard FileIO.isDirectory(directory) else {
                 throw SimArenaError(.usage, "cannot run \(program): working directory \(directory) does not exist")
             }
-            guard GNU.addChdir != nil else {
-                throw SimArenaError(
-                    .usage,
-                    "cannot run \(program) in \(directory): this C library has no posix_spawn_file_actions_addchdir_np")
-            }
         }
     }
 
@@ -270,51 +268,27 @@ public struct ProcessRunner: Sendable {
 
     private func spawn(environmentLines: [String], stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t {
         let program = arguments[0]
-        var actions = posix_spawn_file_actions_t()
-        guard posix_spawn_file_actions_init(&actions) == 0 else {
-            throw SimArenaError(.temporary, "cannot run \(program): \(FileIO.describe(errno))")
-        }
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        var attributes = posix_spawnattr_t()
-        guard posix_spawnattr_init(&attributes) == 0 else {
-            throw SimArenaError(.temporary, "cannot run \(program): \(FileIO.describe(errno))")
-        }
-        defer { posix_spawnattr_destroy(&attributes) }
-
-        // The pipe ends are all above 2 (see makePipe), so the dup2s cannot clobber each other;
-        // dup2 clears O_CLOEXEC on the copies.
-        var status = posix_spawn_file_actions_adddup2(&actions, stdin, 0)
-        if status == 0 { status = posix_spawn_file_actions_adddup2(&actions, stdout, 1) }
-        if status == 0 { status = posix_spawn_file_actions_adddup2(&actions, stderr, 2) }
-        if status == 0, let closeFrom = GNU.addCloseFrom { status = closeFrom(&actions, 3) }
-        if status == 0, let directory = workingDirectory, let addChdir = GNU.addChdir {
-            status = directory.withCString { addChdir(&actions, $0) }
-        }
-        if status == 0 { status = posix_spawnattr_setpgroup(&attributes, 0) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        if status == 0 { status = posix_spawnattr_setsigmask(&attributes, &noSignals) }
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        if status == 0 { status = posix_spawnattr_setsigdefault(&attributes, &allSignals) }
-        if status == 0 {
-            status = posix_spawnattr_setflags(
-                &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        }
-        guard status == 0 else {
-            throw SimArenaError(.temporary, "cannot run \(program): \(FileIO.describe(status))")
-        }
-
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environmentLines.map { strdup($0) } + [nil]
         defer {
             for pointer in argv { free(pointer) }
             for pointer in envp { free(pointer) }
         }
-        var pid: pid_t = 0
-        let result = posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
-        guard result == 0 else { throw Self.spawnError(program: program, code: result) }
+        let pid = argv.withUnsafeBufferPointer { argv in
+            envp.withUnsafeBufferPointer { envp in
+                withOptionalCString(workingDirectory) { directory in
+                    simarena_guarded_spawn(
+                        program, argv.baseAddress, envp.baseAddress, stdin, stdout, stderr, directory)
+                }
+            }
+        }
+        guard pid > 0 else { throw Self.spawnError(program: program, code: -pid) }
         return pid
+    }
+
+    private func withOptionalCString<Result>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> Result) -> Result {
+        guard let text else { return body(nil) }
+        return text.withCString(body)
     }
 
     static func spawnError(program: String, code: Int32) -> SimArenaError {
@@ -332,15 +306,7 @@ public struct ProcessRunner: Sendable {
     /// A pipe with both ends `O_CLOEXEC` and numbered above 2.
     private static func makePipe(program: String) throws -> (read: Int32, write: Int32) {
         var ends: [Int32] = [-1, -1]
-        let status: Int32
-        if let pipe2 = GNU.pipe2 {
-            status = ends.withUnsafeMutableBufferPointer { pipe2($0.baseAddress, O_CLOEXEC) }
-        } else {
-            status = pipe(&ends)
-            if status == 0 {
-                for descriptor in ends { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
-            }
-        }
+        let status = ends.withUnsafeMutableBufferPointer { simarena_pipe_cloexec($0.baseAddress) }
         guard status == 0 else {
             throw SimArenaError(.temporary, "cannot run \(program): cannot create a pipe: \(FileIO.describe(errno))")
         }
@@ -686,25 +652,6 @@ private struct Session {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-}
-
-// MARK: - GNU extensions
-
-/// glibc functions that Swift's Glibc module does not import (they sit behind `_GNU_SOURCE`),
-/// looked up once by name.
-private enum GNU {
-    typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?) -> Int32
-    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
-    typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32
-
-    static let addChdir: AddChdir? = symbol("posix_spawn_file_actions_addchdir_np")
-    static let addCloseFrom: AddCloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
-    static let pipe2: Pipe2? = symbol("pipe2")
-
-    private static func symbol<Function>(_ name: String) -> Function? {
-        guard let address = dlsym(nil, name) else { return nil }
-        return unsafeBitCast(address, to: Function.self)
     }
 }
 

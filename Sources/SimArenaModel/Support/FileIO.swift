@@ -83,6 +83,21 @@ public enum FileIO {
         }
     }
 
+    /// Overwrites `path` in place with `bytes`, creating it if needed: the same file, so a `flock`
+    /// on it survives (unlike ``writeAtomically(_:to:)``), but not atomic; serialize writers and
+    /// readers with a lock of your own.
+    public static func writeInPlace(_ bytes: [UInt8], to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else {
+            throw SimArenaError(.cannotCreate, "\(path): cannot open for writing: \(describe(errno))")
+        }
+        defer { close(descriptor) }
+        guard ftruncate(descriptor, 0) == 0 else {
+            throw SimArenaError(.cannotCreate, "\(path): cannot truncate: \(describe(errno))")
+        }
+        try writeAll(bytes, to: descriptor, path: path)
+    }
+
     /// Appends one line (a newline is added) to `path`, creating it if needed. A write that fails
     /// part-way (a full disk) is cut back off, so the file is as it was: whole lines only.
     public static func appendLine(_ line: [UInt8], to path: String) throws {

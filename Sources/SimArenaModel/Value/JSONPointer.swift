@@ -98,3 +98,34 @@ extension KValue {
         }
     }
 }
+
+extension KValue {
+    /// Where the first NaN or infinite number sits (depth first, in document order), or nil when
+    /// every number is finite: JSON cannot hold one, so messages about it say where it is.
+    public var firstNonFiniteNumber: JSONPointer? {
+        var path: [String] = []
+        return Self.findNonFinite(self, path: &path) ? JSONPointer(tokens: path) : nil
+    }
+
+    private static func findNonFinite(_ value: KValue, path: inout [String]) -> Bool {
+        switch value {
+        case .float(let number): return !number.isFinite
+        case .double(let number): return !number.isFinite
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                path.append(String(index))
+                if findNonFinite(item, path: &path) { return true }
+                path.removeLast()
+            }
+            return false
+        case .map(let map):
+            for entry in map.entries {
+                path.append(entry.key.stringValue ?? "\(entry.key)")
+                if findNonFinite(entry.value, path: &path) { return true }
+                path.removeLast()
+            }
+            return false
+        case .null, .bool, .int, .uint, .string, .binary: return false
+        }
+    }
+}

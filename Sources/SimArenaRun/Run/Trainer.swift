@@ -2,6 +2,10 @@ import SimArenaModel
 import SimArenaSimulation
 import SimArenaRL
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Runs a run directory's remaining steps in one process (`sa-train`, `bin/train.sh --fast`):
 /// the same tasks of the same step function as `bin/step.sh` (``StepTask/sequence(learns:hooks:)``,
 /// ``StepState``), and the same `step.jsonl`, `summary.json` and checkpoints, byte for byte.
@@ -54,7 +58,9 @@ public struct Trainer {
     public static func run(directory: String, backend: Result<any ClusterBackend, any Error>, pid: Int32,
                            output: @escaping (String) -> Void, interrupted: () -> Int32) throws -> Int32 {
         let configuration = try RunDirectory.configuration(of: directory)
-        if let note = try RunLock.acquire(directory, pid: pid) { output(note) }
+        let lock = try RunLock.openForHolding(directory)
+        defer { close(lock) }
+        if let note = try RunLock.acquire(directory, pid: pid, holding: lock) { output(note) }
         defer { RunLock.release(directory, pid: pid) }
         var trainer = try Trainer(directory: directory, configuration: configuration, backend: backend, pid: pid, output: output)
         let status = configuration.keepSteps ? try trainer.runOnFiles(backend: backend, interrupted: interrupted)
