@@ -79,4 +79,36 @@ expect_status 64 "$trace" generate --out "$SCRATCH/nothing" && expect_one_line_e
 expect_status 0 "$trace" --help
 grep -q "convert" "$SCRATCH/out" || fail "--help does not list convert"
 for sub in convert inspect validate; do expect_status 0 "$trace" "$sub" --help; done
+# A workload asking for a GPU: validate warns (T0009) on a cluster without GPUs, and its pods stay
+# Pending with kube-scheduler's message; on a pool offering nvidia.com/gpu they run. An allocatable
+# name kube-scheduler does not count is refused.
+python3 - "$ROOT/demo/cluster.json" "$SCRATCH" <<'PY'
+import json, sys
+cluster = json.load(open(sys.argv[1]))
+cluster["nodePools"][0]["allocatable"].update({"cpu": "64", "nvidia.com/gpu": "4"})
+json.dump(cluster, open(sys.argv[2] + "/gpu-cluster.json", "w"))
+cluster["nodePools"][0]["allocatable"]["gpu"] = "4"
+json.dump(cluster, open(sys.argv[2] + "/bad-cluster.json", "w"))
+PY
+"$BIN/sa-trace" convert "$ROOT/demo/traces/cpu-slight.msgpack" "$SCRATCH/plain.json"
+python3 - "$SCRATCH/plain.json" "$SCRATCH/gpu.json" <<'PY'
+import json, sys
+trace = json.load(open(sys.argv[1]))
+container = trace["events"][0]["applied_objs"][0]["spec"]["template"]["spec"]["containers"][0]
+container.setdefault("resources", {}).setdefault("limits", {})["nvidia.com/gpu"] = "1"
+json.dump(trace, open(sys.argv[2], "w"))
+PY
+expect_status 0 "$BIN/sa-trace" validate "$SCRATCH/gpu.json"
+grep -q "^warning T0009 resource_not_offered at Deployment default/web: requests nvidia.com/gpu" "$SCRATCH/out" \
+  || fail "no T0009 warning: $(cat "$SCRATCH/out")"
+expect_status 0 "$BIN/sa-trace" validate "$SCRATCH/gpu.json" --cluster "$SCRATCH/gpu-cluster.json"
+grep -q "0 warning(s)" "$SCRATCH/out" || fail "T0009 on a cluster with GPUs: $(cat "$SCRATCH/out")"
+expect_status 0 "$BIN/sa-simulate" --trace "$SCRATCH/gpu.json" --out "$SCRATCH/gpu-pending.json"
+grep -q "3 Insufficient nvidia.com/gpu" "$SCRATCH/gpu-pending.json" || fail "GPU pods were not Pending for want of GPUs"
+expect_status 0 "$BIN/sa-simulate" --trace "$SCRATCH/gpu.json" --cluster "$SCRATCH/gpu-cluster.json" --out "$SCRATCH/gpu-running.json"
+grep -q "Insufficient" "$SCRATCH/gpu-running.json" && fail "GPU pods were Pending on a cluster with GPUs"
+expect_status 65 "$BIN/sa-simulate" --trace "$SCRATCH/gpu.json" --cluster "$SCRATCH/bad-cluster.json" --out "$SCRATCH/never.json"
+expect_one_line_error "bad-cluster.json: nodePools\[0\].allocatable: \"gpu\" is not a resource kube-scheduler counts"
+[ -e "$SCRATCH/never.json" ] && fail "a simulation was written for a bad cluster spec"
+
 finish

@@ -18,6 +18,7 @@ public enum ValidationRule: String, Sendable, CaseIterable {
     case requestAboveLimit = "request_above_limit"
     case noContainers = "no_containers"
     case deletedNeverApplied = "deleted_never_applied"
+    case resourceNotOffered = "resource_not_offered"
 
     public var code: String {
         switch self {
@@ -35,17 +36,18 @@ public enum ValidationRule: String, Sendable, CaseIterable {
         case .requestAboveLimit: return "T0006"
         case .noContainers: return "T0007"
         case .deletedNeverApplied: return "T0008"
+        case .resourceNotOffered: return "T0009"
         }
     }
 
     public var severity: ValidationIssue.Severity {
         switch self {
-        case .statusFieldPopulated, .versionMissing, .eventsOutOfOrder, .deletedNeverApplied: return .warning
+        case .statusFieldPopulated, .versionMissing, .eventsOutOfOrder, .deletedNeverApplied, .resourceNotOffered: return .warning
         default: return .error
         }
     }
 
-    func issue(at path: String, _ message: String) -> ValidationIssue {
+    public func issue(at path: String, _ message: String) -> ValidationIssue {
         ValidationIssue(code: code, name: rawValue, severity: severity, path: path, message: message)
     }
 }

@@ -8,7 +8,9 @@ import SimArenaModel
 /// a resource defaults to its limit when only the limit is set (the API server's defaulting).
 /// Sidecars (init containers with `restartPolicy: Always`) run alongside everything after them,
 /// so they add to the app sum and to every later init container, as Kubernetes computes.
-/// Pod-level `spec.resources` is not modelled.
+/// The same rule gives the requests of ephemeral-storage and of kube-scheduler's scalar
+/// resources (``ResourceNames/isNamedForScheduling(_:)``). Pod-level `spec.resources` is not
+/// modelled.
 public struct PodSchedulingRequirements: Sendable, Equatable {
     /// The effective requests, for the NodeResourcesFit filter and the node's `requested`.
     public var requests: ResourceAmounts
@@ -16,6 +18,9 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
     /// ``defaultCPUMillisForScoring`` and missing memory request as
     /// ``defaultMemoryBytesForScoring``; used only for scoring (and the node's `nonZeroRequested`).
     public var nonZeroRequests: ResourceAmounts
+    /// The effective requests of ephemeral-storage and the scalar resources (extended resources,
+    /// hugepages, ...), by the same rule, for NodeResourcesFit.
+    public var namedRequests: NamedResourceAmounts
     /// `spec.nodeSelector`: every label must be present on the node with this value.
     public var nodeSelector: [(key: String, value: String)]
     /// `spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`,
@@ -34,7 +39,7 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
     /// scoring default.
     public init(
         requests: ResourceAmounts = .zero, nonZeroRequests: ResourceAmounts? = nil,
-        nodeSelector: [(key: String, value: String)] = [], requiredNodeAffinity: [NodeSelectorTerm]? = nil,
+        namedRequests: NamedResourceAmounts = NamedResourceAmounts(), nodeSelector: [(key: String, value: String)] = [], requiredNodeAffinity: [NodeSelectorTerm]? = nil,
         tolerations: [Toleration] = []
     ) {
         self.requests = requests
@@ -43,6 +48,7 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
             ?? ResourceAmounts(
                 cpuMillis: requests.cpuMillis == 0 ? Self.defaultCPUMillisForScoring : requests.cpuMillis,
                 memoryBytes: requests.memoryBytes == 0 ? Self.defaultMemoryBytesForScoring : requests.memoryBytes)
+        self.namedRequests = namedRequests
         self.nodeSelector = nodeSelector
         self.requiredNodeAffinity = requiredNodeAffinity
         self.tolerations = tolerations
@@ -68,6 +74,17 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
         }
         requests = try amounts(nonZero: false)
         nonZeroRequests = try amounts(nonZero: true)
+        var names: Set<String> = []
+        for container in template.containers + template.initContainers {
+            for entry in container.requests.entries + container.limits.entries { names.insert(entry.name) }
+        }
+        for entry in overhead.entries { names.insert(entry.name) }
+        var named: [String: Int64] = [:]
+        for name in names where ResourceNames.isNamedForScheduling(name) {
+            named[name] = try Self.effectiveRequest(
+                name, template: template, sidecars: sidecars, overhead: overhead, missing: nil, at: specPath).value
+        }
+        namedRequests = NamedResourceAmounts(named)
 
         nodeSelector = try spec["nodeSelector"].flatMap { value -> [(key: String, value: String)]? in
             guard !value.isNull else { return nil }
@@ -105,7 +122,7 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
     }
 
     public static func == (lhs: PodSchedulingRequirements, rhs: PodSchedulingRequirements) -> Bool {
-        lhs.requests == rhs.requests && lhs.nonZeroRequests == rhs.nonZeroRequests
+        lhs.requests == rhs.requests && lhs.nonZeroRequests == rhs.nonZeroRequests && lhs.namedRequests == rhs.namedRequests
             && lhs.nodeSelector.elementsEqual(rhs.nodeSelector) { $0 == $1 }
             && lhs.requiredNodeAffinity == rhs.requiredNodeAffinity && lhs.tolerations == rhs.tolerations
     }

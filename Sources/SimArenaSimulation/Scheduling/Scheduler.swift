@@ -10,8 +10,10 @@ public enum SchedulingDecision: Sendable, Equatable {
 }
 
 /// kube-scheduler's placement decision for one pod, with the default profile's filters for
-/// scheduling by resources, node selection and taints, and NodeResourcesFit's LeastAllocated
-/// score.
+/// scheduling by resources (cpu, memory, pods, ephemeral-storage and the scalar resources:
+/// extended resources, hugepages, ...), node selection and taints, and NodeResourcesFit's
+/// LeastAllocated score (on cpu and memory). NodeResourcesFit's ignoredResources and
+/// ignoredResourceGroups settings are not modelled: every extended resource is checked.
 ///
 /// Filters run per node in the default profile's order (TaintToleration, NodeAffinity,
 /// NodeResourcesFit), and a node that fails one is not checked by the later ones. Out of scope:
@@ -29,6 +31,9 @@ public enum Scheduler {
         public static let tooManyPods = "Too many pods"
         public static let insufficientCPU = "Insufficient cpu"
         public static let insufficientMemory = "Insufficient memory"
+
+        /// `Insufficient <resource>`, for ephemeral-storage and the scalar resources.
+        public static func insufficient(_ resource: String) -> String { "Insufficient \(resource)" }
 
         /// `node(s) had untolerated taint {key: value}`; an empty value leaves `{key: }`, exactly
         /// as kube-scheduler prints it.
@@ -83,7 +88,19 @@ public enum Scheduler {
         let free = node.allocatable - node.requested
         if pod.requests.cpuMillis > 0 && pod.requests.cpuMillis > free.cpuMillis { return false }
         if pod.requests.memoryBytes > 0 && pod.requests.memoryBytes > free.memoryBytes { return false }
-        return true
+        return pod.namedRequests.isEmpty || !pod.namedRequests.entries.contains { isShort($0, on: node) }
+    }
+
+    /// The named resources (ephemeral-storage, extended resources, hugepages, ...) that `pod`
+    /// requests more of than `node` has free, in name order; a zero request is never short, and a
+    /// node without the resource has none of it.
+    static func shortNamedResources(_ pod: PodSchedulingRequirements, on node: SchedulerNode) -> [String] {
+        pod.namedRequests.entries.filter { isShort($0, on: node) }.map(\.name)
+    }
+
+    private static func isShort(_ request: (name: String, amount: Int64), on node: SchedulerNode) -> Bool {
+        request.amount > 0
+            && request.amount > ResourceAmounts.saturatingSubtract(node.allocatableNamed[request.name], node.requestedNamed[request.name])
     }
 
     /// Why `pod` cannot go to `node`: empty when every filter passes, otherwise the reasons of
@@ -108,6 +125,9 @@ public enum Scheduler {
         }
         if pod.requests.memoryBytes > 0 && pod.requests.memoryBytes > free.memoryBytes {
             reasons.append(Reason.insufficientMemory)
+        }
+        for name in shortNamedResources(pod, on: node) {
+            reasons.append(Reason.insufficient(name))
         }
         return reasons
     }

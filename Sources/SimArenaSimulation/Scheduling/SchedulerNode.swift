@@ -13,6 +13,10 @@ public struct SchedulerNode: Sendable, Hashable {
     public var allocatable: ResourceAmounts
     /// `status.allocatable.pods`.
     public var allocatablePods: Int
+    /// `status.allocatable`'s ephemeral-storage and scalar resources.
+    public var allocatableNamed: NamedResourceAmounts
+    /// The bound pods' effective requests of those.
+    public var requestedNamed: NamedResourceAmounts
     /// The sum of the bound pods' effective requests (for the NodeResourcesFit filter).
     public var requested: ResourceAmounts
     /// How many pods are bound.
@@ -22,7 +26,8 @@ public struct SchedulerNode: Sendable, Hashable {
 
     public init(
         name: String, labels: [String: String] = [:], taints: [Taint] = [], allocatable: ResourceAmounts,
-        allocatablePods: Int = 110, requested: ResourceAmounts = .zero, podCount: Int = 0,
+        allocatablePods: Int = 110, allocatableNamed: NamedResourceAmounts = NamedResourceAmounts(),
+        requested: ResourceAmounts = .zero, requestedNamed: NamedResourceAmounts = NamedResourceAmounts(), podCount: Int = 0,
         nonZeroRequested: ResourceAmounts = .zero
     ) {
         self.name = name
@@ -30,7 +35,9 @@ public struct SchedulerNode: Sendable, Hashable {
         self.taints = taints
         self.allocatable = allocatable
         self.allocatablePods = allocatablePods
+        self.allocatableNamed = allocatableNamed
         self.requested = requested
+        self.requestedNamed = requestedNamed
         self.podCount = podCount
         self.nonZeroRequested = nonZeroRequested
     }
@@ -38,6 +45,7 @@ public struct SchedulerNode: Sendable, Hashable {
     /// Accounts for `pod` now running on this node.
     public mutating func bind(_ pod: PodSchedulingRequirements) {
         requested += pod.requests
+        requestedNamed += pod.namedRequests
         nonZeroRequested += pod.nonZeroRequests
         podCount = podCount == .max ? podCount : podCount + 1
     }
@@ -45,6 +53,7 @@ public struct SchedulerNode: Sendable, Hashable {
     /// Accounts for `pod` leaving this node (the pod count never goes below zero).
     public mutating func unbind(_ pod: PodSchedulingRequirements) {
         requested -= pod.requests
+        requestedNamed -= pod.namedRequests
         nonZeroRequested -= pod.nonZeroRequests
         podCount = max(0, podCount - 1)
     }

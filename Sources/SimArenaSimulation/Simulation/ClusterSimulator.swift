@@ -69,7 +69,7 @@ public final class ClusterSimulator {
                 var labels = pool.labels
                 labels["kubernetes.io/hostname"] = name
                 nodes.append(SchedulerNode(name: name, labels: labels, taints: pool.taints, allocatable: pool.allocatable,
-                                           allocatablePods: pool.allocatablePods))
+                                           allocatablePods: pool.allocatablePods, allocatableNamed: pool.allocatableNamed))
             }
         }
         nodeUsage = Array(repeating: .zero, count: nodes.count)

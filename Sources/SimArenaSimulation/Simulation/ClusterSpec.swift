@@ -3,7 +3,8 @@ import SimArenaModel
 /// The simulated cluster: pools of identical nodes, and the kubelet's timing.
 ///
 /// A JSON (or MessagePack) document, documented in docs/cluster-spec.md:
-/// `{"nodePools": [{"name", "count", "allocatable": {"cpu", "memory", "pods"}, "labels", "taints"}],
+/// `{"nodePools": [{"name", "count", "allocatable": {"cpu", "memory", "pods", "ephemeral-storage",
+/// "nvidia.com/gpu", "hugepages-2Mi", ...}, "labels", "taints"}],
 ///   "lifecycle": {...}}`.
 public struct ClusterSpec: Sendable, Hashable {
     /// A group of identical nodes named `<name>-0`, `<name>-1`, ...
@@ -12,15 +13,20 @@ public struct ClusterSpec: Sendable, Hashable {
         public var count: Int
         public var allocatable: ResourceAmounts
         public var allocatablePods: Int
+        /// Ephemeral-storage, extended resources (`nvidia.com/gpu`), hugepages and the other
+        /// resources kube-scheduler counts by name; a node has none of what is not listed.
+        public var allocatableNamed: NamedResourceAmounts
         public var labels: [String: String]
         public var taints: [Taint]
 
         public init(name: String, count: Int, allocatable: ResourceAmounts, allocatablePods: Int = 110,
-                    labels: [String: String] = [:], taints: [Taint] = []) {
+                    allocatableNamed: NamedResourceAmounts = NamedResourceAmounts(), labels: [String: String] = [:],
+                    taints: [Taint] = []) {
             self.name = name
             self.count = count
             self.allocatable = allocatable
             self.allocatablePods = allocatablePods
+            self.allocatableNamed = allocatableNamed
             self.labels = labels
             self.taints = taints
         }
@@ -92,6 +98,19 @@ public struct ClusterSpec: Sendable, Hashable {
         guard pods > 0, pods <= 100_000 else {
             throw SimArenaError(.data, "\(path).allocatable.pods: \(pods) is not between 1 and 100000")
         }
+        var named: [String: Int64] = [:]
+        for entry in resources.entries where ![ResourceNames.cpu, ResourceNames.memory, ResourceNames.pods].contains(entry.name) {
+            guard ResourceNames.isNamedForScheduling(entry.name) else {
+                throw SimArenaError(
+                    .data,
+                    "\(path).allocatable: \"\(entry.name)\" is not a resource kube-scheduler counts (cpu, memory, pods, "
+                        + "ephemeral-storage, hugepages-<size>, or a domain-qualified extended resource such as nvidia.com/gpu)")
+            }
+            guard entry.quantity.sign >= 0 else {
+                throw SimArenaError(.data, "\(path).allocatable.\(entry.name): must not be negative")
+            }
+            named[entry.name] = entry.quantity.value
+        }
         var labels: [String: String] = [:]
         for entry in try map["labels"]?.requireMap(at: "\(path).labels").entries ?? [] {
             let key = try entry.key.requireString(at: "\(path).labels key")
@@ -102,6 +121,6 @@ public struct ClusterSpec: Sendable, Hashable {
         } ?? []
         return NodePool(name: name, count: Int(count),
                         allocatable: ResourceAmounts(cpuMillis: cpu.milliValue, memoryBytes: memory.value),
-                        allocatablePods: Int(pods), labels: labels, taints: taints)
+                        allocatablePods: Int(pods), allocatableNamed: NamedResourceAmounts(named), labels: labels, taints: taints)
     }
 }

@@ -43,8 +43,8 @@ extension SimulationResult {
     private static func nodeValue(_ node: Node) -> KValue {
         [
             "name": .string(node.name),
-            "allocatable": Self.amounts(node.allocatable, pods: node.allocatablePods),
-            "requested": Self.amounts(node.requested),
+            "allocatable": Self.amounts(node.allocatable, pods: node.allocatablePods, named: node.allocatableNamed),
+            "requested": Self.amounts(node.requested, named: node.requestedNamed),
             "used": Self.amounts(node.used),
             "pods": .int(Int64(node.pods)),
         ]
@@ -135,10 +135,13 @@ extension SimulationResult {
     }
 
     /// `{"cpu": "1500m", "memory": "512Mi"}` (and `pods` when given), canonical quantities.
-    public static func amounts(_ amounts: ResourceAmounts, pods: Int? = nil) -> KValue {
+    public static func amounts(_ amounts: ResourceAmounts, pods: Int? = nil, named: NamedResourceAmounts = NamedResourceAmounts())
+        -> KValue
+    {
         var map: KValue = ["cpu": .string(Quantity.millis(amounts.cpuMillis).description),
                            "memory": .string(Quantity.bytes(amounts.memoryBytes).description)]
         if let pods { map["pods"] = .string(String(pods)) }
+        for entry in named.entries { map[entry.name] = .string(Quantity.bytes(entry.amount).description) }
         return map
     }
 

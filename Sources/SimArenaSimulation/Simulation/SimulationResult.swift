@@ -58,6 +58,9 @@ public struct SimulationResult: Sendable {
         public var name: String
         public var allocatable: ResourceAmounts
         public var allocatablePods: Int
+        /// Ephemeral-storage and scalar resources the node offers, and what its pods request of them.
+        public var allocatableNamed: NamedResourceAmounts
+        public var requestedNamed: NamedResourceAmounts
         public var requested: ResourceAmounts
         public var used: ResourceAmounts
         public var pods: Int
@@ -123,7 +126,7 @@ public struct SimulationResult: Sendable {
         }
         nodes = simulator.nodes.enumerated().map { index, node in
             Node(name: node.name, allocatable: node.allocatable, allocatablePods: node.allocatablePods,
-                 requested: node.requested, used: simulator.nodeUsage[index], pods: podCounts[index])
+                 allocatableNamed: node.allocatableNamed, requestedNamed: node.requestedNamed, requested: node.requested, used: simulator.nodeUsage[index], pods: podCounts[index])
         }
         workloads = simulator.workloads.map { runtime in
             let live = runtime.pods.filter { simulator.pods[$0].isLive }

@@ -1,0 +1,131 @@
+import SimArenaModel
+
+/// The resources NodeResourcesFit checks besides cpu, memory and pods, by name: ephemeral-storage
+/// and kube-scheduler's scalar resources (extended resources such as `nvidia.com/gpu`, hugepages,
+/// `kubernetes.io/`-prefixed names, attachable volumes), as integers (`Quantity.value`: bytes
+/// for storage and hugepages, counts otherwise).
+///
+/// Kept sorted by name, so equal amounts compare equal and iterate in one order. Most pods and
+/// nodes have none, and then this is an empty array: the scheduler's checks cost nothing. Sums
+/// saturate at the `Int64` bounds, as ``ResourceAmounts`` does.
+public struct NamedResourceAmounts: Sendable, Hashable {
+    /// (name, amount) pairs, sorted by name, names unique.
+    public private(set) var entries: [(name: String, amount: Int64)]
+
+    public init() { entries = [] }
+
+    /// Amounts by name; zero amounts are kept (a pod's explicit `0` is skipped by the checks).
+    public init(_ amounts: [String: Int64]) {
+        entries = amounts.map { (name: $0.key, amount: $0.value) }.sorted { $0.name < $1.name }
+    }
+
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// The amount of `name`; 0 when absent (a node that does not offer a resource has none).
+    public subscript(name: String) -> Int64 {
+        guard let index = index(of: name) else { return 0 }
+        return entries[index].amount
+    }
+
+    public static func + (lhs: NamedResourceAmounts, rhs: NamedResourceAmounts) -> NamedResourceAmounts {
+        lhs.combined(with: rhs, ResourceAmounts.saturatingAdd)
+    }
+
+    public static func - (lhs: NamedResourceAmounts, rhs: NamedResourceAmounts) -> NamedResourceAmounts {
+        lhs.combined(with: rhs, ResourceAmounts.saturatingSubtract)
+    }
+
+    public static func += (lhs: inout NamedResourceAmounts, rhs: NamedResourceAmounts) {
+        if !rhs.isEmpty { lhs = lhs + rhs }
+    }
+
+    public static func -= (lhs: inout NamedResourceAmounts, rhs: NamedResourceAmounts) {
+        if !rhs.isEmpty { lhs = lhs - rhs }
+    }
+
+    public static func == (lhs: NamedResourceAmounts, rhs: NamedResourceAmounts) -> Bool {
+        lhs.entries.elementsEqual(rhs.entries) { $0.name == $1.name && $0.amount == $1.amount }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for entry in entries {
+            hasher.combine(entry.name)
+            hasher.combine(entry.amount)
+        }
+    }
+
+    private func index(of name: String) -> Int? {
+        entries.firstIndex { $0.name == name }
+    }
+
+    /// Every name of either side, with `operation(left, right)` of their amounts.
+    private func combined(with other: NamedResourceAmounts, _ operation: (Int64, Int64) -> Int64) -> NamedResourceAmounts {
+        var result = NamedResourceAmounts()
+        var names = Set(entries.map(\.name))
+        names.formUnion(other.entries.map(\.name))
+        result.entries = names.sorted().map { (name: $0, amount: operation(self[$0], other[$0])) }
+        return result
+    }
+}
+
+/// Which resource names kube-scheduler's NodeResourcesFit tracks, by its rules
+/// (`schedutil.IsScalarResourceName` and `v1helper`'s name classes).
+public enum ResourceNames {
+    public static let cpu = "cpu"
+    public static let memory = "memory"
+    public static let pods = "pods"
+    public static let ephemeralStorage = "ephemeral-storage"
+    static let hugePagesPrefix = "hugepages-"
+    static let attachableVolumesPrefix = "attachable-volumes-"
+
+    /// Whether the scheduler counts `name` in ``NamedResourceAmounts``: ephemeral-storage, an
+    /// extended resource, hugepages, a `kubernetes.io/`-prefixed name or attachable volumes.
+    /// Anything else in a container's requests (an unqualified name such as `gpu`) is ignored,
+    /// as kube-scheduler ignores it.
+    public static func isNamedForScheduling(_ name: String) -> Bool {
+        name == ephemeralStorage || isExtended(name) || name.hasPrefix(hugePagesPrefix)
+            || isPrefixedNative(name) || name.hasPrefix(attachableVolumesPrefix)
+    }
+
+    /// A domain-qualified name outside `kubernetes.io` (`nvidia.com/gpu`, `example.com/aaa`).
+    public static func isExtended(_ name: String) -> Bool {
+        name.contains("/") && !isPrefixedNative(name) && !name.hasPrefix("requests.") && isQualifiedName(name)
+    }
+
+    /// `kubernetes.io/x` or `sub.kubernetes.io/x`.
+    static func isPrefixedNative(_ name: String) -> Bool {
+        name.contains("kubernetes.io/")
+    }
+
+    /// Kubernetes' qualified name: an optional DNS-subdomain prefix and `/`, then a name of at most
+    /// 63 characters, alphanumeric at both ends, with `-`, `_` and `.` inside.
+    static func isQualifiedName(_ name: String) -> Bool {
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let last = parts.last else { return false }
+        if parts.count == 2 {
+            let prefix = parts[0]
+            guard !prefix.isEmpty, prefix.utf8.count <= 253,
+                prefix.split(separator: ".", omittingEmptySubsequences: false).allSatisfy(isDNSLabel)
+            else { return false }
+        }
+        guard !last.isEmpty, last.utf8.count <= 63, let first = last.utf8.first, let end = last.utf8.last,
+            isAlphanumeric(first), isAlphanumeric(end)
+        else { return false }
+        return last.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+    }
+
+    private static func isDNSLabel(_ label: Substring) -> Bool {
+        guard !label.isEmpty, label.utf8.count <= 63, let first = label.utf8.first, let end = label.utf8.last,
+            isLowerAlphanumeric(first), isLowerAlphanumeric(end)
+        else { return false }
+        return label.utf8.allSatisfy { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        isLowerAlphanumeric(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+    }
+
+    private static func isLowerAlphanumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+}
