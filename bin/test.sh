@@ -40,7 +40,7 @@ max_jobs="${SIMARENA_TEST_JOBS:-$(nproc)}"
 [[ "$max_jobs" =~ ^[1-9][0-9]*$ ]] || { echo "test: SIMARENA_TEST_JOBS='$max_jobs': expected a positive number" >&2; exit 64; }
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
-declare -A job_name=() job_started=()
+declare -A job_name=() job_started=() job_log=()
 passed=0
 failures=()
 
@@ -49,10 +49,10 @@ wait_for_a_job() {
   local pid="" status=0
   wait -n -p pid "${!job_name[@]}" || status=$?
   local name="${job_name[$pid]}"
-  cat "$logs/$pid.log" >&2
+  cat "${job_log[$pid]}" >&2
   echo "test: $name took $((SECONDS - job_started[$pid])) s$([ "$status" = 0 ] || echo ", FAILED (exit $status)")" >&2
   if [ "$status" = 0 ]; then passed=$((passed + 1)); else failures+=("$name"); fi
-  unset "job_name[$pid]" "job_started[$pid]"
+  unset "job_name[$pid]" "job_started[$pid]" "job_log[$pid]"
 }
 
 # start_job NAME COMMAND...: runs COMMAND in the background once a slot is free.
@@ -61,8 +61,10 @@ start_job() {
   shift
   while [ "${#job_name[@]}" -ge "$max_jobs" ]; do wait_for_a_job; done
   echo "test: started $name" >&2
-  "$@" >"$logs/next.log" 2>&1 &
-  mv "$logs/next.log" "$logs/$!.log"
+  local log
+  log=$(mktemp "$logs/job.XXXXXX")
+  "$@" >"$log" 2>&1 &
+  job_log[$!]="$log"
   job_name[$!]="$name"
   job_started[$!]=$SECONDS
 }

@@ -9,14 +9,20 @@ import SimArenaModel
 /// nodes have none, and then this is an empty array: the scheduler's checks cost nothing. Sums
 /// saturate at the `Int64` bounds, as ``ResourceAmounts`` does.
 public struct NamedResourceAmounts: Sendable, Hashable {
-    /// (name, amount) pairs, sorted by name, names unique.
-    public private(set) var entries: [(name: String, amount: Int64)]
+    /// One resource's amount.
+    public struct Entry: Sendable, Hashable {
+        public var name: String
+        public var amount: Int64
+    }
+
+    /// Sorted by name, names unique.
+    public private(set) var entries: [Entry]
 
     public init() { entries = [] }
 
     /// Amounts by name; zero amounts are kept (a pod's explicit `0` is skipped by the checks).
     public init(_ amounts: [String: Int64]) {
-        entries = amounts.map { (name: $0.key, amount: $0.value) }.sorted { $0.name < $1.name }
+        entries = amounts.map { Entry(name: $0.key, amount: $0.value) }.sorted { $0.name < $1.name }
     }
 
     public var isEmpty: Bool { entries.isEmpty }
@@ -43,17 +49,6 @@ public struct NamedResourceAmounts: Sendable, Hashable {
         if !rhs.isEmpty { lhs = lhs - rhs }
     }
 
-    public static func == (lhs: NamedResourceAmounts, rhs: NamedResourceAmounts) -> Bool {
-        lhs.entries.elementsEqual(rhs.entries) { $0.name == $1.name && $0.amount == $1.amount }
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        for entry in entries {
-            hasher.combine(entry.name)
-            hasher.combine(entry.amount)
-        }
-    }
-
     private func index(of name: String) -> Int? {
         entries.firstIndex { $0.name == name }
     }
@@ -63,7 +58,7 @@ public struct NamedResourceAmounts: Sendable, Hashable {
         var result = NamedResourceAmounts()
         var names = Set(entries.map(\.name))
         names.formUnion(other.entries.map(\.name))
-        result.entries = names.sorted().map { (name: $0, amount: operation(self[$0], other[$0])) }
+        result.entries = names.sorted().map { Entry(name: $0, amount: operation(self[$0], other[$0])) }
         return result
     }
 }

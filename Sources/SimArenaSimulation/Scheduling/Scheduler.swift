@@ -98,7 +98,7 @@ public enum Scheduler {
         pod.namedRequests.entries.filter { isShort($0, on: node) }.map(\.name)
     }
 
-    private static func isShort(_ request: (name: String, amount: Int64), on node: SchedulerNode) -> Bool {
+    private static func isShort(_ request: NamedResourceAmounts.Entry, on node: SchedulerNode) -> Bool {
         request.amount > 0
             && request.amount > ResourceAmounts.saturatingSubtract(node.allocatableNamed[request.name], node.requestedNamed[request.name])
     }
