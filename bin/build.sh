@@ -80,13 +80,14 @@ if [ "$quiet" = 1 ]; then
 fi
 mkdir -p .build
 started=$(mktemp .build/.sources-building.XXXXXX)
+trap 'rm -f "$started"' EXIT
 if ! out=$(swift build -c release --static-swift-stdlib 2>&1); then
-  rm -f "$started"
   echo "$out" >&2
   echo "build: swift build failed" >&2
   exit 1
 fi
 mv -f "$started" "$stamp"
+trap - EXIT
 # glibc's linker note about mktemp comes from the toolchain's static Foundation, not from us.
 if [ "$quiet" = 0 ]; then
   printf '%s\n' "$out" | grep -E "warning:|Compiling|Build complete" | grep -v "the use of \`mktemp' is dangerous" >&2 || true

@@ -36,6 +36,11 @@ echo "test: swift test took $((SECONDS - started)) s" >&2
 
 # The Python tests and the shell tests run as jobs, SIMARENA_TEST_JOBS at a time (default: one per
 # core); each job's output is shown whole when it ends, with how long it took.
+# (The pool waits with `wait -n -p`, bash 5.1 or later: Debian 12 has 5.2.)
+if [ "${BASH_VERSINFO[0]}" -lt 5 ] || { [ "${BASH_VERSINFO[0]}" = 5 ] && [ "${BASH_VERSINFO[1]}" -lt 1 ]; }; then
+  echo "test: bash $BASH_VERSION is too old; the test jobs need bash 5.1 or later" >&2
+  exit 69
+fi
 max_jobs="${SIMARENA_TEST_JOBS:-$(nproc)}"
 [[ "$max_jobs" =~ ^[1-9][0-9]*$ ]] || { echo "test: SIMARENA_TEST_JOBS='$max_jobs': expected a positive number" >&2; exit 64; }
 logs=$(mktemp -d)

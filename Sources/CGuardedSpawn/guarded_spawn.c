@@ -45,7 +45,19 @@ static int resolve(const char *program, char *out, size_t size) {
             out[length] = '/';
             strcpy(out + length + 1, program);
             int status = executable(out);
-            if (status == 0) return 0;
+            if (status == 0) {
+                // A relative entry ("." or empty) means the caller's directory, not the program's.
+                if (out[0] != '/') {
+                    char absolute[PATH_MAX];
+                    if (getcwd(absolute, sizeof absolute) == NULL) return errno;
+                    size_t prefix = strlen(absolute);
+                    if (prefix + 1 + strlen(out) >= size) return ENAMETOOLONG;
+                    absolute[prefix] = '/';
+                    strcpy(absolute + prefix + 1, out);
+                    strcpy(out, absolute);
+                }
+                return 0;
+            }
             if (status == EACCES) denied = 1;
         }
         if (*end == '\0') break;
@@ -118,7 +130,8 @@ static void start_program(const char *path, char *const argv[], char *const envp
 static void guard(const char *path, char *const argv[], char *const envp[], int stdin_fd, int stdout_fd,
                   int stderr_fd, const char *directory, int report, pid_t caller) {
     // Every signal is blocked (the caller blocked them around fork); handlers are the caller's.
-    setpgid(0, 0);
+    // Without a group of its own, the death handler's kill(0, ...) would hit the caller's group.
+    if (setpgid(0, 0) != 0) report_and_exit(report, errno);
     for (int signal = 1; signal < NSIG; signal++) {
         if (signal != SIGKILL && signal != SIGSTOP) set_disposition(signal, SIG_DFL);
     }
@@ -144,8 +157,10 @@ static void guard(const char *path, char *const argv[], char *const envp[], int 
     }
     if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
     int signal = WTERMSIG(status);
+    // Not a crash of the guardian: no core file, and no report to a core handler.
     struct rlimit no_core = {0, 0};
     setrlimit(RLIMIT_CORE, &no_core);
+    prctl(PR_SET_DUMPABLE, 0);
     set_disposition(signal, SIG_DFL);
     kill(getpid(), signal);
     _exit(128 + signal);

@@ -135,6 +135,8 @@ final class RunDirectoryTests: XCTestCase {
         let mine = try RunLock.openForHolding(run)
         defer { close(mine) }
         XCTAssertThrowsError(try RunLock.acquire(run, pid: getpid(), holding: mine))
+        // The same pid through another descriptor (another container's pid 1) is someone else.
+        XCTAssertThrowsError(try RunLock.acquire(run, pid: 999_999, holding: mine))
         close(held)
         XCTAssertEqual(try RunLock.acquire(run, pid: getpid(), holding: mine), "took over a stale lock of process 999999")
         RunLock.release(run, pid: getpid())

@@ -265,6 +265,24 @@ final class SimulatorTests: XCTestCase {
         XCTAssertNotEqual(try Self.simulate(trace, .demo, seed: 7).pods.map(\.name), other.pods.map(\.name))
     }
 
+    /// Requests and limits print as Kubernetes prints the pod's quantities: canonical, in the
+    /// notation they were written in (they used to be rebuilt from rounded millicores and bytes:
+    /// `1000M` became `1000000000`, `.001Ki` became `2`); the pod's totals keep the first
+    /// container's notation, as Kubernetes' sums do.
+    func testQuantitiesPrintInTheirOwnCanonicalForm() throws {
+        let web = Self.deployment("web", replicas: 1, requests: ["cpu": "0.5", "memory": ".001Ki"],
+                                  limits: ["cpu": "1000m", "memory": "1000M"])
+        let result = try Self.simulate(try Self.trace([(0, [web], [])]), Self.cluster(nodes: 1))
+        let pod = try XCTUnwrap(result.value["pods"]?[0])
+        XCTAssertEqual(pod["requests"], ["cpu": "500m", "memory": "1024m"])
+        XCTAssertEqual(pod["limits"], ["cpu": "1", "memory": "1G"])
+        XCTAssertEqual(pod["containers"]?[0]?["requests"], ["cpu": "500m", "memory": "1024m"])
+        XCTAssertEqual(pod["containers"]?[0]?["limits"], ["cpu": "1", "memory": "1G"])
+        // What the simulator compares stays in whole millicores and bytes, rounded up.
+        XCTAssertEqual(result.pods[0].requests, ResourceAmounts(cpuMillis: 500, memoryBytes: 2))
+        XCTAssertEqual(result.pods[0].memoryLimit, 1_000_000_000)
+    }
+
     func testBadInputIsRefusedClearly() throws {
         let huge = Self.deployment("web", replicas: 1_000_000_000, requests: ["cpu": "1"])
         XCTAssertThrowsError(try Self.simulate(try Self.trace([(0, [huge], [])]), .demo)) { error in

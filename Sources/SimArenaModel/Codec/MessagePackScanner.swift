@@ -64,7 +64,7 @@ enum MessagePackScanner {
     private struct Cursor {
         let bytes: UnsafeRawBufferPointer
         var offset = 0
-        /// Bytes of strings and binaries too long to be stored inline.
+        /// Bytes of the heap copies of long strings and of binaries.
         var heapText = 0
 
         var remaining: Int { bytes.count - offset }
@@ -79,9 +79,9 @@ enum MessagePackScanner {
             case 0x80...0x8f: return Int(type & 0x0f) * 2
             case 0x90...0x9f: return Int(type & 0x0f)
             case 0xa0...0xbf: try skipText(Int(type & 0x1f), at: at, what: "string"); return 0
-            case 0xc4: try skipText(Int(try read(1, what: "a length")), at: at, what: "binary"); return 0
-            case 0xc5: try skipText(Int(try read(2, what: "a length")), at: at, what: "binary"); return 0
-            case 0xc6: try skipText(Int(try read(4, what: "a length")), at: at, what: "binary"); return 0
+            case 0xc4: try skipBinary(Int(try read(1, what: "a length")), at: at); return 0
+            case 0xc5: try skipBinary(Int(try read(2, what: "a length")), at: at); return 0
+            case 0xc6: try skipBinary(Int(try read(4, what: "a length")), at: at); return 0
             case 0xc7: try skipExt(length: Int(try read(1, what: "a length")), at: at); return 0
             case 0xc8: try skipExt(length: Int(try read(2, what: "a length")), at: at); return 0
             case 0xc9: try skipExt(length: Int(try read(4, what: "a length")), at: at); return 0
@@ -132,10 +132,16 @@ enum MessagePackScanner {
             offset += length
         }
 
-        /// Skips a string's or binary's bytes, counting the heap copy decoding makes.
+        /// Skips a string's bytes, counting the heap copy decoding makes of a long one.
         private mutating func skipText(_ length: Int, at start: Int, what: StaticString) throws {
             try skip(length, at: start, what: what)
             if length > DecodedSizeBudget.inlineString { heapText += length + DecodedSizeBudget.allocation }
+        }
+
+        /// Skips a binary's bytes, counting the array decoding makes of it, whatever its size.
+        private mutating func skipBinary(_ length: Int, at start: Int) throws {
+            try skip(length, at: start, what: "binary")
+            heapText += length + DecodedSizeBudget.allocation
         }
 
         private mutating func skipExt(length: Int, at start: Int) throws {

@@ -58,7 +58,10 @@ public enum RunLock {
             let holder = self.holder(lock)
             // Through `holding`, this takes the flock when nobody else has it.
             let held = isHeld(lock, through: holding)
-            if holder == pid, held || isAlive(pid) {
+            // Already ours: by pid alone when no descriptor is given (a stage checking its
+            // orchestrator's lock), by pid and flock when one is (another holder of the flock with
+            // the same pid, as in another container, is someone else).
+            if holder == pid, holding == nil ? held || isAlive(pid) : !held {
                 return nil
             }
             do {
@@ -109,11 +112,13 @@ public enum RunLock {
     /// Whether a descriptor other than `own` holds the lock file's flock. When it is free and
     /// `own` is given, `own` takes it.
     private static func isHeld(_ lock: String, through own: Int32?) -> Bool {
-        if let own { return flock(own, LOCK_EX | LOCK_NB) != 0 }
+        // Only EWOULDBLOCK means another holder: a filesystem without flock (ENOLCK, EOPNOTSUPP)
+        // leaves the pid to decide.
+        if let own { return flock(own, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK }
         let probe = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard probe >= 0 else { return false }
         defer { close(probe) }
-        guard flock(probe, LOCK_EX | LOCK_NB) == 0 else { return true }
+        guard flock(probe, LOCK_EX | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
         flock(probe, LOCK_UN)
         return false
     }

@@ -14,6 +14,9 @@ import SimArenaModel
 public struct PodSchedulingRequirements: Sendable, Equatable {
     /// The effective requests, for the NodeResourcesFit filter and the node's `requested`.
     public var requests: ResourceAmounts
+    /// The same for cpu and memory as exact quantities, in the notation of the first container
+    /// that requests each (Kubernetes' sums keep the left operand's), for printing.
+    public var requestQuantities: ResourceList
     /// The effective requests with each container's missing cpu request counted as
     /// ``defaultCPUMillisForScoring`` and missing memory request as
     /// ``defaultMemoryBytesForScoring``; used only for scoring (and the node's `nonZeroRequested`).
@@ -49,6 +52,9 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
                 cpuMillis: requests.cpuMillis == 0 ? Self.defaultCPUMillisForScoring : requests.cpuMillis,
                 memoryBytes: requests.memoryBytes == 0 ? Self.defaultMemoryBytesForScoring : requests.memoryBytes)
         self.namedRequests = namedRequests
+        requestQuantities = ResourceList([
+            (ResourceNames.cpu, .millis(requests.cpuMillis)), (ResourceNames.memory, .bytes(requests.memoryBytes)),
+        ])
         self.nodeSelector = nodeSelector
         self.requiredNodeAffinity = requiredNodeAffinity
         self.tolerations = tolerations
@@ -63,17 +69,20 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
 
         let sidecars = try Self.sidecarFlags(spec["initContainers"], count: template.initContainers.count, at: "\(specPath).initContainers")
         let overhead = try spec["overhead"].flatMap { $0.isNull ? nil : try ResourceList($0, at: "\(specPath).overhead") } ?? ResourceList()
-        func amounts(nonZero: Bool) throws -> ResourceAmounts {
+        func quantities(nonZero: Bool) throws -> (cpu: Quantity, memory: Quantity) {
             let cpu = try Self.effectiveRequest(
                 "cpu", template: template, sidecars: sidecars, overhead: overhead,
                 missing: nonZero ? .millis(Self.defaultCPUMillisForScoring) : nil, at: specPath)
             let memory = try Self.effectiveRequest(
                 "memory", template: template, sidecars: sidecars, overhead: overhead,
                 missing: nonZero ? .bytes(Self.defaultMemoryBytesForScoring) : nil, at: specPath)
-            return ResourceAmounts(cpuMillis: cpu.milliValue, memoryBytes: memory.value)
+            return (cpu, memory)
         }
-        requests = try amounts(nonZero: false)
-        nonZeroRequests = try amounts(nonZero: true)
+        let exact = try quantities(nonZero: false)
+        requests = ResourceAmounts(cpuMillis: exact.cpu.milliValue, memoryBytes: exact.memory.value)
+        requestQuantities = ResourceList([(ResourceNames.cpu, exact.cpu), (ResourceNames.memory, exact.memory)])
+        let nonZero = try quantities(nonZero: true)
+        nonZeroRequests = ResourceAmounts(cpuMillis: nonZero.cpu.milliValue, memoryBytes: nonZero.memory.value)
         var names: Set<String> = []
         for container in template.containers + template.initContainers {
             for entry in container.requests.entries + container.limits.entries { names.insert(entry.name) }
@@ -148,6 +157,9 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
         func request(_ container: ContainerSpec) -> Quantity {
             container.requests[resource] ?? container.limits[resource] ?? missing ?? zero
         }
+        // Kubernetes' maxResourceList: the larger one, the first when they are equal (which
+        // decides the notation the result prints in).
+        func larger(_ first: Quantity, _ second: Quantity) -> Quantity { second > first ? second : first }
         do {
             var total = zero
             for container in template.containers {
@@ -159,12 +171,12 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
                 if isSidecar {
                     sidecarTotal = try sidecarTotal.adding(request(container))
                     total = try total.adding(request(container))
-                    initPeak = max(initPeak, sidecarTotal)
+                    initPeak = larger(initPeak, sidecarTotal)
                 } else {
-                    initPeak = max(initPeak, try request(container).adding(sidecarTotal))
+                    initPeak = larger(initPeak, try request(container).adding(sidecarTotal))
                 }
             }
-            return try max(total, initPeak).adding(overhead[resource] ?? zero)
+            return try larger(total, initPeak).adding(overhead[resource] ?? zero)
         } catch let error as SimArenaError {
             throw error.prefixed("\(path): \(resource) requests")
         }

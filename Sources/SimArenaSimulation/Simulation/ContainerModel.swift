@@ -8,6 +8,10 @@ public struct ContainerModel: Sendable, Hashable {
     public let requests: ResourceAmounts
     public let cpuLimit: Int64?
     public let memoryLimit: Int64?
+    /// The cpu and memory requests (defaulted from the limits) and limits as exact quantities in
+    /// the notation the spec used, for printing as Kubernetes does (`1G` stays `1G`).
+    public let requestQuantities: ResourceList
+    public let limitQuantities: ResourceList
     /// What the container uses from each (re)start: the `simarena.io/usage` annotation's
     /// series, else its request, constant. Millicores and bytes.
     public let cpuUsage: UsageSeries
@@ -24,6 +28,9 @@ public struct ContainerModel: Sendable, Hashable {
         requests = ResourceAmounts(
             cpuMillis: spec.requests["cpu"]?.milliValue ?? cpuLimit ?? 0,
             memoryBytes: spec.requests["memory"]?.value ?? memoryLimit ?? 0)
+        let names = [ResourceNames.cpu, ResourceNames.memory]
+        requestQuantities = ResourceList(names.compactMap { name in (spec.requests[name] ?? spec.limits[name]).map { (name, $0) } })
+        limitQuantities = ResourceList(names.compactMap { name in spec.limits[name].map { (name, $0) } })
         let memory = declared?.memory ?? UsageSeries(constant: requests.memoryBytes)
         cpuUsage = declared?.cpu ?? UsageSeries(constant: requests.cpuMillis)
         memoryUsage = memory

@@ -80,8 +80,8 @@ extension SimulationResult {
         map["restartCount"] = .int(Int64(pod.restartCount))
         map["oomKilled"] = .bool(pod.oomKilled)
         map["qosClass"] = .string(pod.qosClass.rawValue)
-        map["requests"] = amounts(pod.requests)
-        map["limits"] = limits(cpu: pod.cpuLimit, memory: pod.memoryLimit)
+        map["requests"] = quantities(pod.requestQuantities)
+        map["limits"] = quantities(pod.limitQuantities)
         map["usage"] = amounts(pod.usage)
         map["createdAt"] = seconds(pod.createdAt)
         map["scheduledAt"] = pod.scheduledAt.map(seconds) ?? .null
@@ -97,8 +97,8 @@ extension SimulationResult {
             "name": .string(container.name), "ready": .bool(container.ready),
             "restartCount": .int(Int64(container.restartCount)), "state": state(container.state),
             "lastState": container.lastState.map(state) ?? [:],
-            "requests": amounts(container.requests),
-            "limits": limits(cpu: container.cpuLimit, memory: container.memoryLimit),
+            "requests": requestQuantities(container.requestQuantities),
+            "limits": quantities(container.limitQuantities),
             "usage": amounts(container.usage),
         ]
         if let samples = container.usageSamples { map["usageSamples"] = samples.value }
@@ -145,11 +145,19 @@ extension SimulationResult {
         return map
     }
 
-    private static func limits(cpu: Int64?, memory: Int64?) -> KValue {
+    /// cpu and memory, as Kubernetes prints them (canonical, in the notation they were written in),
+    /// each only when present.
+    private static func quantities(_ list: ResourceList) -> KValue {
         var map = KMap()
-        if let cpu { map["cpu"] = .string(Quantity.millis(cpu).description) }
-        if let memory { map["memory"] = .string(Quantity.bytes(memory).description) }
+        for name in [ResourceNames.cpu, ResourceNames.memory] {
+            if let quantity = list[name] { map[name] = .string(quantity.canonical) }
+        }
         return .map(map)
+    }
+
+    /// A container's requests: cpu and memory always, `0` for what it does not request.
+    private static func requestQuantities(_ list: ResourceList) -> KValue {
+        quantities(ResourceList([ResourceNames.cpu, ResourceNames.memory].map { ($0, list[$0] ?? .millis(0)) }))
     }
 
     /// Simulated milliseconds as seconds.

@@ -16,6 +16,9 @@ public struct SimulationResult: Sendable {
         public var requests: ResourceAmounts
         public var cpuLimit: Int64?
         public var memoryLimit: Int64?
+        /// ``ContainerModel/requestQuantities`` and ``ContainerModel/limitQuantities``.
+        public var requestQuantities: ResourceList
+        public var limitQuantities: ResourceList
         /// What it uses now (zero when not running): ``ContainerModel/usage``.
         public var usage: ResourceAmounts
         /// What it used at each 15 s tick of its first run, from its start to the end of the
@@ -43,6 +46,10 @@ public struct SimulationResult: Sendable {
         public var requests: ResourceAmounts
         public var cpuLimit: Int64?
         public var memoryLimit: Int64?
+        /// The effective cpu and memory requests and the limits' totals (each present only when
+        /// every container has that limit), as exact quantities, for printing.
+        public var requestQuantities: ResourceList
+        public var limitQuantities: ResourceList
         public var usage: ResourceAmounts
         public var createdAt: Int64
         public var scheduledAt: Int64?
@@ -109,7 +116,8 @@ public struct SimulationResult: Sendable {
             let containers = blueprint.containers.map { model in
                 Container(name: model.name, state: pod.containerState, lastState: pod.lastTermination, ready: pod.ready,
                           restartCount: pod.restartCount, requests: model.requests, cpuLimit: model.cpuLimit,
-                          memoryLimit: model.memoryLimit, usage: running ? model.usage : .zero,
+                          memoryLimit: model.memoryLimit, requestQuantities: model.requestQuantities,
+                          limitQuantities: model.limitQuantities, usage: running ? model.usage : .zero,
                           usageSamples: ticks.map(model.samples(count:)))
             }
             let top = topLevel(pod.workload)
@@ -119,6 +127,8 @@ public struct SimulationResult: Sendable {
                 phase: pod.phase, ready: pod.ready, reason: pod.reason, message: pod.message, restartCount: pod.restartCount,
                 qosClass: blueprint.qos, requests: blueprint.requirements.requests,
                 cpuLimit: Self.sum(blueprint.containers.map(\.cpuLimit)), memoryLimit: Self.sum(blueprint.containers.map(\.memoryLimit)),
+                requestQuantities: blueprint.requirements.requestQuantities,
+                limitQuantities: Self.totals(of: blueprint.containers.map(\.limitQuantities)),
                 usage: running ? blueprint.usage : .zero, createdAt: pod.createdAt, scheduledAt: pod.scheduledAt,
                 startedAt: pod.startedAt, readyAt: pod.readyAt,
                 oomKilled: pod.lastTermination.map { if case .terminated("OOMKilled", _, _) = $0 { true } else { false } } ?? false,
@@ -136,6 +146,20 @@ public struct SimulationResult: Sendable {
                 pods: live.count, ready: live.filter { simulator.pods[$0].ready }.count,
                 pending: live.filter { simulator.pods[$0].phase == .pending }.count, deleted: runtime.deleted)
         }
+    }
+
+    /// The total of the containers' cpu and of their memory limits, each only when every container
+    /// has one, in the first container's notation. (A total beyond ``Quantity``'s range is left
+    /// out; ``sum(_:)`` then still gives the saturated number.)
+    private static func totals(of limits: [ResourceList]) -> ResourceList {
+        ResourceList([ResourceNames.cpu, ResourceNames.memory].compactMap { name in
+            guard var total = limits.first?[name] else { return nil }
+            for list in limits.dropFirst() {
+                guard let limit = list[name], let sum = try? total.adding(limit) else { return nil }
+                total = sum
+            }
+            return (name, total)
+        })
     }
 
     /// The total of per-container limits, or nil when some container has none (no pod limit).
