@@ -57,7 +57,7 @@ extension SATrace {
             var issues: [ValidationIssue] = []
             for workload in try trace.workloads() {
                 let path = "spec.template"
-                guard let requirements = try? PodSchedulingRequirements(template: workload.template, at: path) else { continue }
+                guard let requirements = try? PodSchedulingRequirements(template: workload.template, at: path, namespace: workload.namespace) else { continue }
                 for request in requirements.namedRequests.entries
                 where request.amount > 0 && !cluster.nodePools.contains(where: { $0.count > 0 && $0.allocatableNamed[request.name] > 0 }) {
                     issues.append(ValidationRule.resourceNotOffered.issue(

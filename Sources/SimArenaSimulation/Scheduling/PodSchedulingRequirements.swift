@@ -31,6 +31,15 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
     public var requiredNodeAffinity: [NodeSelectorTerm]?
     /// `spec.tolerations`.
     public var tolerations: [Toleration]
+    /// The pod's namespace and labels, which other pods' affinity terms select on.
+    public var namespace: String
+    public var labels: [String: String]
+    /// `spec.affinity.podAffinity` and `podAntiAffinity`'s required terms (InterPodAffinity).
+    public var affinityTerms: [PodAffinityTerm]
+    public var antiAffinityTerms: [PodAffinityTerm]
+
+    /// Whether InterPodAffinity has anything to check for this pod's own terms.
+    public var hasPodAffinity: Bool { !affinityTerms.isEmpty || !antiAffinityTerms.isEmpty }
 
     /// The cpu a container without a cpu request counts as when scoring (100m).
     public static let defaultCPUMillisForScoring: Int64 = 100
@@ -43,7 +52,8 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
     public init(
         requests: ResourceAmounts = .zero, nonZeroRequests: ResourceAmounts? = nil,
         namedRequests: NamedResourceAmounts = NamedResourceAmounts(), nodeSelector: [(key: String, value: String)] = [], requiredNodeAffinity: [NodeSelectorTerm]? = nil,
-        tolerations: [Toleration] = []
+        tolerations: [Toleration] = [], namespace: String = "default", labels: [String: String] = [:],
+        affinityTerms: [PodAffinityTerm] = [], antiAffinityTerms: [PodAffinityTerm] = []
     ) {
         self.requests = requests
         self.nonZeroRequests =
@@ -58,12 +68,17 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
         self.nodeSelector = nodeSelector
         self.requiredNodeAffinity = requiredNodeAffinity
         self.tolerations = tolerations
+        self.namespace = namespace
+        self.labels = labels
+        self.affinityTerms = affinityTerms
+        self.antiAffinityTerms = antiAffinityTerms
     }
 
     /// Reads a template's containers and, from `template.spec`, `nodeSelector`, `affinity`,
-    /// `tolerations`, `overhead` and the init containers' `restartPolicy`. `path` is the
-    /// template's own path (errors name `<path>.spec.…`).
-    public init(template: PodTemplate, at path: String) throws {
+    /// `tolerations`, `overhead` and the init containers' `restartPolicy`; the labels from its
+    /// metadata. `path` is the template's own path (errors name `<path>.spec.…`); `namespace` is
+    /// the workload's.
+    public init(template: PodTemplate, at path: String, namespace: String = "default") throws {
         let specPath = "\(path).spec"
         let spec = try template.spec.requireMap(at: specPath)
 
@@ -105,6 +120,10 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
         } ?? []
 
         requiredNodeAffinity = try Self.requiredNodeAffinity(spec["affinity"], at: "\(specPath).affinity")
+        self.namespace = namespace
+        labels = Dictionary(template.labels, uniquingKeysWith: { _, last in last })
+        affinityTerms = try PodAffinityTerm.required("podAffinity", in: spec["affinity"], at: "\(specPath).affinity")
+        antiAffinityTerms = try PodAffinityTerm.required("podAntiAffinity", in: spec["affinity"], at: "\(specPath).affinity")
 
         tolerations = try spec["tolerations"].flatMap { value -> [Toleration]? in
             guard !value.isNull else { return nil }
@@ -134,6 +153,8 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
         lhs.requests == rhs.requests && lhs.nonZeroRequests == rhs.nonZeroRequests && lhs.namedRequests == rhs.namedRequests
             && lhs.nodeSelector.elementsEqual(rhs.nodeSelector) { $0 == $1 }
             && lhs.requiredNodeAffinity == rhs.requiredNodeAffinity && lhs.tolerations == rhs.tolerations
+            && lhs.namespace == rhs.namespace && lhs.labels == rhs.labels && lhs.affinityTerms == rhs.affinityTerms
+            && lhs.antiAffinityTerms == rhs.antiAffinityTerms
     }
 
     // MARK: Reading

@@ -16,11 +16,11 @@ public enum SchedulingDecision: Sendable, Equatable {
 /// ignoredResourceGroups settings are not modelled: every extended resource is checked.
 ///
 /// Filters run per node in the default profile's order (TaintToleration, NodeAffinity,
-/// NodeResourcesFit), and a node that fails one is not checked by the later ones. Out of scope:
-/// NodeUnschedulable, NodeName, NodePorts, volumes, inter-pod affinity, topology spread, the
-/// other score plugins (BalancedAllocation, TaintToleration's and NodeAffinity's preferences,
-/// ImageLocality), the PreFilter node-name shortcut, searching only a share of large clusters,
-/// and preemption.
+/// NodeResourcesFit, InterPodAffinity's required terms), and a node that fails one is not checked
+/// by the later ones. Out of scope: NodeUnschedulable, NodeName, NodePorts, volumes, topology
+/// spread, preferred pod (anti-)affinity, the other score plugins (BalancedAllocation,
+/// TaintToleration's and NodeAffinity's preferences, ImageLocality), the PreFilter node-name
+/// shortcut, searching only a share of large clusters, and preemption.
 ///
 /// The feasible node with the highest score wins. kube-scheduler breaks ties at random; this
 /// picks the lowest node index, so runs are reproducible.
@@ -31,6 +31,11 @@ public enum Scheduler {
         public static let tooManyPods = "Too many pods"
         public static let insufficientCPU = "Insufficient cpu"
         public static let insufficientMemory = "Insufficient memory"
+
+        /// InterPodAffinity's reasons.
+        public static let podAffinity = "node(s) didn't match pod affinity rules"
+        public static let podAntiAffinity = "node(s) didn't match pod anti-affinity rules"
+        public static let existingPodsAntiAffinity = "node(s) didn't satisfy existing pods anti-affinity rules"
 
         /// `Insufficient <resource>`, for ephemeral-storage and the scalar resources.
         public static func insufficient(_ resource: String) -> String { "Insufficient \(resource)" }
@@ -48,12 +53,16 @@ public enum Scheduler {
     /// The highest score a node can get.
     public static let maxNodeScore: Int64 = 100
 
-    /// Picks a node for `pod`, or explains why none fits.
-    public static func schedule(_ pod: PodSchedulingRequirements, on nodes: [SchedulerNode]) -> SchedulingDecision {
+    /// Picks a node for `pod`, or explains why none fits. `boundPods[i]` are the pods bound to
+    /// `nodes[i]`, for InterPodAffinity (empty: no pods are bound anywhere).
+    public static func schedule(
+        _ pod: PodSchedulingRequirements, on nodes: [SchedulerNode], boundPods: [[PodSchedulingRequirements]] = []
+    ) -> SchedulingDecision {
         guard !nodes.isEmpty else { return .unschedulable(message: noNodesAvailableMessage) }
+        let affinity = InterPodAffinity(pod: pod, nodes: nodes, boundPods: boundPods)
         var best = -1
         var bestScore: Int64 = -1
-        for index in nodes.indices where fits(pod, on: nodes[index]) {
+        for index in nodes.indices where fits(pod, on: nodes[index]) && affinity?.reason(on: nodes[index]) == nil {
             let score = leastAllocatedScore(pod, on: nodes[index])
             if score > bestScore { (best, bestScore) = (index, score) }
         }
@@ -61,7 +70,10 @@ public enum Scheduler {
         // No node fits: only now collect the reasons, for the message.
         var reasonCounts: [String: Int] = [:]
         for node in nodes {
-            for reason in filterReasons(pod, on: node) { reasonCounts[reason, default: 0] += 1 }
+            var reasons = filterReasons(pod, on: node)
+            // InterPodAffinity runs after the filters above, on the nodes they let through.
+            if reasons.isEmpty, let reason = affinity?.reason(on: node) { reasons = [reason] }
+            for reason in reasons { reasonCounts[reason, default: 0] += 1 }
         }
         return .unschedulable(message: unschedulableMessage(nodeCount: nodes.count, reasonCounts: reasonCounts))
     }

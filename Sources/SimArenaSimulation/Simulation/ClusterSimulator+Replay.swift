@@ -32,7 +32,8 @@ extension ClusterSimulator {
         let key = Self.key(workload.kind, workload.namespace, workload.name)
         if let existing = workloadIndex[key], !workloads[existing].deleted {
             if workloads[existing].templateHash != hash {
-                blueprints.append(try PodBlueprint(template: workload.template, at: templatePath, defaultRestartPolicy: defaultPolicy))
+                blueprints.append(try PodBlueprint(template: workload.template, at: templatePath, namespace: workload.namespace,
+                                              defaultRestartPolicy: defaultPolicy))
                 workloads[existing].blueprint = blueprints.count - 1
                 workloads[existing].templateHash = hash
             }
@@ -42,7 +43,8 @@ extension ClusterSimulator {
             reconcile(existing)
             return
         }
-        blueprints.append(try PodBlueprint(template: workload.template, at: templatePath, defaultRestartPolicy: defaultPolicy))
+        blueprints.append(try PodBlueprint(template: workload.template, at: templatePath, namespace: workload.namespace,
+                                              defaultRestartPolicy: defaultPolicy))
         var runtime = WorkloadRuntime(kind: workload.kind, namespace: workload.namespace, name: workload.name,
                                       blueprint: blueprints.count - 1, templateHash: hash, replicas: replicas)
         runtime.object = object

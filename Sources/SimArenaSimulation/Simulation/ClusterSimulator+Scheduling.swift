@@ -14,14 +14,19 @@ extension ClusterSimulator {
         let batch = activeQueue
         activeQueue = []
         for pod in batch where !pods[pod].deleted && pods[pod].node == nil {
-            if scoreIndex?.requirements != pods[pod].requirements {
-                scoreIndex = NodeScoreIndex(pods[pod].requirements, nodes: nodes)
+            // The score index knows resources and node filters only: not where other pods are.
+            let placesMatter = pods[pod].requirements.hasPodAffinity || boundWithAntiAffinity > 0
+            if !placesMatter {
+                if scoreIndex?.requirements != pods[pod].requirements {
+                    scoreIndex = NodeScoreIndex(pods[pod].requirements, nodes: nodes)
+                }
+                if let node = scoreIndex?.best {
+                    bind(pod, to: node)
+                    continue
+                }
             }
-            if let node = scoreIndex?.best {
-                bind(pod, to: node)
-                continue
-            }
-            switch Scheduler.schedule(pods[pod].requirements, on: nodes) {
+            let boundPods = placesMatter ? podsOnNode.map { $0.filter { !pods[$0].released }.map { pods[$0].requirements } } : []
+            switch Scheduler.schedule(pods[pod].requirements, on: nodes, boundPods: boundPods) {
             case .scheduled(let node):
                 bind(pod, to: node)
             case .unschedulable(let message):
@@ -37,6 +42,7 @@ extension ClusterSimulator {
 
     private func bind(_ pod: Int, to node: Int) {
         nodes[node].bind(pods[pod].requirements)
+        if !pods[pod].requirements.antiAffinityTerms.isEmpty { boundWithAntiAffinity += 1 }
         scoreIndex?.update(node, in: nodes)
         pods[pod].node = node
         podsOnNode[node].append(pod)
@@ -55,6 +61,7 @@ extension ClusterSimulator {
         guard let node = pods[pod].node, !pods[pod].released else { return }
         pods[pod].released = true
         nodes[node].unbind(pods[pod].requirements)
+        if !pods[pod].requirements.antiAffinityTerms.isEmpty { boundWithAntiAffinity -= 1 }
         scoreIndex?.update(node, in: nodes)
         stopContainers(pod)
         capacityFreed = true

@@ -45,6 +45,9 @@ public final class ClusterSimulator {
     var activeQueue: [Int] = []
     var unschedulableQueue: [Int] = []
     var capacityFreed = false
+    /// How many bound pods have required anti-affinity terms: while none does, a pod without
+    /// terms of its own needs no InterPodAffinity check.
+    var boundWithAntiAffinity = 0
     /// The scheduler's answer for the requirements of the last pod scheduled, kept current.
     var scoreIndex: NodeScoreIndex?
     var queue = EventQueue<Action>()

@@ -37,9 +37,9 @@ struct PodBlueprint {
         containers.map { ($0, $0.throttleRatio) }.max { $0.1 < $1.1 }.flatMap { $0.1 > 1 ? $0 : nil }
     }
 
-    init(template: PodTemplate, at path: String, defaultRestartPolicy: RestartPolicy) throws {
+    init(template: PodTemplate, at path: String, namespace: String, defaultRestartPolicy: RestartPolicy) throws {
         self.template = template
-        requirements = try PodSchedulingRequirements(template: template, at: path)
+        requirements = try PodSchedulingRequirements(template: template, at: path, namespace: namespace)
         let usage = try template.annotation(UsageAnnotation.key).map {
             try UsageAnnotation($0, at: "\(path).metadata.annotations[\"\(UsageAnnotation.key)\"]")
         }
