@@ -150,11 +150,17 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
     }
 
     public static func == (lhs: PodSchedulingRequirements, rhs: PodSchedulingRequirements) -> Bool {
-        lhs.requests == rhs.requests && lhs.nonZeroRequests == rhs.nonZeroRequests && lhs.namedRequests == rhs.namedRequests
-            && lhs.nodeSelector.elementsEqual(rhs.nodeSelector) { $0 == $1 }
-            && lhs.requiredNodeAffinity == rhs.requiredNodeAffinity && lhs.tolerations == rhs.tolerations
-            && lhs.namespace == rhs.namespace && lhs.labels == rhs.labels && lhs.affinityTerms == rhs.affinityTerms
-            && lhs.antiAffinityTerms == rhs.antiAffinityTerms
+        lhs.fitsLike(rhs) && lhs.namespace == rhs.namespace && lhs.affinityTerms == rhs.affinityTerms
+            && lhs.antiAffinityTerms == rhs.antiAffinityTerms && lhs.requestQuantities == rhs.requestQuantities
+            && lhs.labels == rhs.labels
+    }
+
+    /// Whether the two place alike on nodes by resources, node selection and taints (what
+    /// NodeScoreIndex depends on), without comparing labels and inter-pod terms.
+    public func fitsLike(_ other: PodSchedulingRequirements) -> Bool {
+        requests == other.requests && nonZeroRequests == other.nonZeroRequests && namedRequests == other.namedRequests
+            && nodeSelector.elementsEqual(other.nodeSelector) { $0 == $1 }
+            && requiredNodeAffinity == other.requiredNodeAffinity && tolerations == other.tolerations
     }
 
     // MARK: Reading

@@ -14,21 +14,22 @@ extension ClusterSimulator {
         let batch = activeQueue
         activeQueue = []
         for pod in batch where !pods[pod].deleted && pods[pod].node == nil {
+            let requirements = pods[pod].requirements
             // The score index knows resources and node filters only: not where other pods are.
-            let placesMatter = pods[pod].requirements.hasPodAffinity || boundWithAntiAffinity > 0
+            let placesMatter = requirements.hasPodAffinity || boundWithAntiAffinity > 0
             if !placesMatter {
-                if scoreIndex?.requirements != pods[pod].requirements {
-                    scoreIndex = NodeScoreIndex(pods[pod].requirements, nodes: nodes)
+                if scoreIndex?.requirements.fitsLike(requirements) != true {
+                    scoreIndex = NodeScoreIndex(requirements, nodes: nodes)
                 }
                 if let node = scoreIndex?.best {
-                    bind(pod, to: node)
+                    bind(pod, to: node, requirements)
                     continue
                 }
             }
             let boundPods = placesMatter ? podsOnNode.map { $0.filter { !pods[$0].released }.map { pods[$0].requirements } } : []
-            switch Scheduler.schedule(pods[pod].requirements, on: nodes, boundPods: boundPods) {
+            switch Scheduler.schedule(requirements, on: nodes, boundPods: boundPods) {
             case .scheduled(let node):
-                bind(pod, to: node)
+                bind(pod, to: node, requirements)
             case .unschedulable(let message):
                 if pods[pod].message != message {
                     record(.warning, "FailedScheduling", podObject(pod), message)
@@ -40,9 +41,9 @@ extension ClusterSimulator {
         }
     }
 
-    private func bind(_ pod: Int, to node: Int) {
-        nodes[node].bind(pods[pod].requirements)
-        if !pods[pod].requirements.antiAffinityTerms.isEmpty { boundWithAntiAffinity += 1 }
+    private func bind(_ pod: Int, to node: Int, _ requirements: PodSchedulingRequirements) {
+        nodes[node].bind(requirements)
+        if !requirements.antiAffinityTerms.isEmpty { boundWithAntiAffinity += 1 }
         scoreIndex?.update(node, in: nodes)
         pods[pod].node = node
         podsOnNode[node].append(pod)
@@ -60,8 +61,9 @@ extension ClusterSimulator {
     func releaseNode(_ pod: Int) {
         guard let node = pods[pod].node, !pods[pod].released else { return }
         pods[pod].released = true
-        nodes[node].unbind(pods[pod].requirements)
-        if !pods[pod].requirements.antiAffinityTerms.isEmpty { boundWithAntiAffinity -= 1 }
+        let requirements = pods[pod].requirements
+        nodes[node].unbind(requirements)
+        if !requirements.antiAffinityTerms.isEmpty { boundWithAntiAffinity -= 1 }
         scoreIndex?.update(node, in: nodes)
         stopContainers(pod)
         capacityFreed = true

@@ -12,6 +12,8 @@ struct PodBlueprint {
     var template: PodTemplate
     var requirements: PodSchedulingRequirements
     var containers: [ContainerModel]
+    /// The containers' cpu and memory limit totals, for printing (``SimulationResult/Pod/limitQuantities``).
+    var limitTotals: ResourceList
     var qos: QoSClass
     var restartPolicy: RestartPolicy
     /// SimKube's per-pod KWOK delay annotations, when the template sets them (milliseconds).
@@ -52,6 +54,7 @@ struct PodBlueprint {
             }
         }
         containers = template.containers.map { ContainerModel($0, usage: usage?.usage(of: $0.name)) }
+        limitTotals = Self.totals(of: containers.map(\.limitQuantities))
         oomKill = containers.compactMap { container in container.oomSample.map { (container, $0) } }.min { $0.1 < $1.1 }
         qos = QoSClass(containers: containers + template.initContainers.map { ContainerModel($0, usage: nil) })
         if let policy = template.spec["restartPolicy"]?.stringValue {
@@ -74,5 +77,19 @@ struct PodBlueprint {
             try GoDuration.milliseconds($0, at: "\(path).metadata.annotations[\"\(key)-jitter\"]")
         } ?? base
         return (base, max(base, jitter))
+    }
+
+    /// The total of the containers' cpu and of their memory limits, each only when every container
+    /// has one, in the first container's notation. (A total beyond ``Quantity``'s range is left
+    /// out; the pod's integer limits still give the saturated number.)
+    private static func totals(of limits: [ResourceList]) -> ResourceList {
+        ResourceList([ResourceNames.cpu, ResourceNames.memory].compactMap { name in
+            guard var total = limits.first?[name] else { return nil }
+            for list in limits.dropFirst() {
+                guard let limit = list[name], let sum = try? total.adding(limit) else { return nil }
+                total = sum
+            }
+            return (name, total)
+        })
     }
 }

@@ -128,7 +128,7 @@ public struct SimulationResult: Sendable {
                 qosClass: blueprint.qos, requests: blueprint.requirements.requests,
                 cpuLimit: Self.sum(blueprint.containers.map(\.cpuLimit)), memoryLimit: Self.sum(blueprint.containers.map(\.memoryLimit)),
                 requestQuantities: blueprint.requirements.requestQuantities,
-                limitQuantities: Self.totals(of: blueprint.containers.map(\.limitQuantities)),
+                limitQuantities: blueprint.limitTotals,
                 usage: running ? blueprint.usage : .zero, createdAt: pod.createdAt, scheduledAt: pod.scheduledAt,
                 startedAt: pod.startedAt, readyAt: pod.readyAt,
                 oomKilled: pod.lastTermination.map { if case .terminated("OOMKilled", _, _) = $0 { true } else { false } } ?? false,
@@ -146,20 +146,6 @@ public struct SimulationResult: Sendable {
                 pods: live.count, ready: live.filter { simulator.pods[$0].ready }.count,
                 pending: live.filter { simulator.pods[$0].phase == .pending }.count, deleted: runtime.deleted)
         }
-    }
-
-    /// The total of the containers' cpu and of their memory limits, each only when every container
-    /// has one, in the first container's notation. (A total beyond ``Quantity``'s range is left
-    /// out; ``sum(_:)`` then still gives the saturated number.)
-    private static func totals(of limits: [ResourceList]) -> ResourceList {
-        ResourceList([ResourceNames.cpu, ResourceNames.memory].compactMap { name in
-            guard var total = limits.first?[name] else { return nil }
-            for list in limits.dropFirst() {
-                guard let limit = list[name], let sum = try? total.adding(limit) else { return nil }
-                total = sum
-            }
-            return (name, total)
-        })
     }
 
     /// The total of per-container limits, or nil when some container has none (no pod limit).
