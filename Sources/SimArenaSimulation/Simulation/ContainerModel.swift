@@ -23,14 +23,14 @@ public struct ContainerModel: Sendable, Hashable {
     /// Builds the model from a container spec and its declared usage (if any).
     public init(_ spec: ContainerSpec, usage declared: UsageAnnotation.Usage?) {
         name = spec.name
-        cpuLimit = spec.limits["cpu"]?.milliValue
-        memoryLimit = spec.limits["memory"]?.value
-        requests = ResourceAmounts(
-            cpuMillis: spec.requests["cpu"]?.milliValue ?? cpuLimit ?? 0,
-            memoryBytes: spec.requests["memory"]?.value ?? memoryLimit ?? 0)
         let names = [ResourceNames.cpu, ResourceNames.memory]
         requestQuantities = ResourceList(names.compactMap { name in (spec.requests[name] ?? spec.limits[name]).map { (name, $0) } })
         limitQuantities = ResourceList(names.compactMap { name in spec.limits[name].map { (name, $0) } })
+        cpuLimit = limitQuantities[ResourceNames.cpu]?.milliValue
+        memoryLimit = limitQuantities[ResourceNames.memory]?.value
+        requests = ResourceAmounts(
+            cpuMillis: requestQuantities[ResourceNames.cpu]?.milliValue ?? 0,
+            memoryBytes: requestQuantities[ResourceNames.memory]?.value ?? 0)
         let memory = declared?.memory ?? UsageSeries(constant: requests.memoryBytes)
         cpuUsage = declared?.cpu ?? UsageSeries(constant: requests.cpuMillis)
         memoryUsage = memory
