@@ -63,6 +63,11 @@ final class SimulatorTests: XCTestCase {
         XCTAssertEqual(result.pods.first?.readyAt, 3000, "bound at 0, started at 1 s, Ready 2 s later")
     }
 
+    /// DefaultPreemption's part of the message when no node could be helped by evicting pods.
+    static func notHelpful(_ nodes: Int) -> String {
+        "preemption: 0/\(nodes) nodes are available: \(nodes) Preemption is not helpful for scheduling."
+    }
+
     func testTooLargeRequestsStayPendingWithTheSchedulersMessage() throws {
         let trace = try Self.trace([(0, [Self.deployment("web", replicas: 3, requests: ["cpu": "17", "memory": "2Gi"])], [])])
         let result = try Self.simulate(trace, Self.cluster(nodes: 4))
@@ -71,11 +76,13 @@ final class SimulatorTests: XCTestCase {
             XCTAssertEqual(pod.phase, .pending)
             XCTAssertNil(pod.node)
             XCTAssertEqual(pod.reason, "Unschedulable")
-            XCTAssertEqual(pod.message, "0/4 nodes are available: 4 Insufficient cpu.")
+            // kube-scheduler's PostFilter adds its part; a request above a node's allocatable is
+            // one preemption cannot help (kube-scheduler 1.34 and later).
+            XCTAssertEqual(pod.message, "0/4 nodes are available: 4 Insufficient cpu. \(Self.notHelpful(4))")
         }
         let condition = try XCTUnwrap(result.value["pods"]?[0]?["conditions"]?[0])
         XCTAssertEqual(condition, ["type": "PodScheduled", "status": "False", "reason": "Unschedulable",
-                                   "message": "0/4 nodes are available: 4 Insufficient cpu."])
+                                   "message": .string("0/4 nodes are available: 4 Insufficient cpu. \(Self.notHelpful(4))")])
         XCTAssertEqual(result.events.filter { $0.reason == "FailedScheduling" }.count, 3)
     }
 

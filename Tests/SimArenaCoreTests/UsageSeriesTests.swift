@@ -281,18 +281,23 @@ final class UsageSeriesTests: XCTestCase {
     }
 
     /// A result document without the containers' `usageSamples`.
-    static func withoutSamples(_ result: KValue) -> KValue {
-        guard case .map(var root) = result, case .array(let pods)? = root["pods"] else { return result }
-        root["pods"] = .array(pods.map { pod in
-            guard case .map(var map) = pod, case .array(let containers)? = map["containers"] else { return pod }
-            map["containers"] = .array(containers.map { container in
-                guard case .map(var fields) = container else { return container }
-                fields["usageSamples"] = nil
-                return .map(fields)
-            })
-            return .map(map)
-        })
-        return .map(root)
+    /// A result as the simulator wrote it before usage samples and preemption: without
+    /// `usageSamples`, and each FailedScheduling message without kube-scheduler's ` preemption: …`
+    /// part (with no priorities set, preemption only ever adds that text).
+    static func withoutSamples(_ value: KValue) -> KValue {
+        switch value {
+        case .map(let map):
+            return .map(KMap(map.entries.compactMap { entry in
+                entry.key.stringValue == "usageSamples" ? nil : KMap.Entry(key: entry.key, value: withoutSamples(entry.value))
+            }))
+        case .array(let items):
+            return .array(items.map(withoutSamples))
+        case .string(let text):
+            guard let suffix = text.range(of: " preemption: ") else { return value }
+            return .string(String(text[..<suffix.lowerBound]))
+        default:
+            return value
+        }
     }
 
     /// 64-bit FNV-1a over everything added.

@@ -38,6 +38,12 @@ public struct LabelSelector: Sendable, Hashable {
         } ?? []
     }
 
+    /// Whether the selector is `{}` (it matches every set of labels).
+    public var isEmpty: Bool { matchLabels.isEmpty && matchExpressions.isEmpty }
+
+    /// The label keys the selector names, in `matchLabels` or an expression.
+    public var keys: Set<String> { Set(matchLabels.keys).union(matchExpressions.map(\.key)) }
+
     /// Whether `labels` satisfy every `matchLabels` entry and every expression.
     public func matches(_ labels: [String: String]) -> Bool {
         matchLabels.allSatisfy { labels[$0.key] == $0.value } && matchExpressions.allSatisfy { $0.matches(labels) }

@@ -37,9 +37,21 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
     /// `spec.affinity.podAffinity` and `podAntiAffinity`'s required terms (InterPodAffinity).
     public var affinityTerms: [PodAffinityTerm]
     public var antiAffinityTerms: [PodAffinityTerm]
+    /// `spec.topologySpreadConstraints` (PodTopologySpread).
+    public var spreadConstraints: [TopologySpreadConstraint]
+    /// The pod's `spec.priority` and `preemptionPolicy`, resolved from its PriorityClass when the
+    /// pod is created (0 and PreemptLowerPriority until then).
+    public var priority: Int32 = 0
+    public var preemptionPolicy: PreemptionPolicy = .preemptLowerPriority
 
     /// Whether InterPodAffinity has anything to check for this pod's own terms.
     public var hasPodAffinity: Bool { !affinityTerms.isEmpty || !antiAffinityTerms.isEmpty }
+
+    /// Whether where the other pods are matters to this pod's placement: it has inter-pod
+    /// (anti-)affinity terms or a `DoNotSchedule` spread constraint.
+    public var dependsOnOtherPods: Bool {
+        hasPodAffinity || spreadConstraints.contains { $0.whenUnsatisfiable == .doNotSchedule }
+    }
 
     /// The cpu a container without a cpu request counts as when scoring (100m).
     public static let defaultCPUMillisForScoring: Int64 = 100
@@ -53,7 +65,9 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
         requests: ResourceAmounts = .zero, nonZeroRequests: ResourceAmounts? = nil,
         namedRequests: NamedResourceAmounts = NamedResourceAmounts(), nodeSelector: [(key: String, value: String)] = [], requiredNodeAffinity: [NodeSelectorTerm]? = nil,
         tolerations: [Toleration] = [], namespace: String = "default", labels: [String: String] = [:],
-        affinityTerms: [PodAffinityTerm] = [], antiAffinityTerms: [PodAffinityTerm] = []
+        affinityTerms: [PodAffinityTerm] = [], antiAffinityTerms: [PodAffinityTerm] = [],
+        spreadConstraints: [TopologySpreadConstraint] = [], priority: Int32 = 0,
+        preemptionPolicy: PreemptionPolicy = .preemptLowerPriority
     ) {
         self.requests = requests
         self.nonZeroRequests =
@@ -72,6 +86,9 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
         self.labels = labels
         self.affinityTerms = affinityTerms
         self.antiAffinityTerms = antiAffinityTerms
+        self.spreadConstraints = spreadConstraints
+        self.priority = priority
+        self.preemptionPolicy = preemptionPolicy
     }
 
     /// Reads a template's containers and, from `template.spec`, `nodeSelector`, `affinity`,
@@ -124,6 +141,8 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
         labels = Dictionary(template.labels, uniquingKeysWith: { _, last in last })
         affinityTerms = try PodAffinityTerm.required("podAffinity", in: spec["affinity"], at: "\(specPath).affinity")
         antiAffinityTerms = try PodAffinityTerm.required("podAntiAffinity", in: spec["affinity"], at: "\(specPath).affinity")
+        spreadConstraints = try TopologySpreadConstraint.list(
+            spec["topologySpreadConstraints"], at: "\(specPath).topologySpreadConstraints", podLabels: labels)
 
         tolerations = try spec["tolerations"].flatMap { value -> [Toleration]? in
             guard !value.isNull else { return nil }
@@ -152,7 +171,8 @@ public struct PodSchedulingRequirements: Sendable, Equatable {
     public static func == (lhs: PodSchedulingRequirements, rhs: PodSchedulingRequirements) -> Bool {
         lhs.fitsLike(rhs) && lhs.namespace == rhs.namespace && lhs.affinityTerms == rhs.affinityTerms
             && lhs.antiAffinityTerms == rhs.antiAffinityTerms && lhs.requestQuantities == rhs.requestQuantities
-            && lhs.labels == rhs.labels
+            && lhs.labels == rhs.labels && lhs.spreadConstraints == rhs.spreadConstraints && lhs.priority == rhs.priority
+            && lhs.preemptionPolicy == rhs.preemptionPolicy
     }
 
     /// Whether the two place alike on nodes by resources, node selection and taints (what

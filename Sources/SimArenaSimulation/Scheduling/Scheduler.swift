@@ -1,5 +1,26 @@
 import SimArenaModel
 
+/// The filter pass's verdict on one node where a pod may not go: the failing filter's reasons,
+/// and whether preemption could change it (kube-scheduler's `Unschedulable`) or not
+/// (`UnschedulableAndUnresolvable`).
+public struct NodeFailure: Sendable, Equatable {
+    public var reasons: [String]
+    public var unresolvable: Bool
+
+    public init(reasons: [String], unresolvable: Bool) {
+        self.reasons = reasons
+        self.unresolvable = unresolvable
+    }
+}
+
+/// What the filters say about a pod on every node.
+public enum FilterOutcome: Sendable, Equatable {
+    /// The feasible node with the best score.
+    case feasible(best: Int)
+    /// No node is feasible; each node's failure, by node index.
+    case infeasible(failures: [NodeFailure])
+}
+
 /// The outcome of scheduling one pod.
 public enum SchedulingDecision: Sendable, Equatable {
     /// The pod goes to `nodes[nodeIndex]`.
@@ -16,9 +37,10 @@ public enum SchedulingDecision: Sendable, Equatable {
 /// ignoredResourceGroups settings are not modelled: every extended resource is checked.
 ///
 /// Filters run per node in the default profile's order (TaintToleration, NodeAffinity,
-/// NodeResourcesFit, InterPodAffinity's required terms), and a node that fails one is not checked
-/// by the later ones. Out of scope: NodeUnschedulable, NodeName, NodePorts, volumes, topology
-/// spread, preferred pod (anti-)affinity, the other score plugins (BalancedAllocation,
+/// NodeResourcesFit, PodTopologySpread's DoNotSchedule constraints, InterPodAffinity's required
+/// terms), and a node that fails one is not checked by the later ones. Out of scope:
+/// NodeUnschedulable, NodeName, NodePorts, volumes, spread by ScheduleAnyway and the cluster's
+/// default constraints (scoring), preferred pod (anti-)affinity, the other score plugins (BalancedAllocation,
 /// TaintToleration's and NodeAffinity's preferences, ImageLocality), the PreFilter node-name
 /// shortcut, searching only a share of large clusters, and preemption.
 ///
@@ -37,6 +59,18 @@ public enum Scheduler {
         public static let podAntiAffinity = "node(s) didn't match pod anti-affinity rules"
         public static let existingPodsAntiAffinity = "node(s) didn't satisfy existing pods anti-affinity rules"
 
+        /// PodTopologySpread's reasons.
+        public static let spreadConstraints = "node(s) didn't match pod topology spread constraints"
+        public static let spreadMissingLabel = "node(s) didn't match pod topology spread constraints (missing required label)"
+
+        /// Whether no preemption could make a node that fails for `reason` fit (kube-scheduler's
+        /// `UnschedulableAndUnresolvable`): taints, node affinity, a missing topology label and
+        /// the pod's own affinity do not change when pods leave.
+        public static func isUnresolvable(_ reason: String) -> Bool {
+            reason == nodeAffinity || reason == spreadMissingLabel || reason == podAffinity
+                || reason.hasPrefix("node(s) had untolerated taint ")
+        }
+
         /// `Insufficient <resource>`, for ephemeral-storage and the scalar resources.
         public static func insufficient(_ resource: String) -> String { "Insufficient \(resource)" }
 
@@ -54,28 +88,61 @@ public enum Scheduler {
     public static let maxNodeScore: Int64 = 100
 
     /// Picks a node for `pod`, or explains why none fits. `boundPods[i]` are the pods bound to
-    /// `nodes[i]`, for InterPodAffinity (empty: no pods are bound anywhere).
+    /// `nodes[i]`, for PodTopologySpread and InterPodAffinity (empty: no pods are bound anywhere).
     public static func schedule(
         _ pod: PodSchedulingRequirements, on nodes: [SchedulerNode], boundPods: [[PodSchedulingRequirements]] = []
     ) -> SchedulingDecision {
         guard !nodes.isEmpty else { return .unschedulable(message: noNodesAvailableMessage) }
-        let affinity = InterPodAffinity(pod: pod, nodes: nodes, boundPods: boundPods)
+        switch filter(pod, on: nodes, boundPods: boundPods) {
+        case .feasible(let best): return .scheduled(nodeIndex: best)
+        case .infeasible(let failures): return .unschedulable(message: fitErrorMessage(failures))
+        }
+    }
+
+    /// The filter and score pass: the best feasible node, or, when there is none, every node's
+    /// failure (the input of preemption). `nodes` must not be empty.
+    public static func filter(
+        _ pod: PodSchedulingRequirements, on nodes: [SchedulerNode], boundPods: [[PodSchedulingRequirements]]
+    ) -> FilterOutcome {
+        let interPod = InterPodFilters(pod: pod, nodes: nodes, boundPods: boundPods)
         var best = -1
         var bestScore: Int64 = -1
-        for index in nodes.indices where fits(pod, on: nodes[index]) && affinity?.reason(on: nodes[index]) == nil {
+        for index in nodes.indices where fits(pod, on: nodes[index]) && interPod.reason(on: nodes[index]) == nil {
             let score = leastAllocatedScore(pod, on: nodes[index])
             if score > bestScore { (best, bestScore) = (index, score) }
         }
-        if best >= 0 { return .scheduled(nodeIndex: best) }
-        // No node fits: only now collect the reasons, for the message.
-        var reasonCounts: [String: Int] = [:]
-        for node in nodes {
-            var reasons = filterReasons(pod, on: node)
-            // InterPodAffinity runs after the filters above, on the nodes they let through.
-            if reasons.isEmpty, let reason = affinity?.reason(on: node) { reasons = [reason] }
-            for reason in reasons { reasonCounts[reason, default: 0] += 1 }
+        if best >= 0 { return .feasible(best: best) }
+        // No node fits: only now collect the reasons.
+        return .infeasible(failures: nodes.map { failure(pod, on: $0, interPod: interPod) ?? NodeFailure(reasons: [], unresolvable: false) })
+    }
+
+    /// Why `pod` cannot go to `node`, with every filter in order, or nil when it may.
+    static func failure(_ pod: PodSchedulingRequirements, on node: SchedulerNode, interPod: InterPodFilters) -> NodeFailure? {
+        let reasons = filterReasons(pod, on: node)
+        if !reasons.isEmpty {
+            return NodeFailure(reasons: reasons, unresolvable: reasons.contains(where: Reason.isUnresolvable) || exceedsAllocatable(pod, node))
         }
-        return .unschedulable(message: unschedulableMessage(nodeCount: nodes.count, reasonCounts: reasonCounts))
+        // PodTopologySpread and InterPodAffinity run after the filters above, on the nodes they
+        // let through.
+        return interPod.reason(on: node).map { NodeFailure(reasons: [$0], unresolvable: Reason.isUnresolvable($0)) }
+    }
+
+    /// kube-scheduler's FitError text for failures on every node: `0/N nodes are available: …`.
+    public static func fitErrorMessage(_ failures: [NodeFailure]) -> String {
+        var reasonCounts: [String: Int] = [:]
+        for failure in failures {
+            for reason in failure.reasons { reasonCounts[reason, default: 0] += 1 }
+        }
+        return unschedulableMessage(nodeCount: failures.count, reasonCounts: reasonCounts)
+    }
+
+    /// Whether NodeResourcesFit's failure cannot be cured by evicting pods: the pod requests more of
+    /// some resource it is short of than the node has in all (kube-scheduler 1.34's rule; "Too
+    /// many pods" is never so).
+    private static func exceedsAllocatable(_ pod: PodSchedulingRequirements, _ node: SchedulerNode) -> Bool {
+        if pod.requests.cpuMillis > 0 && pod.requests.cpuMillis > node.allocatable.cpuMillis { return true }
+        if pod.requests.memoryBytes > 0 && pod.requests.memoryBytes > node.allocatable.memoryBytes { return true }
+        return pod.namedRequests.entries.contains { $0.amount > 0 && $0.amount > node.allocatableNamed[$0.name] }
     }
 
     /// Whether every filter passes (`filterReasons` is empty), without building the reasons.

@@ -66,7 +66,7 @@ extension ClusterSimulator {
         let liveCount = workloads[index].liveCount
         let wanted = workloads[index].replicas
         if liveCount < wanted {
-            for _ in liveCount..<wanted { createPod(for: index, name: generatedName(workloads[index].name)) }
+            for _ in liveCount..<wanted where createPod(for: index, name: generatedName(workloads[index].name)) == nil { break }
         } else if liveCount > wanted {
             let live = workloads[index].pods.filter { pods[$0].isLive }
             // Kubernetes deletes unscheduled pods first, then not-ready ones, then the newest.
@@ -97,8 +97,7 @@ extension ClusterSimulator {
                 if set.orderedReady && !pods[pod].ready { return }
                 continue
             }
-            createPod(for: index, name: "\(set.name)-\(ordinal)")
-            if set.orderedReady { return }
+            if createPod(for: index, name: "\(set.name)-\(ordinal)") == nil || set.orderedReady { return }
         }
     }
 
@@ -114,7 +113,7 @@ extension ClusterSimulator {
             guard requirements.matchesNode(labels: candidate.labels, nodeName: candidate.name),
                   requirements.firstUntoleratedTaint(in: candidate.taints) == nil
             else { continue }
-            createPod(for: index, name: generatedName(set.name), pinnedTo: node)
+            if createPod(for: index, name: generatedName(set.name), pinnedTo: node) == nil { return }
         }
     }
 
@@ -141,7 +140,7 @@ extension ClusterSimulator {
         let remaining = job.completions.map { $0 - job.succeeded } ?? (job.succeeded > 0 ? 0 : job.replicas)
         let wanted = min(job.replicas, remaining)
         if active < wanted {
-            for _ in active..<wanted { createPod(for: index, name: generatedName(job.name)) }
+            for _ in active..<wanted where createPod(for: index, name: generatedName(job.name)) == nil { break }
         }
     }
 
@@ -197,10 +196,25 @@ extension ClusterSimulator {
         return owner
     }
 
+    /// Creates a pod of workload `index`, or records why the API server refuses it (its
+    /// PriorityClass is unknown) and returns nil.
     @discardableResult
-    func createPod(for index: Int, name: String, pinnedTo node: Int? = nil) -> Int {
+    func createPod(for index: Int, name: String, pinnedTo node: Int? = nil) -> Int? {
         let workload = workloads[index]
+        let ownerKind = workload.kind == .pod ? "Pod" : workload.kind.rawValue
         var requirements = blueprints[workload.blueprint].requirements
+        do throws(SimArenaError) {
+            (requirements.priority, requirements.preemptionPolicy) = try PriorityClass.resolve(
+                blueprints[workload.blueprint].priorityClassName, in: priorityClasses)
+        } catch {
+            let message = "Error creating: pods \"\(name)\" is forbidden: \(error.message)"
+            if workloads[index].createFailure != message {
+                record(.warning, "FailedCreate", "\(ownerKind)/\(workload.namespace)/\(workload.name)", message)
+                workloads[index].createFailure = message
+            }
+            return nil
+        }
+        workloads[index].createFailure = nil
         if let node {
             // The DaemonSet controller pins its pods with a required node-name affinity, replacing
             // each term's matchFields (Kubernetes' ReplaceDaemonSetPodNodeNameNodeAffinity).
@@ -215,7 +229,6 @@ extension ClusterSimulator {
             runDuration = workloads[owner].lifecycleDurations[workloads[owner].nextLifecycle]
             workloads[owner].nextLifecycle += 1
         }
-        let ownerKind = workload.kind == .pod ? "Pod" : workload.kind.rawValue
         pods.append(SimPod(name: name, namespace: workload.namespace, ownerKind: ownerKind, ownerName: workload.name,
                            workload: index, blueprint: workload.blueprint, requirements: requirements, pinnedNode: node,
                            createdAt: now, runDuration: runDuration))
@@ -229,13 +242,15 @@ extension ClusterSimulator {
         return pod
     }
 
-    func deletePod(_ pod: Int) {
+    /// Deletes a pod: by its controller (which records `SuccessfulDelete`), or by another party
+    /// such as the scheduler's preemption.
+    func deletePod(_ pod: Int, byController: Bool = true) {
         releaseNode(pod)
         endLife(pod)
         pods[pod].deleted = true
         pods[pod].incarnation += 1
         let owner = workloads[pods[pod].workload]
-        if owner.kind != .pod {
+        if byController && owner.kind != .pod {
             record(.normal, "SuccessfulDelete", "\(pods[pod].ownerKind)/\(owner.namespace)/\(owner.name)",
                    "Deleted pod: \(pods[pod].name)")
         }

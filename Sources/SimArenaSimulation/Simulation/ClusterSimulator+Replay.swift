@@ -8,6 +8,11 @@ extension ClusterSimulator {
         }
         for (position, object) in event.deleted.enumerated() {
             let reference = try ObjectReference(object: object, at: "events[\(index)].deleted_objs[\(position)]")
+            if Self.isPriorityClass(reference) {
+                // Pods keep the priority they were created with.
+                if !PriorityClass.system.contains(where: { $0.name == reference.name }) { priorityClasses[reference.name] = nil }
+                continue
+            }
             guard let kind = WorkloadKind(reference.gvk),
                   let workload = workloadIndex[Self.key(kind, reference.effectiveNamespace, reference.name)]
             else { continue }
@@ -19,8 +24,18 @@ extension ClusterSimulator {
         "\(kind.rawValue)/\(namespace)/\(name)"
     }
 
+    /// A `scheduling.k8s.io` PriorityClass, which pods created from now on may name.
+    static func isPriorityClass(_ reference: ObjectReference) -> Bool {
+        reference.gvk.group == "scheduling.k8s.io" && reference.gvk.kind == "PriorityClass"
+    }
+
     private func apply(_ object: KValue, at path: String) throws {
         let reference = try ObjectReference(object: object, at: path)
+        if Self.isPriorityClass(reference) {
+            let priorityClass = try PriorityClass(object, at: path)
+            priorityClasses[priorityClass.name] = priorityClass
+            return
+        }
         guard let workload = try Workload(object: object, at: path, tracked: trace.trackedConfig(for: reference.gvk)) else {
             return  // ConfigMaps, Services and the like make no pods
         }

@@ -1,48 +1,94 @@
 import SimArenaModel
 
-/// The scheduler's queue: new pods are tried at once; pods that fit nowhere wait until capacity
-/// frees (a pod leaves a node), then are tried again in creation order, as kube-scheduler moves
-/// unschedulable pods back to its active queue on such cluster events.
+/// The scheduler's queue: new pods are tried at once, higher priority first, then in creation
+/// order (kube-scheduler's PrioritySort); pods that fit nowhere wait until capacity frees (a pod
+/// leaves a node), then are tried again, as kube-scheduler moves unschedulable pods back to its
+/// active queue on such cluster events. A pod that fits nowhere may preempt pods of lower
+/// priority (``DefaultPreemption``); its victims leave at once (graceful termination is not
+/// modelled), so it is tried again, and bound, in the same instant.
 extension ClusterSimulator {
     func schedulePending() {
-        if capacityFreed {
-            capacityFreed = false
-            activeQueue = (unschedulableQueue + activeQueue).sorted()
-            unschedulableQueue = []
-        }
-        guard !activeQueue.isEmpty else { return }
-        let batch = activeQueue
-        activeQueue = []
-        for pod in batch where !pods[pod].deleted && pods[pod].node == nil {
-            let requirements = pods[pod].requirements
-            // The score index knows resources and node filters only: not where other pods are.
-            let placesMatter = requirements.hasPodAffinity || boundWithAntiAffinity > 0
-            if !placesMatter {
-                if scoreIndex?.requirements.fitsLike(requirements) != true {
-                    scoreIndex = NodeScoreIndex(requirements, nodes: nodes)
-                }
-                if let node = scoreIndex?.best {
-                    bind(pod, to: node, requirements)
-                    continue
-                }
+        // Each round after the first follows preemptions, each of which evicts only pods of lower
+        // priority than its preemptor: the rounds end. The bound only guards against a mistake.
+        for _ in 0..<1_000 {
+            if capacityFreed {
+                capacityFreed = false
+                activeQueue += unschedulableQueue
+                unschedulableQueue = []
             }
-            let boundPods = placesMatter ? podsOnNode.map { $0.filter { !pods[$0].released }.map { pods[$0].requirements } } : []
-            switch Scheduler.schedule(requirements, on: nodes, boundPods: boundPods) {
-            case .scheduled(let node):
-                bind(pod, to: node, requirements)
-            case .unschedulable(let message):
-                if pods[pod].message != message {
-                    record(.warning, "FailedScheduling", podObject(pod), message)
-                }
-                pods[pod].reason = "Unschedulable"
-                pods[pod].message = message
-                unschedulableQueue.append(pod)
+            guard !activeQueue.isEmpty else { return }
+            let batch = activeQueue.sorted { (-Int64(pods[$0].requirements.priority), $0) < (-Int64(pods[$1].requirements.priority), $1) }
+            activeQueue = []
+            for pod in batch where !pods[pod].deleted && pods[pod].node == nil {
+                schedule(pod)
             }
         }
     }
 
+    private func schedule(_ pod: Int) {
+        let requirements = pods[pod].requirements
+        // The score index knows resources and node filters only: not where other pods are.
+        let placesMatter = requirements.dependsOnOtherPods || boundWithAntiAffinity > 0
+        if !placesMatter {
+            if scoreIndex?.requirements.fitsLike(requirements) != true {
+                scoreIndex = NodeScoreIndex(requirements, nodes: nodes)
+            }
+            if let node = scoreIndex?.best {
+                bind(pod, to: node, requirements)
+                return
+            }
+        }
+        guard !nodes.isEmpty else { return unschedulable(pod, message: Scheduler.noNodesAvailableMessage) }
+        let boundPods = placesMatter ? podsOnNode.map { $0.filter { !pods[$0].released }.map { pods[$0].requirements } } : []
+        switch Scheduler.filter(requirements, on: nodes, boundPods: boundPods) {
+        case .feasible(let node):
+            bind(pod, to: node, requirements)
+        case .infeasible(let failures):
+            let message = Scheduler.fitErrorMessage(failures)
+            switch preempt(pod, requirements, failures: failures) {
+            case .preempt(let node, let victims):
+                unschedulable(pod, message: message)
+                evict(victims, from: node, for: pod)
+            case .failed(let preemptionMessage):
+                unschedulable(pod, message: message + " " + preemptionMessage)
+            }
+        }
+    }
+
+    /// Runs DefaultPreemption for a pod that fits nowhere. With no bound pod of lower priority,
+    /// its answer is known without trying nodes.
+    private func preempt(_ pod: Int, _ requirements: PodSchedulingRequirements, failures: [NodeFailure]) -> DefaultPreemption.Outcome {
+        let anyLower = boundPriorities.keys.contains { $0 < requirements.priority }
+        let onNodes: [[DefaultPreemption.BoundPod]] = anyLower
+            ? podsOnNode.map { $0.filter { !pods[$0].released }.map { DefaultPreemption.BoundPod(requirements: pods[$0].requirements, startedAt: pods[$0].scheduledAt ?? 0) } }
+            : nodes.map { _ in [] }
+        return DefaultPreemption.preempt(requirements, on: nodes, boundPods: onNodes, failures: failures)
+    }
+
+    /// Deletes the victims (indices among the live pods of `node`), as kube-scheduler does after
+    /// preemption: each gets a `Preempted` event; their controllers replace them.
+    private func evict(_ victims: [Int], from node: Int, for preemptor: Int) {
+        let live = podsOnNode[node].filter { !pods[$0].released }
+        for victim in victims.map({ live[$0] }) {
+            record(.normal, "Preempted", podObject(victim),
+                   "Preempted by pod \(pods[preemptor].namespace)/\(pods[preemptor].name) on node \(nodes[node].name)")
+            deletePod(victim, byController: false)
+            podChanged(victim)
+        }
+    }
+
+    private func unschedulable(_ pod: Int, message: String) {
+        if pods[pod].message != message {
+            record(.warning, "FailedScheduling", podObject(pod), message)
+        }
+        pods[pod].reason = "Unschedulable"
+        pods[pod].message = message
+        unschedulableQueue.append(pod)
+    }
+
     private func bind(_ pod: Int, to node: Int, _ requirements: PodSchedulingRequirements) {
         nodes[node].bind(requirements)
+        boundPriorities[requirements.priority, default: 0] += 1
         if !requirements.antiAffinityTerms.isEmpty { boundWithAntiAffinity += 1 }
         scoreIndex?.update(node, in: nodes)
         pods[pod].node = node
@@ -63,6 +109,8 @@ extension ClusterSimulator {
         pods[pod].released = true
         let requirements = pods[pod].requirements
         nodes[node].unbind(requirements)
+        boundPriorities[requirements.priority, default: 0] -= 1
+        if boundPriorities[requirements.priority] == 0 { boundPriorities[requirements.priority] = nil }
         if !requirements.antiAffinityTerms.isEmpty { boundWithAntiAffinity -= 1 }
         scoreIndex?.update(node, in: nodes)
         stopContainers(pod)

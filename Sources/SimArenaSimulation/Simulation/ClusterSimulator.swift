@@ -48,6 +48,11 @@ public final class ClusterSimulator {
     /// How many bound pods have required anti-affinity terms: while none does, a pod without
     /// terms of its own needs no InterPodAffinity check.
     var boundWithAntiAffinity = 0
+    /// The PriorityClasses by name: Kubernetes' system ones, the cluster spec's and the trace's.
+    var priorityClasses: [String: PriorityClass] = [:]
+    /// How many bound pods have each priority: preemption has nothing to evict when no bound pod
+    /// has a lower priority than the pod.
+    var boundPriorities: [Int32: Int] = [:]
     /// The scheduler's answer for the requirements of the last pod scheduled, kept current.
     var scoreIndex: NodeScoreIndex?
     var queue = EventQueue<Action>()
@@ -66,6 +71,7 @@ public final class ClusterSimulator {
         events = trace.events.enumerated().sorted { ($0.element.ts, $0.offset) < ($1.element.ts, $1.offset) }.map(\.element)
         traceStart = events.first?.ts ?? 0
         random = SeededGenerator(seed: options.seed)
+        for priorityClass in PriorityClass.system + cluster.priorityClasses { priorityClasses[priorityClass.name] = priorityClass }
         for pool in cluster.nodePools {
             for index in 0..<pool.count {
                 let name = "\(pool.name)-\(index)"

@@ -37,10 +37,13 @@ public struct ClusterSpec: Sendable, Hashable {
 
     public var nodePools: [NodePool]
     public var timing: LifecycleTiming
+    /// The cluster's PriorityClasses besides Kubernetes' two system ones (a trace may add more).
+    public var priorityClasses: [PriorityClass]
 
-    public init(nodePools: [NodePool], timing: LifecycleTiming = LifecycleTiming()) {
+    public init(nodePools: [NodePool], timing: LifecycleTiming = LifecycleTiming(), priorityClasses: [PriorityClass] = []) {
         self.nodePools = nodePools
         self.timing = timing
+        self.priorityClasses = priorityClasses
     }
 
     /// The built-in default: three 16-CPU, 32Gi nodes, as the original project's demo cluster
@@ -65,6 +68,19 @@ public struct ClusterSpec: Sendable, Hashable {
         guard let pools = root["nodePools"] else { throw SimArenaError(.data, "missing \"nodePools\"") }
         nodePools = try pools.requireArray(at: "nodePools").enumerated().map { try Self.pool($0.element, at: "nodePools[\($0.offset)]") }
         timing = try root["lifecycle"].map { try LifecycleTiming($0, at: "lifecycle") } ?? LifecycleTiming()
+        priorityClasses = try root["priorityClasses"].flatMap { list -> [PriorityClass]? in
+            guard !list.isNull else { return nil }
+            return try list.requireArray(at: "priorityClasses").enumerated().map {
+                try PriorityClass($0.element, at: "priorityClasses[\($0.offset)]")
+            }
+        } ?? []
+        var classNames: Set<String> = []
+        for priorityClass in priorityClasses where !classNames.insert(priorityClass.name).inserted {
+            throw SimArenaError(.data, "priorityClasses: two classes are named \"\(priorityClass.name)\"")
+        }
+        if priorityClasses.count(where: \.globalDefault) > 1 {
+            throw SimArenaError(.data, "priorityClasses: more than one is globalDefault; only one default can exist")
+        }
         let total = nodePools.reduce(0) { $0 + $1.count }
         guard total > 0 else { throw SimArenaError(.data, "nodePools: the cluster has no nodes") }
         guard total <= Self.maxNodes else {

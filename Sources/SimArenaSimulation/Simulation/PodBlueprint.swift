@@ -15,6 +15,8 @@ struct PodBlueprint {
     /// The containers' cpu and memory limit totals, for printing (``SimulationResult/Pod/limitQuantities``).
     var limitTotals: ResourceList
     var qos: QoSClass
+    /// `spec.priorityClassName`, resolved when each pod is created.
+    var priorityClassName: String?
     var restartPolicy: RestartPolicy
     /// SimKube's per-pod KWOK delay annotations, when the template sets them (milliseconds).
     var createDelay: (base: Int64, jitter: Int64)?
@@ -57,6 +59,9 @@ struct PodBlueprint {
         limitTotals = Self.totals(of: containers.map(\.limitQuantities))
         oomKill = containers.compactMap { container in container.oomSample.map { (container, $0) } }.min { $0.1 < $1.1 }
         qos = QoSClass(containers: containers + template.initContainers.map { ContainerModel($0, usage: nil) })
+        priorityClassName = try template.spec["priorityClassName"].flatMap {
+            $0.isNull ? nil : try $0.requireString(at: "\(path).spec.priorityClassName")
+        }
         if let policy = template.spec["restartPolicy"]?.stringValue {
             guard let known = RestartPolicy(rawValue: policy) else {
                 throw SimArenaError(.data, "\(path).spec.restartPolicy: \"\(policy)\" is not Always, OnFailure or Never")

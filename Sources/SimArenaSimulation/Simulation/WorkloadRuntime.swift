@@ -39,6 +39,9 @@ struct WorkloadRuntime {
     var schedule: CronSchedule?
     var suspended = false
     var concurrencyPolicy = ConcurrencyPolicy.allow
+    /// Why the API server last refused one of its pods (a FailedCreate event is recorded once per
+    /// distinct reason).
+    var createFailure: String?
 
     /// A CronJob's `concurrencyPolicy`: while a Job of it still runs, start another anyway, skip
     /// the run, or delete the running Job and start the new one.
