@@ -62,7 +62,7 @@ public struct BenchmarkCell {
         let chooser = try cell.agent.chooser(trained: checkpoint)
         let backend = backends(setting, nil, plan.durationSeconds)
         var lines: [UInt8] = []
-        var solved: [(suite: Int, wins: Int, played: Int)] = []
+        var solved: [(suite: Int, wins: Int, played: Int, unsolvable: Int)] = []
         for (suiteIndex, scenarioIndex) in plan.scenarios(of: cell) {
             let stop = interrupted()
             if stop != 0 { return stop }
@@ -78,13 +78,19 @@ public struct BenchmarkCell {
             } catch let error as SimArenaError {
                 throw error.prefixed(path)
             }
-            if solved.last?.suite != suiteIndex { solved.append((suiteIndex, 0, 0)) }
-            solved[solved.count - 1].played += 1
-            if result.solved { solved[solved.count - 1].wins += 1 }
+            if solved.last?.suite != suiteIndex { solved.append((suiteIndex, 0, 0, 0)) }
+            if !result.solvable {
+                solved[solved.count - 1].unsolvable += 1
+            } else {
+                solved[solved.count - 1].played += 1
+                if result.solved { solved[solved.count - 1].wins += 1 }
+            }
             lines += try JSONWriter.encode(result.value, pretty: false) + [UInt8(ascii: "\n")]
         }
         try FileIO.writeAtomically(lines, to: episodesPath)
-        output("\(label): solved " + solved.map { "\(plan.suites[$0.suite].name) \($0.wins)/\($0.played)" }.joined(separator: ", "))
+        output("\(label): solved " + solved.map {
+            "\(plan.suites[$0.suite].name) \($0.wins)/\($0.played)" + ($0.unsolvable > 0 ? " (+\($0.unsolvable) unsolvable)" : "")
+        }.joined(separator: ", "))
         return 0
     }
 

@@ -14,6 +14,7 @@ public enum BenchmarkEpisode {
         environment.maxActions = plan.maxActions
         environment.run = "benchmark"
         var result = EpisodeResult(agent: agent, seed: seed, suite: suite, scenario: scenario.name, family: scenario.family)
+        result.solvable = scenario.solvable
         result.actions = Array(repeating: 0, count: plan.actionCount)
         var observation = try environment.reset(trace: trace, traceName: scenario.name, seed: seed)
         var taken: [(action: AgentAction, blocked: Bool)] = []

@@ -31,11 +31,15 @@ extension BenchmarkReport {
                              number(row.pendingPodSecondsPerEpisode, 0), number(row.cpuWaste), number(row.memoryWaste)])
             }
             text += table.text
+            let unsolvable = rows.first?.unsolvableEpisodes ?? 0
+            if unsolvable > 0 {
+                text += "\nLeft out of every number above: \(unsolvable) episodes per agent on scenarios marked unsolvable (`solvable: false`).\n"
+            }
 
             text += "\n### Solved by family\n\n"
             let families = Set(summaries.filter { $0.suite == suite.name }.compactMap(\.family)).sorted()
             var byFamily = MarkdownTable(["family", "episodes"] + plan.agents.map(\.name))
-            for family in families {
+            for family in families where summaries.contains(where: { $0.suite == suite.name && $0.family == family && $0.episodes > 0 }) {
                 let cells = plan.agents.map { agent in
                     summaries.first { $0.agent == agent.name && $0.suite == suite.name && $0.family == family }.map(interval) ?? "–"
                 }

@@ -49,6 +49,9 @@ public struct SuiteScenario: Sendable, Hashable {
     /// The workload to fix: `deploy` (default `web`) in `namespace` (default: any).
     public var workload: String
     public var namespace: String?
+    /// False when `solvable: false` marks a scenario no action can fix: it is played, but left
+    /// out of the solve rates.
+    public var solvable: Bool
 
     public init(fileName: String, trace: Trace) {
         name = fileName.split(separator: ".").dropLast().joined(separator: ".")
@@ -57,5 +60,6 @@ public struct SuiteScenario: Sendable, Hashable {
         severity = block?["severity"]?.stringValue
         workload = block?["deploy"]?.stringValue ?? "web"
         namespace = block?["namespace"]?.stringValue
+        solvable = block?["solvable"]?.boolValue ?? true
     }
 }

@@ -8,7 +8,10 @@ public struct BenchmarkSummary: Sendable, Hashable {
     public var suite: String
     /// Nil for the whole suite.
     public var family: String?
+    /// Episodes on solvable scenarios, which every other number is about.
     public var episodes: Int
+    /// Episodes on scenarios marked unsolvable, left out of everything else.
+    public var unsolvableEpisodes: Int
     public var solveRate: Double
     /// The 95% stratified-bootstrap interval of the solve rate over seeds.
     public var solveRateLow: Double
@@ -33,9 +36,11 @@ public struct BenchmarkSummary: Sendable, Hashable {
 
     /// Summarises `episodes` (one agent, one suite, maybe one family); `reference` holds the
     /// reference agent's episodes of the same scenarios, by ``key(_:)``.
-    public init(agent: String, suite: String, family: String?, episodes: [EpisodeResult], reference: [String: EpisodeResult]?) {
+    public init(agent: String, suite: String, family: String?, episodes all: [EpisodeResult], reference: [String: EpisodeResult]?) {
         (self.agent, self.suite, self.family) = (agent, suite, family)
+        let episodes = all.filter(\.solvable)
         self.episodes = episodes.count
+        unsolvableEpisodes = all.count - episodes.count
         var byScenario: [String: [Double]] = [:]
         for episode in episodes { byScenario[episode.scenario, default: []].append(episode.solved ? 1 : 0) }
         var random = SeededGenerator(seed: BenchmarkStatistics.seed([agent, suite, family ?? ""]))
@@ -70,7 +75,8 @@ public struct BenchmarkSummary: Sendable, Hashable {
         func number(_ value: Double?) -> KValue { value.map { .double(Observation.rounded($0)) } ?? .null }
         return [
             "agent": .string(agent), "suite": .string(suite), "family": family.map(KValue.string) ?? .null,
-            "episodes": .int(Int64(episodes)), "solve_rate": number(solveRate),
+            "episodes": .int(Int64(episodes)), "unsolvable_episodes": .int(Int64(unsolvableEpisodes)),
+            "solve_rate": number(solveRate),
             "solve_rate_ci95": .array([number(solveRateLow), number(solveRateHigh)]),
             "iqm_steps": number(iqmSteps), "mean_steps": number(meanSteps), "mean_return": number(meanReturn),
             "blocked_per_episode": number(blockedPerEpisode), "oom_steps_per_episode": number(oomStepsPerEpisode),

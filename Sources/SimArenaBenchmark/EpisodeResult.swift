@@ -8,6 +8,8 @@ public struct EpisodeResult: Sendable, Hashable {
     public var suite: String
     public var scenario: String
     public var family: String
+    /// Whether the scenario can be solved at all (false: left out of the solve rates).
+    public var solvable = true
     /// The goal was reached (the episode terminated, not truncated).
     public var solved: Bool
     /// Actions taken.
@@ -33,7 +35,7 @@ public struct EpisodeResult: Sendable, Hashable {
         func optional(_ value: Double?) -> KValue { value.map { .double(Observation.rounded($0)) } ?? .null }
         return [
             "agent": .string(agent), "seed": .integer(seed), "suite": .string(suite), "scenario": .string(scenario),
-            "family": .string(family), "solved": .bool(solved), "steps": .int(Int64(steps)),
+            "family": .string(family), "solvable": .bool(solvable), "solved": .bool(solved), "steps": .int(Int64(steps)),
             "return": .double(Observation.rounded(episodeReturn)), "blocked": .int(Int64(blocked)),
             "actions": .array(actions.map { .int(Int64($0)) }), "oom_steps": .int(Int64(oomSteps)),
             "pending_pod_seconds": .double(Observation.rounded(pendingPodSeconds)),
@@ -54,6 +56,7 @@ public struct EpisodeResult: Sendable, Hashable {
         suite = try fields.requireString("suite")
         scenario = try fields.requireString("scenario")
         family = try fields.requireString("family")
+        solvable = try fields.bool("solvable") ?? true
         solved = try fields.bool("solved") ?? false
         steps = try fields.int("steps") ?? 0
         episodeReturn = try fields.double("return") ?? 0

@@ -65,6 +65,26 @@ final class BenchmarkTests: XCTestCase {
         XCTAssertEqual(summary.failures.map(\.reason), ["oom_killed/stalled"])
     }
 
+    /// Episodes on scenarios marked unsolvable are counted apart and left out of every rate.
+    func testUnsolvableEpisodesAreLeftOutOfTheSummary() throws {
+        var solved = EpisodeResult(agent: "h", seed: 1, suite: "s", scenario: "a", family: "f")
+        (solved.solved, solved.steps) = (true, 2)
+        var unsolvable = EpisodeResult(agent: "h", seed: 1, suite: "s", scenario: "gpu", family: "f")
+        (unsolvable.solvable, unsolvable.steps, unsolvable.problem, unsolvable.behaviour) = (false, 40, "pending", "ran_out")
+        let summary = BenchmarkSummary(agent: "h", suite: "s", family: nil, episodes: [solved, unsolvable], reference: nil)
+        XCTAssertEqual(summary.episodes, 1)
+        XCTAssertEqual(summary.unsolvableEpisodes, 1)
+        XCTAssertEqual(summary.solveRate, 1)
+        XCTAssertEqual(summary.meanSteps, 2)
+        XCTAssertEqual(summary.failures.count, 0)
+        // The mark survives episodes.jsonl.
+        XCTAssertEqual(try EpisodeResult(document: unsolvable.value, at: "line").solvable, false)
+        let trace = try Trace.load(Fixtures.repositoryRoot + "/demo/suites/shifted/placement-05.msgpack")
+        XCTAssertFalse(SuiteScenario(fileName: "placement-05.msgpack", trace: trace).solvable)
+        XCTAssertTrue(SuiteScenario(fileName: "placement-01.msgpack",
+                                    trace: try Trace.load(Fixtures.repositoryRoot + "/demo/suites/shifted/placement-01.msgpack")).solvable)
+    }
+
     // MARK: Episodes
 
     private func play(_ name: String, _ policy: HandCodedPolicy) throws -> EpisodeResult {

@@ -22,9 +22,17 @@ public enum ScenarioFailureMode: String, Sendable, Hashable, CaseIterable {
     case memoryLimitTooLowAndTooFewReplicas = "memory_limit_too_low_and_too_few_replicas"
     case cpuLimitTooLowAndTooManyReplicas = "cpu_limit_too_low_and_too_many_replicas"
     case cpuAndMemoryLimitTooLow = "cpu_and_memory_limit_too_low"
+    /// The pods request an extended resource (a GPU) that no node offers: Pending, and no action
+    /// of ours changes that. Only the shifted suite's `placement` family has it; the generator
+    /// never draws it.
+    case extendedResourceUnavailable = "extended_resource_unavailable"
 
     /// The goal an agent must reach for this mode.
     public var goal: ScenarioGoal { self == .overprovisioned ? .rightSized : .healthy }
+
+    /// Whether some sequence of actions can reach the goal (false: the scenario has no fix, and
+    /// benchmarks leave it out of their solve rates).
+    public var isSolvable: Bool { self != .extendedResourceUnavailable }
 }
 
 /// How far from the goal a scenario starts (`metadata.scenario.severity`); the fix-length ranges
@@ -117,6 +125,9 @@ public struct Scenario: Sendable, Hashable {
 
     /// What counts as fixed for this scenario.
     public var goal: ScenarioGoal { failureMode.goal }
+
+    /// Whether the scenario has a fix (``fix`` is empty when it has none).
+    public var isSolvable: Bool { failureMode.isSolvable }
 
     /// The state after the whole fix (blocked steps, which a valid fix has none of, change nothing).
     public var fixedState: ScenarioState {

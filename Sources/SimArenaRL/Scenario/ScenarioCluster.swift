@@ -40,13 +40,14 @@ public struct ScenarioCluster: Sendable, Hashable {
     public var nodes: Int { pools.reduce(0) { $0 + $1.count } }
 
     /// How many pods requesting `pod` fit on the cluster when every node already holds one pod
-    /// requesting `occupied` (another workload's; nil: the nodes are empty).
-    public func capacity(pod: ResourceAmounts, occupied: ResourceAmounts?) -> Int {
+    /// requesting `occupied` (another workload's; nil: the nodes are empty) and `placement`, if
+    /// any, limits where they go.
+    public func capacity(pod: ResourceAmounts, occupied: ResourceAmounts?, placement: ScenarioPlacement? = nil) -> Int {
         pools.reduce(0) { total, pool in
-            let room = min(pool.pods - (occupied == nil ? 0 : 1),
-                           Self.count(pod.cpuMillis, in: pool.cpuMillis - (occupied?.cpuMillis ?? 0)),
-                           Self.count(pod.memoryBytes, in: pool.memoryBytes - (occupied?.memoryBytes ?? 0)))
-            return total + pool.count * max(room, 0)
+            let room = max(min(pool.pods - (occupied == nil ? 0 : 1),
+                               Self.count(pod.cpuMillis, in: pool.cpuMillis - (occupied?.cpuMillis ?? 0)),
+                               Self.count(pod.memoryBytes, in: pool.memoryBytes - (occupied?.memoryBytes ?? 0))), 0)
+            return total + (placement?.capacity(of: pool, perNode: room) ?? pool.count * room)
         }
     }
 
@@ -56,16 +57,19 @@ public struct ScenarioCluster: Sendable, Hashable {
     }
 
     /// What `metadata.scenario.cluster` holds: the compact map `{nodes, cpu, memory, pods}` for a
-    /// single `kwok-node` pool, else a cluster-spec object `{"nodePools": [...]}`.
-    public var declaration: KValue {
+    /// single `kwok-node` pool, else a cluster-spec object `{"nodePools": [...]}`; with `zones`,
+    /// each pool is labelled as the zone named after it (``ScenarioPlacement/zoneLabel``).
+    public func declaration(zones: Bool = false) -> KValue {
         func cpu(_ pool: Pool) -> KValue { .string(ScenarioRules.formatCPU(pool.cpuMillis)) }
         func memory(_ pool: Pool) -> KValue { .string(ScenarioRules.formatMemory(pool.memoryBytes)) }
-        if pools.count == 1, let pool = pools.first, pool.name == DeclaredCluster.compactPoolName {
+        if !zones, pools.count == 1, let pool = pools.first, pool.name == DeclaredCluster.compactPoolName {
             return ["nodes": .int(Int64(pool.count)), "cpu": cpu(pool), "memory": memory(pool), "pods": .int(Int64(pool.pods))]
         }
         return ["nodePools": .array(pools.map { pool in
-            ["name": .string(pool.name), "count": .int(Int64(pool.count)),
-             "allocatable": ["cpu": cpu(pool), "memory": memory(pool), "pods": .int(Int64(pool.pods))]]
+            var entry: KValue = ["name": .string(pool.name), "count": .int(Int64(pool.count)),
+                                 "allocatable": ["cpu": cpu(pool), "memory": memory(pool), "pods": .int(Int64(pool.pods))]]
+            if zones { entry["labels"] = [ScenarioPlacement.zoneLabel: .string(pool.name)] }
+            return entry
         })]
     }
 }

@@ -10,9 +10,10 @@ extension Scenario {
         name: String, failureMode: ScenarioFailureMode, severity: ScenarioSeverity?, initial: ScenarioState,
         target: Int, seed: UInt64, setting: ScenarioSetting = .demo, shift: ScenarioShift? = nil
     ) -> Scenario? {
-        guard let fix = ScenarioRules.shortestFix(from: initial, target: target, goal: failureMode.goal, in: setting),
-            !fix.isEmpty
-        else { return nil }
+        let shortest = ScenarioRules.shortestFix(from: initial, target: target, goal: failureMode.goal, in: setting)
+        // An unsolvable mode must have no fix; any other, a fix of at least one step.
+        guard failureMode.isSolvable ? shortest?.isEmpty == false : shortest == nil else { return nil }
+        let fix = shortest ?? []
         var scenario = Scenario(
             name: name, failureMode: failureMode,
             severity: severity ?? ScenarioGenerator.severity(of: failureMode, fixLength: fix.count), initial: initial,
@@ -41,7 +42,12 @@ enum ScenarioDescription {
             problems.append("\(state.replicas) replicas, \(state.replicas - target) more than the target of \(target)")
         }
         if health.pending > 0 {
-            problems.append(pendingProblem(state, health: health, setting: setting))
+            if let placement = setting.placement {
+                problems.append(placement.explanation(placed: health.total - health.pending, total: health.total,
+                                                      nodes: setting.cluster.nodes, zones: setting.cluster.pools.count))
+            } else {
+                problems.append(pendingProblem(state, health: health, setting: setting))
+            }
         }
         let container = setting.sidecar == nil ? "the container" : "the \(setting.container) container"
         if health.oomKilled, let limit = state.memoryLimitBytes {
@@ -78,8 +84,9 @@ enum ScenarioDescription {
             outcome = "then the requests are right-sized (\(cpu(fixed.cpuRequestMillis)) CPU, \(memory(fixed.memoryRequestBytes)) memory) and \(target == 1 ? "the pod stays" : "all \(target) pods stay") Ready at every step"
         }
         let problemText = problems.joined(separator: "; ")
-        return problemText.prefix(1).uppercased() + problemText.dropFirst()
-            + ". Fix: " + steps.joined(separator: ", ") + "; " + outcome + "."
+        let capitalised = problemText.prefix(1).uppercased() + problemText.dropFirst()
+        guard scenario.isSolvable else { return capitalised + ". Unsolvable: it is left out of solve rates." }
+        return capitalised + ". Fix: " + steps.joined(separator: ", ") + "; " + outcome + "."
     }
 
     /// Why pods stay Pending: a pod bigger than any node's free room, or too few places.

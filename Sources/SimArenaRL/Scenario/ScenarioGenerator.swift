@@ -21,9 +21,9 @@ public struct ScenarioGenerator: Sendable {
         self.seed = seed
     }
 
-    /// Every failure mode at every severity, in declaration order.
+    /// Every solvable failure mode at every severity, in declaration order.
     public static let combinations: [(mode: ScenarioFailureMode, severity: ScenarioSeverity)] =
-        ScenarioFailureMode.allCases.flatMap { mode in ScenarioSeverity.allCases.map { (mode, $0) } }
+        ScenarioFailureMode.allCases.filter(\.isSolvable).flatMap { mode in ScenarioSeverity.allCases.map { (mode, $0) } }
 
     /// The file name (without extension) of generated scenario `index` (0-based): `gen-0001`.
     public static func name(forIndex index: Int) -> String {
@@ -105,6 +105,8 @@ public struct ScenarioGenerator: Sendable {
             return [(.cpuLimit, cpuLimit), (.manyReplicas, manyReplicas)]
         case .cpuAndMemoryLimitTooLow:
             return [(.cpuLimit, pick(1...1, 2...4, 5...10)), (.memoryLimit, memoryLimit)]
+        case .extendedResourceUnavailable:
+            return []  // no step fixes it
         }
     }
 

@@ -154,10 +154,22 @@ public enum ScenarioRules {
     /// The problems with a scenario's stored fix; empty when the fix is valid: at most
     /// ``maxFixLength`` steps, none blocked, the final state meets the goal, the initial state does
     /// not, and (for the right-sized goal) every state on the way is healthy. A setting that
-    /// cannot be built as described (``ScenarioSetting/problems``) is a problem too.
+    /// cannot be built as described (``ScenarioSetting/problems``) is a problem too. An unsolvable
+    /// scenario must instead have no stored fix, none to be found, and a broken initial state.
     public static func checkFix(_ scenario: Scenario) -> [String] {
         let setting = scenario.setting
         var problems = setting.problems
+        if !scenario.isSolvable {
+            // Unsolvable: no stored fix, none to be found, and broken from the start.
+            if !scenario.fix.isEmpty { problems.append("an unsolvable scenario has a \(scenario.fix.count)-step fix") }
+            if shortestFix(from: scenario.initial, target: scenario.target, goal: scenario.goal, in: setting) != nil {
+                problems.append("a fix exists for a scenario marked unsolvable")
+            }
+            if meets(scenario.goal, scenario.initial, target: scenario.target, in: setting) {
+                problems.append("the initial state already meets the goal \(scenario.goal.rawValue)")
+            }
+            return problems
+        }
         if scenario.fix.count > maxFixLength {
             problems.append("the fix has \(scenario.fix.count) steps, more than \(maxFixLength)")
         }

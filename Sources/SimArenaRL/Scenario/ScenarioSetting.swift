@@ -55,10 +55,12 @@ public struct ScenarioSetting: Sendable, Hashable {
     public var sidecar: Sidecar?
     public var cluster: ScenarioCluster
     public var neighbour: Neighbour?
+    /// A scheduling rule beyond the requests: anti-affinity, a zone spread, an extended resource.
+    public var placement: ScenarioPlacement?
 
     public init(kind: WorkloadKind = .deployment, name: String = "web", namespace: String = "default", container: String = "web",
                 image: String = "nginx:1.25", orderedReady: Bool = true, sidecar: Sidecar? = nil, cluster: ScenarioCluster = .demo,
-                neighbour: Neighbour? = nil) {
+                neighbour: Neighbour? = nil, placement: ScenarioPlacement? = nil) {
         self.kind = kind
         self.name = name
         self.namespace = namespace
@@ -68,6 +70,7 @@ public struct ScenarioSetting: Sendable, Hashable {
         self.sidecar = sidecar
         self.cluster = cluster
         self.neighbour = neighbour
+        self.placement = placement
     }
 
     /// The generator's setting.
@@ -93,14 +96,14 @@ public struct ScenarioSetting: Sendable, Hashable {
     /// what `state` says.
     public func capacity(for state: ScenarioState) -> Int {
         cluster.capacity(pod: ResourceAmounts(cpuMillis: state.cpuRequestMillis, memoryBytes: state.memoryRequestBytes) + podOverhead,
-                         occupied: occupied)
+                         occupied: occupied, placement: placement)
     }
 
     /// Why the setting cannot be built as described (empty when it can): a neighbour whose pods
-    /// would not sit one on every node.
+    /// would not sit one on every node, a zone spread that is not over too few zones.
     public var problems: [String] {
-        guard let neighbour else { return [] }
-        var problems: [String] = []
+        var problems = placement?.problems(in: cluster) ?? []
+        guard let neighbour else { return problems }
         for pool in cluster.pools {
             if neighbour.cpuMillis > pool.cpuMillis || neighbour.memoryBytes > pool.memoryBytes {
                 problems.append("the neighbour's pods do not fit on a \(pool.name) node")

@@ -18,6 +18,10 @@ public enum ScenarioShift: String, Sendable, Hashable, CaseIterable {
     case limits
     /// Right-sizing larger requests against larger declared usage, sometimes with limits.
     case rightSizing = "right_sizing"
+    /// Scheduling rules beyond the requests: pod anti-affinity and a zone spread that leave
+    /// replicas Pending (fixed by scaling down), and a GPU request on a cluster without GPUs
+    /// (unsolvable).
+    case placement
 
     /// `metadata.scenario.failure_mode`: `shifted_names`, `shifted_right_sizing`, …
     public var failureMode: String { "shifted_" + rawValue }

@@ -49,14 +49,20 @@ public enum ScenarioTraceBuilder {
     /// no `status`.
     public static func workload(for state: ScenarioState, in setting: ScenarioSetting = .demo) -> KValue {
         let labels: KValue = ["app": .string(setting.name)]
-        var resources = KMap([KMap.Entry(key: "requests", value: requests(cpu: state.cpuRequestMillis, memory: state.memoryRequestBytes))])
-        let limits = self.limits(state)
+        var requests = Self.requests(cpu: state.cpuRequestMillis, memory: state.memoryRequestBytes)
+        var limits = self.limits(state)
+        if case .extendedResource(let resource, let count) = setting.placement {
+            // Kubernetes takes an extended resource's request from its limit, which must be set.
+            requests[resource] = .string(String(count))
+            limits[resource] = .string(String(count))
+        }
+        var resources = KMap([KMap.Entry(key: "requests", value: requests)])
         if !limits.isEmpty { resources["limits"] = .map(limits) }
         var containers: [KValue] = [
             ["name": .string(setting.container), "image": .string(setting.image), "resources": .map(resources)],
         ]
         if let sidecar = setting.sidecar {
-            let amounts = requests(cpu: sidecar.cpuMillis, memory: sidecar.memoryBytes)
+            let amounts = Self.requests(cpu: sidecar.cpuMillis, memory: sidecar.memoryBytes)
             containers.append(["name": .string(sidecar.name), "image": .string(sidecar.image),
                                "resources": ["requests": amounts, "limits": amounts]])
         }
@@ -70,7 +76,9 @@ public enum ScenarioTraceBuilder {
             if !setting.orderedReady { spec["podManagementPolicy"] = "Parallel" }
         }
         spec["selector"] = ["matchLabels": labels]
-        spec["template"] = ["metadata": .map(templateMetadata), "spec": ["containers": .array(containers)]]
+        var podSpec = KMap([KMap.Entry(key: "containers", value: .array(containers))])
+        for (key, value) in setting.placement?.podSpecFields(workload: setting.name) ?? [] { podSpec[key] = value }
+        spec["template"] = ["metadata": .map(templateMetadata), "spec": .map(podSpec)]
         return [
             "apiVersion": "apps/v1",
             "kind": .string(setting.kind.rawValue),
@@ -169,9 +177,10 @@ public enum ScenarioTraceBuilder {
             "fix": .array(scenario.fix.map { .string($0.name) }),
             "expected_behavior": .string(scenario.expectedBehavior),
             "seed": .integer(scenario.seed),
-            "cluster": scenario.setting.cluster.declaration,
+            "cluster": scenario.setting.cluster.declaration(zones: scenario.setting.placement?.isZoneSpread ?? false),
         ]
         if scenario.shift != nil { block["base_failure_mode"] = .string(scenario.failureMode.rawValue) }
+        if !scenario.isSolvable { block["solvable"] = false }
         if !scenario.setting.isDefaultWorkload {
             block["deploy"] = .string(scenario.setting.name)
             block["namespace"] = .string(scenario.setting.namespace)

@@ -16,6 +16,7 @@ extension ScenarioDraft {
         case .wide: return (wide(variant), nil)
         case .limits: return (largerLimits(variant), nil)
         case .rightSizing: return (largerRightSizing(variant), nil)
+        case .placement: return (placement(variant), nil)
         }
     }
 
@@ -353,5 +354,40 @@ extension ScenarioDraft {
             state.cpuLimitMillis = state.cpuRequestMillis + 1_000
         }
         return .overprovisioned
+    }
+
+    // MARK: placement
+
+    /// Where kube-scheduler may put the pods, beyond their requests: one pod per node by
+    /// anti-affinity, or a few per zone by a spread over too few zones, with more replicas than
+    /// that allows (fixed by scaling down to what fits); or a GPU no node offers (unsolvable).
+    private mutating func placement(_ variant: Int) -> ScenarioFailureMode {
+        switch variant {
+        case 0, 1:  // one pod per node, on 3 to 6 nodes of two sizes
+            let small = variant == 1
+            setting.cluster = ScenarioCluster(nodes: random.int(in: 3...6), cpuMillis: small ? 8_000 : 16_000,
+                                              memoryBytes: (small ? 16 : 32) * Self.gibibyte)
+            setting.placement = .onePerNode
+            start(target: setting.cluster.nodes)
+            state.replicas = target + random.int(in: small ? 3...8 : 1...3)
+            addBackgroundCPU()
+            return .tooManyReplicas
+        case 2, 3:  // a zone spread: two or three zones of one to three nodes, minDomains above the zone count
+            let zones = variant == 2 ? 2 : 3
+            setting.cluster = ScenarioCluster(pools: (0..<zones).map { zone in
+                ScenarioCluster.Pool(name: "zone-" + String(UnicodeScalar(UInt8(ascii: "a") + UInt8(zone))), count: random.int(in: 1...3),
+                                     cpuMillis: 16_000, memoryBytes: 32 * Self.gibibyte)
+            })
+            let maxSkew = random.int(in: 1...2)
+            setting.placement = .zoneSpread(maxSkew: maxSkew, minDomains: zones + random.int(in: 1...2))
+            start(target: zones * maxSkew)
+            state.replicas = target + random.int(in: 1...6)
+            addBackgroundMemory()
+            return .tooManyReplicas
+        default:  // a GPU request on the demo cluster, which has none
+            setting.placement = .extendedResource(resource: "nvidia.com/gpu", count: random.int(in: 1...2))
+            start(target: random.int(in: 1...4))
+            return .extendedResourceUnavailable
+        }
     }
 }

@@ -42,7 +42,8 @@ public enum SchedulingDecision: Sendable, Equatable {
 /// NodeUnschedulable, NodeName, NodePorts, volumes, spread by ScheduleAnyway and the cluster's
 /// default constraints (scoring), preferred pod (anti-)affinity, the other score plugins (BalancedAllocation,
 /// TaintToleration's and NodeAffinity's preferences, ImageLocality), the PreFilter node-name
-/// shortcut, searching only a share of large clusters, and preemption.
+/// shortcut and searching only a share of large clusters. When no node fits, ``DefaultPreemption``
+/// (the PostFilter) may make room.
 ///
 /// The feasible node with the highest score wins. kube-scheduler breaks ties at random; this
 /// picks the lowest node index, so runs are reproducible.
