@@ -48,4 +48,23 @@ final class SimKubePodTests: XCTestCase {
         XCTAssertEqual([pod.workloadKind, pod.workloadName, pod.reason], ["ReplicaSet", "x-abc", "Evicted"])
         XCTAssertEqual(pod.usage, .zero)
     }
+
+    /// A pod's requests are the pod's, as the embedded simulator counts them (every container,
+    /// the larger of init containers), printed as Kubernetes prints the pod's own quantities.
+    func testRequestsAreThePodsEffectiveRequestsInItsOwnNotation() throws {
+        let pod = try status([
+            "metadata": ["name": "web-1", "namespace": "virtual-default"],
+            "spec": [
+                "initContainers": [["name": "migrate", "resources": ["requests": ["cpu": "2", "memory": "64Mi"]]]],
+                "containers": [
+                    ["name": "web", "resources": ["requests": ["cpu": "500m", "memory": "1000M"]]],
+                    ["name": "proxy", "resources": ["requests": ["cpu": "100m", "memory": "24M"]]],
+                ],
+            ],
+            "status": ["phase": "Running"],
+        ])
+        XCTAssertEqual(pod.requests, ResourceAmounts(cpuMillis: 2000, memoryBytes: 1_024_000_000))
+        let printed = SimKubeResult(simulation: "s", duration: 1, pods: [pod]).value["pods"]?[0]?["requests"]
+        XCTAssertEqual(printed, ["cpu": "2", "memory": "1024M"])
+    }
 }

@@ -38,14 +38,17 @@ extension Observation.PodStatus {
         let restarts = try containers.enumerated().reduce(Int64(0)) { total, item in
             total + (try item.element["restartCount"]?.requireInt64(at: "\(at): containerStatuses[\(item.offset)].restartCount") ?? 0)
         }
-        let requests = pod["spec"]?["containers"]?[0]?["resources"]?["requests"]
-        let list = try requests.map { try ResourceList($0, at: "\(at): spec.containers[0].resources.requests") } ?? ResourceList()
+        // The pod's effective requests, as the embedded simulator counts them (init containers,
+        // sidecars, overhead), kept as quantities to print as Kubernetes does.
+        let requirements = try pod["spec"].flatMap { spec in
+            spec.isNull ? nil : try PodSchedulingRequirements(template: PodTemplate(pod, at: at), at: at)
+        }
         self.init(
             name: name, namespace: namespace, workloadKind: kind, workloadName: owner,
             phase: phase, ready: condition("Ready")?["status"]?.stringValue == "True",
             reason: reason, message: reason == "Unschedulable" ? scheduling?["message"]?.stringValue : status["message"]?.stringValue,
             node: pod["spec"]?["nodeName"]?.stringValue, restartCount: restarts, oomKilled: oomKilled,
-            requests: ResourceAmounts(cpuMillis: list["cpu"]?.milliValue ?? 0, memoryBytes: list["memory"]?.value ?? 0),
+            requests: requirements?.requests ?? .zero, requestQuantities: requirements?.requestQuantities,
             usage: .zero, usageSamples: nil)
     }
 }

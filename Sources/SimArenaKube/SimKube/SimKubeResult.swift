@@ -32,7 +32,8 @@ public struct SimKubeResult: Sendable {
                     "phase": .string(pod.phase), "ready": .bool(pod.ready),
                     "reason": pod.reason.map(KValue.string) ?? .null, "message": pod.message.map(KValue.string) ?? .null,
                     "restartCount": .int(pod.restartCount), "oomKilled": .bool(pod.oomKilled),
-                    "requests": SimulationResult.amounts(pod.requests), "usage": SimulationResult.amounts(pod.usage),
+                    "requests": pod.requestQuantities.map(SimulationResult.quantities) ?? SimulationResult.amounts(pod.requests),
+                    "usage": SimulationResult.amounts(pod.usage),
                 ]
             }),
         ]

@@ -52,16 +52,20 @@ extension Observation {
         public var restartCount: Int64
         public var oomKilled: Bool
         public var requests: ResourceAmounts
+        /// The same as the pod's own quantities, for printing, when the backend has them.
+        public var requestQuantities: ResourceList?
         public var usage: ResourceAmounts
         /// The first container's measured usage, when the backend reports it.
         public var usageSamples: UsageSamples?
 
         public init(name: String, namespace: String, workloadKind: String, workloadName: String, phase: String, ready: Bool,
                     reason: String?, message: String?, node: String?, restartCount: Int64, oomKilled: Bool,
-                    requests: ResourceAmounts, usage: ResourceAmounts, usageSamples: UsageSamples?) {
+                    requests: ResourceAmounts, requestQuantities: ResourceList? = nil, usage: ResourceAmounts,
+                    usageSamples: UsageSamples?) {
             (self.name, self.namespace, self.workloadKind, self.workloadName) = (name, namespace, workloadKind, workloadName)
             (self.phase, self.ready, self.reason, self.message, self.node) = (phase, ready, reason, message, node)
             (self.restartCount, self.oomKilled, self.requests, self.usage) = (restartCount, oomKilled, requests, usage)
+            self.requestQuantities = requestQuantities
             self.usageSamples = usageSamples
         }
 

@@ -147,7 +147,7 @@ extension SimulationResult {
 
     /// cpu and memory, as Kubernetes prints them (canonical, in the notation they were written in),
     /// each only when present.
-    private static func quantities(_ list: ResourceList) -> KValue {
+    public static func quantities(_ list: ResourceList) -> KValue {
         var map = KMap()
         for name in [ResourceNames.cpu, ResourceNames.memory] {
             if let quantity = list[name] { map[name] = .string(quantity.canonical) }
