@@ -58,11 +58,11 @@ final class DefaultPreemptionTests: XCTestCase {
 
         /// Victims' names on each node where some pod would be preempted (the dry run).
         func victims(_ preemptor: PodSchedulingRequirements) -> [String: [String]] {
-            let interPod = preemptor.dependsOnOtherPods || bound.contains { $0.contains { !$0.requirements.antiAffinityTerms.isEmpty } }
+            let interPod = InterPodFilters(pod: preemptor, nodes: nodes, boundPods: bound.map { $0.map(\.requirements) })
             var found: [String: [String]] = [:]
             for index in nodes.indices {
                 if case .victims(let victims) = DefaultPreemption.selectVictims(
-                    preemptor, on: index, nodes: nodes, boundPods: bound, interPodMatters: interPod) {
+                    preemptor, on: index, nodes: nodes, boundPods: bound, interPod: interPod) {
                     found[nodes[index].name] = victims.map { names[index][$0] }.sorted()
                 }
             }

@@ -45,7 +45,7 @@ final class InterPodAffinityTests: XCTestCase {
             var bound = Array(repeating: [PodSchedulingRequirements](), count: nodes.count)
             for (node, pod) in test.existing { bound[node].append(pod) }
             let filter = InterPodAffinity(pod: test.incoming, nodes: schedulerNodes, boundPods: bound)
-            let reasons = schedulerNodes.map { filter?.reason(on: $0) }
+            let reasons = schedulerNodes.map { filter?.failure(on: $0)?.reasons.first }
             XCTAssertEqual(reasons, test.expected, test.name, file: file, line: line)
         }
     }

@@ -6,8 +6,7 @@ import XCTest
 /// `pkg/scheduler/framework/plugins/podtopologyspread/filtering_test.go`: all 23 cases of
 /// `TestSingleConstraint` and all 13 of `TestMultipleConstraints`, transcribed into
 /// `Tests/tables/podtopologyspread-filtering.json` under their upstream names. The incoming pod is
-/// read from its pod template as a trace's would be, so the table also checks the reading of
-/// `topologySpreadConstraints`. Upstream asserts status codes: `Success` is no reason,
+/// read from its pod template as a trace's would be, each spread constraint by the trace reader. Upstream asserts status codes: `Success` is no reason,
 /// `Unschedulable` the skew reason, `UnschedulableAndUnresolvable` the missing-label reason.
 final class PodTopologySpreadTests: XCTestCase {
     private struct Case {
@@ -24,8 +23,16 @@ final class PodTopologySpreadTests: XCTestCase {
         return try table["cases"]!.requireArray(at: "cases").map { item in
             let name = try item["name"]!.requireString(at: "name")
             let namespace = try item["pod"]!["namespace"]!.requireString(at: "namespace")
-            let template = try PodTemplate(item["pod"]!["template"]!, at: name)
-            let pod = try PodSchedulingRequirements(template: template, at: name, namespace: namespace)
+            // Each constraint is read on its own: two upstream cases give a pod two constraints on
+            // `zone` with DoNotSchedule, which the API server would refuse as duplicates but
+            // the scheduler's test feeds straight to the plugin.
+            var templateValue = item["pod"]!["template"]!
+            let constraints = templateValue["spec"]!["topologySpreadConstraints"]!
+            templateValue["spec"]?["topologySpreadConstraints"] = nil
+            var pod = try PodSchedulingRequirements(template: PodTemplate(templateValue, at: name), at: name, namespace: namespace)
+            pod.spreadConstraints = try constraints.requireArray(at: name).map {
+                try TopologySpreadConstraint($0, at: name, podLabels: pod.labels)
+            }
             let nodes = try item["nodes"]!.requireArray(at: "nodes").map { node in
                 SchedulerNode(
                     name: try node["name"]!.requireString(at: "name"),
@@ -72,15 +79,12 @@ final class PodTopologySpreadTests: XCTestCase {
         for test in cases {
             let filter = PodTopologySpread(pod: test.pod, nodes: test.nodes, boundPods: test.bound)
             XCTAssertNotNil(filter, test.name)
-            XCTAssertEqual(test.nodes.map { filter?.reason(on: $0) }, test.want, "\(test.test): \(test.name)")
+            XCTAssertEqual(test.nodes.map { filter?.failure(on: $0)?.reasons.first }, test.want, "\(test.test): \(test.name)")
+            // Upstream's status codes: the missing label is UnschedulableAndUnresolvable, the skew is not.
+            XCTAssertEqual(test.nodes.map { filter?.failure(on: $0)?.unresolvable }, test.want.map { reason in
+                reason.map { $0 == Scheduler.Reason.spreadMissingLabel }
+            }, "\(test.test): \(test.name)")
         }
-    }
-
-    /// The reasons' kinds, as preemption sees them: a missing label cannot be fixed by evicting
-    /// pods; a skew can.
-    func testTheMissingLabelIsUnresolvableAndTheSkewIsNot() {
-        XCTAssertTrue(Scheduler.Reason.isUnresolvable(Scheduler.Reason.spreadMissingLabel))
-        XCTAssertFalse(Scheduler.Reason.isUnresolvable(Scheduler.Reason.spreadConstraints))
     }
 
     func testScheduleAnywayAndNoConstraintsSkipTheFilter() throws {
@@ -115,9 +119,23 @@ final class PodTopologySpreadTests: XCTestCase {
              #"c.nodeTaintsPolicy: "Always" is not Honor or Ignore"#),
             (#"{"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule", "labelSelector": {"matchLabels": {"app": "web"}}, "matchLabelKeys": ["app"]}"#,
              #"c.matchLabelKeys[0]: "app" is also in labelSelector"#),
+            (#"{"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule", "matchLabelKeys": ["app"]}"#,
+             "c.matchLabelKeys: must not be specified when labelSelector is not set"),
         ]
         for (json, message) in refused {
             XCTAssertThrowsError(try read(json), json) { XCTAssertEqual(($0 as? SimArenaError)?.message, message) }
+        }
+    }
+
+    func testTwoConstraintsWithTheSameKeyAndActionAreRefused() throws {
+        let list = try JSONReader.parse(Array(#"""
+            [{"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule", "labelSelector": {}},
+             {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "ScheduleAnyway", "labelSelector": {}},
+             {"maxSkew": 2, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule", "labelSelector": {}}]
+            """#.utf8))
+        XCTAssertThrowsError(try TopologySpreadConstraint.list(list, at: "s", podLabels: [:])) {
+            XCTAssertEqual(($0 as? SimArenaError)?.message,
+                           #"s[2]: another constraint has topologyKey "zone" and whenUnsatisfiable DoNotSchedule"#)
         }
     }
 }

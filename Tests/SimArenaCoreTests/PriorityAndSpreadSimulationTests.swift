@@ -120,4 +120,48 @@ final class PriorityAndSpreadSimulationTests: XCTestCase {
             XCTAssertThrowsError(try load(classes), classes) { XCTAssertEqual(($0 as? SimArenaError)?.message, message) }
         }
     }
+
+    /// The room a preemption makes is the preemptor's: a lower-priority pod later in the same
+    /// queue (here applied in the same event) does not take it. (Before, it did, and the
+    /// preemptor evicted again and again.)
+    func testThePreemptorGetsTheRoomItMade() throws {
+        let trace = try SimulatorTests.trace([
+            (0, [Self.priorityClass("low", 100), Self.deployment("batch", replicas: 2, cpu: "2", priorityClass: "low")], []),
+            (10, [Self.priorityClass("high", 1000), Self.deployment("web", replicas: 1, cpu: "2", priorityClass: "high"),
+                  Self.deployment("other", replicas: 1, cpu: "2", priorityClass: "low")], []),
+        ])
+        let result = try SimulatorTests.simulate(trace, SimulatorTests.cluster(nodes: 1, cpu: 4000, memory: 8 << 30))
+        XCTAssertEqual(result.events.filter { $0.reason == "Preempted" }.count, 1)
+        XCTAssertEqual(result.pods.first { $0.workloadName == "web" }?.phase, .running)
+        XCTAssertEqual(result.pods.filter { $0.workloadName != "web" && $0.phase == .running }.count, 1)
+    }
+
+    /// Pods refused for want of their class are created once it exists, as controllers retry;
+    /// within one event the classes come first. Kubernetes' own classes may appear in a trace.
+    func testAClassThatArrivesLaterUnblocksItsPods() throws {
+        let trace = try SimulatorTests.trace([
+            (0, [Self.deployment("web", replicas: 2, cpu: "1", priorityClass: "later"),
+                 Self.deployment("api", replicas: 1, cpu: "1", priorityClass: "same-event"), Self.priorityClass("same-event", 10)], []),
+            (5, [Self.priorityClass("later", 100), Self.priorityClass("system-node-critical", 2_000_001_000)], []),
+        ])
+        let result = try SimulatorTests.simulate(trace, SimulatorTests.cluster(nodes: 1, cpu: 4000, memory: 8 << 30))
+        XCTAssertEqual(result.pods.filter { $0.phase == .running }.count, 3)
+        let refused = result.events.filter { $0.reason == "FailedCreate" }
+        XCTAssertEqual(refused.count, 1, "only web waited for its class")
+        let replicaSet = try XCTUnwrap(refused.first?.object.split(separator: "/").last)
+        XCTAssertEqual(refused.first?.message, #"Error creating: pods "\#(replicaSet)-" is forbidden: no PriorityClass with name later was found"#)
+        XCTAssertEqual(refused.first?.time, 0)
+        XCTAssertEqual(result.pods.filter { $0.workloadName == "web" }.compactMap(\.scheduledAt), [5000, 5000])
+    }
+
+    /// The Priority admission plugin refuses a pod whose own `spec.priority` disagrees with its class.
+    func testAPodsOwnPriorityMustAgreeWithItsClass() throws {
+        var web = Self.deployment("web", replicas: 1, cpu: "1", priorityClass: "high")
+        web["spec"]?["template"]?["spec"]?["priority"] = 5
+        let result = try SimulatorTests.simulate(try SimulatorTests.trace([(0, [Self.priorityClass("high", 1000), web], [])]),
+                                                 SimulatorTests.cluster(nodes: 1))
+        XCTAssertEqual(result.pods.count, 0)
+        XCTAssertTrue(result.events.first { $0.reason == "FailedCreate" }?.message.hasSuffix(
+            "the integer value of priority (5) must not be provided in pod spec; priority admission controller computed 1000 from the given PriorityClass name") == true)
+    }
 }

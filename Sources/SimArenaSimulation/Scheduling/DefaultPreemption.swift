@@ -12,8 +12,8 @@ import SimArenaModel
 ///   those whose return would keep the pod out are the victims;
 /// - at most `max(10% of the nodes tried, 100)` candidates are gathered;
 /// - the chosen node has the lowest highest-victim priority, then the smallest sum of victim
-///   priorities (each shifted by 2³¹), then the fewest victims, then the latest start among its
-///   highest-priority victims.
+///   priorities (each shifted by 2³¹), then the fewest victims, then the latest earliest start
+///   among its highest-priority victims.
 ///
 /// Simplified, deterministically: nodes are tried from the first (upstream starts at a random
 /// offset, in parallel), and the last tie goes to the lowest node index (upstream: map order).
@@ -60,23 +60,22 @@ public enum DefaultPreemption {
         guard pod.preemptionPolicy != .never else { return .failed(message: neverMessage) }
         let potential = failures.indices.filter { !failures[$0].unresolvable }
         let wanted = min(potential.count, max(potential.count * minCandidateNodesPercentage / 100, minCandidateNodesAbsolute))
-        // The filters that look at other pods need the whole cluster's pods; only built when they
-        // have something to check.
-        let interPodMatters = pod.dependsOnOtherPods || boundPods.contains { $0.contains { !$0.requirements.antiAffinityTerms.isEmpty } }
+        // The filters that look at other pods, counted once; each node's dry run updates a copy as
+        // it takes pods off and gives them back (kube-scheduler's RemovePod and AddPod).
+        let interPod = InterPodFilters(pod: pod, nodes: nodes, boundPods: boundPods.map { $0.map(\.requirements) })
         var candidates: [(node: Int, victims: [Int])] = []
         var reasons = Array(repeating: [notHelpfulReason], count: nodes.count)
         for node in potential {
             if candidates.count >= wanted { break }
-            switch selectVictims(pod, on: node, nodes: nodes, boundPods: boundPods, interPodMatters: interPodMatters) {
+            switch selectVictims(pod, on: node, nodes: nodes, boundPods: boundPods, interPod: interPod) {
             case .victims(let victims): candidates.append((node, victims))
             case .failure(let failure): reasons[node] = failure.reasons
             }
         }
-        guard !candidates.isEmpty else {
+        guard let best = candidates.min(by: { isBetter($0, than: $1, boundPods: boundPods) }) else {
             let message = Scheduler.fitErrorMessage(reasons.map { NodeFailure(reasons: $0, unresolvable: true) })
             return .failed(message: "preemption: " + message)
         }
-        let best = candidates.min { isBetter($0, than: $1, boundPods: boundPods) }!
         return .preempt(nodeIndex: best.node, victims: best.victims)
     }
 
@@ -87,31 +86,23 @@ public enum DefaultPreemption {
     }
 
     /// SelectVictimsOnNode: the fewest, least important lower-priority pods whose eviction lets
-    /// `pod` fit on `nodes[index]`, most important first; or why none does.
+    /// `pod` fit on `nodes[index]`, most important first; or why none does. `interPod` holds the
+    /// cluster's counts with every bound pod in place.
     static func selectVictims(
-        _ pod: PodSchedulingRequirements, on index: Int, nodes: [SchedulerNode], boundPods: [[BoundPod]], interPodMatters: Bool
+        _ pod: PodSchedulingRequirements, on index: Int, nodes: [SchedulerNode], boundPods: [[BoundPod]], interPod: InterPodFilters
     ) -> DryRun {
         let onNode = boundPods[index]
         let lower = onNode.indices.filter { onNode[$0].priority < pod.priority }
         guard !lower.isEmpty else { return .failure(NodeFailure(reasons: [noVictimsReason], unresolvable: true)) }
         var node = nodes[index]
-        var staying = Set(onNode.indices)
-        for victim in lower {
-            node.unbind(onNode[victim].requirements)
-            staying.remove(victim)
+        var filters = interPod
+        func move(_ victim: Int, by delta: Int) {
+            let requirements = onNode[victim].requirements
+            if delta > 0 { node.bind(requirements) } else { node.unbind(requirements) }
+            if filters.concerns(requirements) { filters.update(requirements, on: nodes[index], by: delta) }
         }
-        func failure() -> NodeFailure? {
-            guard interPodMatters else {
-                let reasons = Scheduler.filterReasons(pod, on: node)
-                return reasons.isEmpty ? nil : NodeFailure(reasons: reasons, unresolvable: false)
-            }
-            var clusterNodes = nodes
-            clusterNodes[index] = node
-            var clusterPods = boundPods.map { $0.map(\.requirements) }
-            clusterPods[index] = staying.sorted().map { onNode[$0].requirements }
-            return Scheduler.failure(pod, on: node, interPod: InterPodFilters(pod: pod, nodes: clusterNodes, boundPods: clusterPods))
-        }
-        if let failure = failure() { return .failure(failure) }
+        for victim in lower { move(victim, by: -1) }
+        if let failure = Scheduler.failure(pod, on: node, interPod: filters) { return .failure(failure) }
         let byImportance = lower.sorted { left, right in
             let (l, r) = (onNode[left], onNode[right])
             if l.priority != r.priority { return l.priority > r.priority }
@@ -119,11 +110,9 @@ public enum DefaultPreemption {
         }
         var victims: [Int] = []
         for candidate in byImportance {
-            node.bind(onNode[candidate].requirements)
-            staying.insert(candidate)
-            if failure() != nil {
-                node.unbind(onNode[candidate].requirements)
-                staying.remove(candidate)
+            move(candidate, by: 1)
+            if Scheduler.failure(pod, on: node, interPod: filters) != nil {
+                move(candidate, by: -1)
                 victims.append(candidate)
             }
         }

@@ -32,34 +32,51 @@ public struct InterPodAffinity: Sendable {
         }
         self.pod = pod
         for (node, pods) in zip(nodes, boundPods) {
-            for existing in pods {
-                if !pod.affinityTerms.isEmpty,
-                    pod.affinityTerms.allSatisfy({ $0.matches(namespace: existing.namespace, labels: existing.labels, ownerNamespace: pod.namespace) })
-                {
-                    for term in pod.affinityTerms { Self.count(&affinityCounts, node: node, key: term.topologyKey) }
-                }
-                for term in pod.antiAffinityTerms
-                where term.matches(namespace: existing.namespace, labels: existing.labels, ownerNamespace: pod.namespace) {
-                    Self.count(&antiAffinityCounts, node: node, key: term.topologyKey)
-                }
-                for term in existing.antiAffinityTerms
-                where term.matches(namespace: pod.namespace, labels: pod.labels, ownerNamespace: existing.namespace) {
-                    Self.count(&existingAntiAffinityCounts, node: node, key: term.topologyKey)
-                }
-            }
+            for existing in pods { update(existing, on: node, by: 1) }
         }
     }
 
-    private static func count(_ counts: inout [TopologyPair: Int], node: SchedulerNode, key: String) {
-        guard let value = node.labels[key] else { return }
-        counts[TopologyPair(key: key, value: value), default: 0] += 1
+    /// Counts `existing` on `node` in (`delta` 1) or out (−1), as kube-scheduler's AddPod and
+    /// RemovePod do while preemption tries evicting pods.
+    mutating func update(_ existing: PodSchedulingRequirements, on node: SchedulerNode, by delta: Int) {
+        if !pod.affinityTerms.isEmpty,
+            pod.affinityTerms.allSatisfy({ $0.matches(namespace: existing.namespace, labels: existing.labels, ownerNamespace: pod.namespace) })
+        {
+            for term in pod.affinityTerms { Self.count(&affinityCounts, node: node, key: term.topologyKey, delta) }
+        }
+        for term in pod.antiAffinityTerms
+        where term.matches(namespace: existing.namespace, labels: existing.labels, ownerNamespace: pod.namespace) {
+            Self.count(&antiAffinityCounts, node: node, key: term.topologyKey, delta)
+        }
+        for term in existing.antiAffinityTerms
+        where term.matches(namespace: pod.namespace, labels: pod.labels, ownerNamespace: existing.namespace) {
+            Self.count(&existingAntiAffinityCounts, node: node, key: term.topologyKey, delta)
+        }
     }
 
-    /// Why `pod` may not go to `node`, or nil when it may: the first failing check's reason.
-    public func reason(on node: SchedulerNode) -> String? {
-        if !satisfiesAffinity(node) { return Scheduler.Reason.podAffinity }
-        if !satisfiesAntiAffinity(node) { return Scheduler.Reason.podAntiAffinity }
-        if !satisfiesExistingAntiAffinity(node) { return Scheduler.Reason.existingPodsAntiAffinity }
+    /// Whether `existing`, bound anywhere, can change this filter's answer (its anti-affinity
+    /// selects the pod, or the pod's own terms could select it).
+    func concerns(_ existing: PodSchedulingRequirements) -> Bool {
+        pod.hasPodAffinity
+            || existing.antiAffinityTerms.contains { $0.matches(namespace: pod.namespace, labels: pod.labels, ownerNamespace: existing.namespace) }
+    }
+
+    private static func count(_ counts: inout [TopologyPair: Int], node: SchedulerNode, key: String, _ delta: Int) {
+        guard let value = node.labels[key] else { return }
+        let pair = TopologyPair(key: key, value: value)
+        let total = counts[pair, default: 0] + delta
+        counts[pair] = total == 0 ? nil : total
+    }
+
+    /// Why `pod` may not go to `node`, or nil when it may: the first failing check. The pod's
+    /// own affinity is `UnschedulableAndUnresolvable` (evicting pods cannot create the pods it
+    /// wants); anti-affinity either way is not.
+    public func failure(on node: SchedulerNode) -> NodeFailure? {
+        if !satisfiesAffinity(node) { return NodeFailure(reasons: [Scheduler.Reason.podAffinity], unresolvable: true) }
+        if !satisfiesAntiAffinity(node) { return NodeFailure(reasons: [Scheduler.Reason.podAntiAffinity], unresolvable: false) }
+        if !satisfiesExistingAntiAffinity(node) {
+            return NodeFailure(reasons: [Scheduler.Reason.existingPodsAntiAffinity], unresolvable: false)
+        }
         return nil
     }
 

@@ -4,6 +4,15 @@ import SimArenaModel
 public enum PreemptionPolicy: String, Sendable, Hashable {
     case preemptLowerPriority = "PreemptLowerPriority"
     case never = "Never"
+
+    /// Reads `PreemptLowerPriority` or `Never`.
+    init(_ value: KValue, at path: String) throws {
+        let text = try value.requireString(at: path)
+        guard let policy = PreemptionPolicy(rawValue: text) else {
+            throw SimArenaError(.data, "\(path): \(String(reflecting: text)) is not PreemptLowerPriority or Never")
+        }
+        self = policy
+    }
 }
 
 /// A PriorityClass (`scheduling.k8s.io/v1`): the priority and preemption policy that pods naming
@@ -51,24 +60,36 @@ public struct PriorityClass: Sendable, Hashable {
         }
         value = Int32(number)
         globalDefault = try map["globalDefault"].flatMap { $0.isNull ? nil : try $0.requireBool(at: "\(path).globalDefault") } ?? false
-        let policy = try map["preemptionPolicy"].flatMap { $0.isNull ? nil : try $0.requireString(at: "\(path).preemptionPolicy") }
-        guard let parsed = PreemptionPolicy(rawValue: policy ?? PreemptionPolicy.preemptLowerPriority.rawValue) else {
-            throw SimArenaError(.data, "\(path).preemptionPolicy: \(String(reflecting: policy!)) is not PreemptLowerPriority or Never")
-        }
-        preemptionPolicy = parsed
+        preemptionPolicy = try map["preemptionPolicy"].flatMap {
+            $0.isNull ? nil : try PreemptionPolicy($0, at: "\(path).preemptionPolicy")
+        } ?? .preemptLowerPriority
     }
 
     /// The Priority admission plugin's choice for a pod naming `className` (nil: none): the
     /// named class, or the global default (the lowest, if several), or priority 0. Throws the API
-    /// server's refusal when the name is unknown.
-    public static func resolve(_ className: String?, in classes: [String: PriorityClass]) throws(SimArenaError) -> (priority: Int32, policy: PreemptionPolicy) {
-        guard let className, !className.isEmpty else {
+    /// server's refusal when the name is unknown, or when the pod sets its own `spec.priority`
+    /// (`podPriority`) or `preemptionPolicy` (`podPolicy`) to something else.
+    public static func resolve(
+        _ className: String?, in classes: [String: PriorityClass], podPriority: Int32? = nil, podPolicy: PreemptionPolicy? = nil
+    ) throws(SimArenaError) -> (priority: Int32, policy: PreemptionPolicy) {
+        let chosen: (Int32, PreemptionPolicy)
+        if let className, !className.isEmpty {
+            guard let known = classes[className] else {
+                throw SimArenaError(.data, "no PriorityClass with name \(className) was found")
+            }
+            chosen = (known.value, known.preemptionPolicy)
+        } else {
             let fallback = classes.values.filter(\.globalDefault).min { ($0.value, $0.name) < ($1.value, $1.name) }
-            return (fallback?.value ?? 0, fallback?.preemptionPolicy ?? .preemptLowerPriority)
+            chosen = (fallback?.value ?? 0, fallback?.preemptionPolicy ?? .preemptLowerPriority)
         }
-        guard let known = classes[className] else {
-            throw SimArenaError(.data, "no PriorityClass with name \(className) was found")
+        if let podPriority, podPriority != chosen.0 {
+            throw SimArenaError(
+                .data, "the integer value of priority (\(podPriority)) must not be provided in pod spec; priority admission controller computed \(chosen.0) from the given PriorityClass name")
         }
-        return (known.value, known.preemptionPolicy)
+        if let podPolicy, podPolicy != chosen.1 {
+            throw SimArenaError(
+                .data, "the string value of PreemptionPolicy (\(podPolicy.rawValue)) must not be provided in pod spec; priority admission controller computed \(chosen.1.rawValue) from the given PriorityClass name")
+        }
+        return chosen
     }
 }

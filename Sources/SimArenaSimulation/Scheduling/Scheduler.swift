@@ -64,14 +64,6 @@ public enum Scheduler {
         public static let spreadConstraints = "node(s) didn't match pod topology spread constraints"
         public static let spreadMissingLabel = "node(s) didn't match pod topology spread constraints (missing required label)"
 
-        /// Whether no preemption could make a node that fails for `reason` fit (kube-scheduler's
-        /// `UnschedulableAndUnresolvable`): taints, node affinity, a missing topology label and
-        /// the pod's own affinity do not change when pods leave.
-        public static func isUnresolvable(_ reason: String) -> Bool {
-            reason == nodeAffinity || reason == spreadMissingLabel || reason == podAffinity
-                || reason.hasPrefix("node(s) had untolerated taint ")
-        }
-
         /// `Insufficient <resource>`, for ephemeral-storage and the scalar resources.
         public static func insufficient(_ resource: String) -> String { "Insufficient \(resource)" }
 
@@ -108,24 +100,20 @@ public enum Scheduler {
         let interPod = InterPodFilters(pod: pod, nodes: nodes, boundPods: boundPods)
         var best = -1
         var bestScore: Int64 = -1
-        for index in nodes.indices where fits(pod, on: nodes[index]) && interPod.reason(on: nodes[index]) == nil {
+        for index in nodes.indices where fits(pod, on: nodes[index]) && interPod.failure(on: nodes[index]) == nil {
             let score = leastAllocatedScore(pod, on: nodes[index])
             if score > bestScore { (best, bestScore) = (index, score) }
         }
         if best >= 0 { return .feasible(best: best) }
-        // No node fits: only now collect the reasons.
-        return .infeasible(failures: nodes.map { failure(pod, on: $0, interPod: interPod) ?? NodeFailure(reasons: [], unresolvable: false) })
+        // No node fits: only now collect the reasons. (Every node has one; the fallback keeps
+        // the failures aligned with the nodes all the same.)
+        return .infeasible(failures: nodes.map { failure(pod, on: $0, interPod: interPod) ?? NodeFailure(reasons: [], unresolvable: true) })
     }
 
     /// Why `pod` cannot go to `node`, with every filter in order, or nil when it may.
     static func failure(_ pod: PodSchedulingRequirements, on node: SchedulerNode, interPod: InterPodFilters) -> NodeFailure? {
-        let reasons = filterReasons(pod, on: node)
-        if !reasons.isEmpty {
-            return NodeFailure(reasons: reasons, unresolvable: reasons.contains(where: Reason.isUnresolvable) || exceedsAllocatable(pod, node))
-        }
-        // PodTopologySpread and InterPodAffinity run after the filters above, on the nodes they
-        // let through.
-        return interPod.reason(on: node).map { NodeFailure(reasons: [$0], unresolvable: Reason.isUnresolvable($0)) }
+        // PodTopologySpread and InterPodAffinity run after the others, on the nodes they let through.
+        nodeFailure(pod, on: node) ?? interPod.failure(on: node)
     }
 
     /// kube-scheduler's FitError text for failures on every node: `0/N nodes are available: …`.
@@ -183,16 +171,23 @@ public enum Scheduler {
             && request.amount > ResourceAmounts.saturatingSubtract(node.allocatableNamed[request.name], node.requestedNamed[request.name])
     }
 
-    /// Why `pod` cannot go to `node`: empty when every filter passes, otherwise the reasons of
-    /// the first failing filter (NodeResourcesFit may give several).
+    /// Why `pod` cannot go to `node` by the filters that look at the node alone: empty when they
+    /// pass, otherwise the reasons of the first failing filter (NodeResourcesFit may give several).
     public static func filterReasons(_ pod: PodSchedulingRequirements, on node: SchedulerNode) -> [String] {
+        nodeFailure(pod, on: node)?.reasons ?? []
+    }
+
+    /// TaintToleration, NodeAffinity and NodeResourcesFit with kube-scheduler's codes: taints
+    /// and node affinity do not change when pods leave (`UnschedulableAndUnresolvable`), nor does
+    /// a request above the node's allocatable.
+    static func nodeFailure(_ pod: PodSchedulingRequirements, on node: SchedulerNode) -> NodeFailure? {
         // TaintToleration
         if let taint = pod.firstUntoleratedTaint(in: node.taints) {
-            return [Reason.untoleratedTaint(taint)]
+            return NodeFailure(reasons: [Reason.untoleratedTaint(taint)], unresolvable: true)
         }
         // NodeAffinity (nodeSelector and required node affinity)
         if !pod.matchesNode(labels: node.labels, nodeName: node.name) {
-            return [Reason.nodeAffinity]
+            return NodeFailure(reasons: [Reason.nodeAffinity], unresolvable: true)
         }
         // NodeResourcesFit
         var reasons: [String] = []
@@ -209,7 +204,7 @@ public enum Scheduler {
         for name in shortNamedResources(pod, on: node) {
             reasons.append(Reason.insufficient(name))
         }
-        return reasons
+        return reasons.isEmpty ? nil : NodeFailure(reasons: reasons, unresolvable: exceedsAllocatable(pod, node))
     }
 
     /// NodeResourcesFit's LeastAllocated score (0…100) of `node` for `pod`: for cpu and memory,

@@ -91,13 +91,16 @@ public struct TopologySpreadConstraint: Sendable, Hashable {
         var selector = try map["labelSelector"].flatMap { $0.isNull ? nil : try LabelSelector($0, at: "\(path).labelSelector") }
         if let keys = map["matchLabelKeys"], !keys.isNull {
             let keysPath = "\(path).matchLabelKeys"
-            for (index, item) in try keys.requireArray(at: keysPath).enumerated() {
+            let list = try keys.requireArray(at: keysPath)
+            if selector == nil && !list.isEmpty {
+                throw SimArenaError(.data, "\(keysPath): must not be specified when labelSelector is not set")
+            }
+            for (index, item) in list.enumerated() {
                 let key = try item.requireString(at: "\(keysPath)[\(index)]")
                 if let selector, selector.keys.contains(key) {
                     throw SimArenaError(.data, "\(keysPath)[\(index)]: \(String(reflecting: key)) is also in labelSelector")
                 }
                 guard let value = podLabels[key] else { continue }
-                // Without a selector the keys select nothing, as the selector itself would.
                 selector?.matchExpressions.append(NodeSelectorRequirement(key: key, op: .in, values: [value]))
             }
         }
@@ -113,8 +116,16 @@ public struct TopologySpreadConstraint: Sendable, Hashable {
     /// Reads a pod spec's `topologySpreadConstraints`, if any.
     static func list(_ list: KValue?, at path: String, podLabels: [String: String]) throws -> [TopologySpreadConstraint] {
         guard let list, !list.isNull else { return [] }
-        return try list.requireArray(at: path).enumerated().map {
+        let constraints = try list.requireArray(at: path).enumerated().map {
             try TopologySpreadConstraint($0.element, at: "\(path)[\($0.offset)]", podLabels: podLabels)
         }
+        // The API server refuses two constraints with the same key and the same action.
+        var seen: Set<[String]> = []
+        for (index, constraint) in constraints.enumerated()
+        where !seen.insert([constraint.topologyKey, constraint.whenUnsatisfiable.rawValue]).inserted {
+            throw SimArenaError(
+                .data, "\(path)[\(index)]: another constraint has topologyKey \(String(reflecting: constraint.topologyKey)) and whenUnsatisfiable \(constraint.whenUnsatisfiable.rawValue)")
+        }
+        return constraints
     }
 }

@@ -66,7 +66,9 @@ extension ClusterSimulator {
         let liveCount = workloads[index].liveCount
         let wanted = workloads[index].replicas
         if liveCount < wanted {
-            for _ in liveCount..<wanted where createPod(for: index, name: generatedName(workloads[index].name)) == nil { break }
+            for _ in liveCount..<wanted {
+                guard createPod(for: index, name: generatedName(workloads[index].name)) != nil else { break }
+            }
         } else if liveCount > wanted {
             let live = workloads[index].pods.filter { pods[$0].isLive }
             // Kubernetes deletes unscheduled pods first, then not-ready ones, then the newest.
@@ -140,7 +142,9 @@ extension ClusterSimulator {
         let remaining = job.completions.map { $0 - job.succeeded } ?? (job.succeeded > 0 ? 0 : job.replicas)
         let wanted = min(job.replicas, remaining)
         if active < wanted {
-            for _ in active..<wanted where createPod(for: index, name: generatedName(job.name)) == nil { break }
+            for _ in active..<wanted {
+                guard createPod(for: index, name: generatedName(job.name)) != nil else { break }
+            }
         }
     }
 
@@ -204,10 +208,16 @@ extension ClusterSimulator {
         let ownerKind = workload.kind == .pod ? "Pod" : workload.kind.rawValue
         var requirements = blueprints[workload.blueprint].requirements
         do throws(SimArenaError) {
+            let blueprint = blueprints[workload.blueprint]
             (requirements.priority, requirements.preemptionPolicy) = try PriorityClass.resolve(
-                blueprints[workload.blueprint].priorityClassName, in: priorityClasses)
+                blueprint.priorityClassName, in: priorityClasses, podPriority: blueprint.priority, podPolicy: blueprint.preemptionPolicy)
         } catch {
-            let message = "Error creating: pods \"\(name)\" is forbidden: \(error.message)"
+            // As the controllers word the API server's refusal: generated names by their prefix.
+            let message = switch workload.kind {
+            case .statefulSet: "create Pod \(name) in StatefulSet \(workload.name) failed error: pods \"\(name)\" is forbidden: \(error.message)"
+            case .pod: "pods \"\(name)\" is forbidden: \(error.message)"
+            default: "Error creating: pods \"\(workload.name)-\" is forbidden: \(error.message)"
+            }
             if workloads[index].createFailure != message {
                 record(.warning, "FailedCreate", "\(ownerKind)/\(workload.namespace)/\(workload.name)", message)
                 workloads[index].createFailure = message

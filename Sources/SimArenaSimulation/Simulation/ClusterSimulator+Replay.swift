@@ -3,7 +3,11 @@ import SimArenaModel
 /// Applying and deleting the trace's objects.
 extension ClusterSimulator {
     func replay(_ event: TraceEvent, index: Int) throws {
-        for (position, object) in event.applied.enumerated() {
+        // PriorityClasses first: controllers create an event's pods after the API server has
+        // taken all of its objects.
+        let applied = event.applied.enumerated().map { (position: $0.offset, object: $0.element) }
+        let classesFirst = applied.filter { Self.isPriorityClass($0.object) } + applied.filter { !Self.isPriorityClass($0.object) }
+        for (position, object) in classesFirst {
             try apply(object, at: "events[\(index)].applied_objs[\(position)]")
         }
         for (position, object) in event.deleted.enumerated() {
@@ -29,13 +33,25 @@ extension ClusterSimulator {
         reference.gvk.group == "scheduling.k8s.io" && reference.gvk.kind == "PriorityClass"
     }
 
+    private static func isPriorityClass(_ object: KValue) -> Bool {
+        object["kind"]?.stringValue == "PriorityClass" && object["apiVersion"]?.stringValue?.hasPrefix("scheduling.k8s.io/") == true
+    }
+
+    /// Registers a PriorityClass. Kubernetes' own system classes, which a trace may have
+    /// recorded, always exist as they are; a class's value cannot change (the API server refuses
+    /// the update), so a re-applied class keeps its first value. Workloads whose pods were refused
+    /// for want of a class try again.
+    private func register(_ object: KValue, _ reference: ObjectReference, at path: String) throws {
+        guard !PriorityClass.system.contains(where: { $0.name == reference.name }) else { return }
+        var priorityClass = try PriorityClass(object, at: path)
+        if let existing = priorityClasses[priorityClass.name] { priorityClass.value = existing.value }
+        priorityClasses[priorityClass.name] = priorityClass
+        for index in workloads.indices where workloads[index].createFailure != nil { reconcile(index) }
+    }
+
     private func apply(_ object: KValue, at path: String) throws {
         let reference = try ObjectReference(object: object, at: path)
-        if Self.isPriorityClass(reference) {
-            let priorityClass = try PriorityClass(object, at: path)
-            priorityClasses[priorityClass.name] = priorityClass
-            return
-        }
+        if Self.isPriorityClass(reference) { return try register(object, reference, at: path) }
         guard let workload = try Workload(object: object, at: path, tracked: trace.trackedConfig(for: reference.gvk)) else {
             return  // ConfigMaps, Services and the like make no pods
         }

@@ -5,11 +5,14 @@ import SimArenaModel
 /// leaves a node), then are tried again, as kube-scheduler moves unschedulable pods back to its
 /// active queue on such cluster events. A pod that fits nowhere may preempt pods of lower
 /// priority (``DefaultPreemption``); its victims leave at once (graceful termination is not
-/// modelled), so it is tried again, and bound, in the same instant.
+/// modelled), so it is bound to the node it preempted on in the same instant, before any pod
+/// after it in the queue could take the room (kube-scheduler holds it for the pod through its
+/// `nominatedNodeName`).
 extension ClusterSimulator {
     func schedulePending() {
-        // Each round after the first follows preemptions, each of which evicts only pods of lower
-        // priority than its preemptor: the rounds end. The bound only guards against a mistake.
+        // A round after the first follows preemptions: the victims' replacements are new pods,
+        // and each preemption evicts only pods of lower priority than a pod it binds, so the
+        // rounds end within as many as there are priorities. The bound guards against a mistake.
         for _ in 0..<1_000 {
             if capacityFreed {
                 capacityFreed = false
@@ -23,6 +26,7 @@ extension ClusterSimulator {
                 schedule(pod)
             }
         }
+        assertionFailure("the scheduling queue did not settle in 1000 rounds")
     }
 
     private func schedule(_ pod: Int) {
@@ -38,8 +42,11 @@ extension ClusterSimulator {
                 return
             }
         }
-        guard !nodes.isEmpty else { return unschedulable(pod, message: Scheduler.noNodesAvailableMessage) }
-        let boundPods = placesMatter ? podsOnNode.map { $0.filter { !pods[$0].released }.map { pods[$0].requirements } } : []
+        guard !nodes.isEmpty else {
+            recordFailure(pod, message: Scheduler.noNodesAvailableMessage)
+            return unschedulableQueue.append(pod)
+        }
+        let boundPods = placesMatter ? podsOnNode.map { $0.map { pods[$0].requirements } } : []
         switch Scheduler.filter(requirements, on: nodes, boundPods: boundPods) {
         case .feasible(let node):
             bind(pod, to: node, requirements)
@@ -47,43 +54,48 @@ extension ClusterSimulator {
             let message = Scheduler.fitErrorMessage(failures)
             switch preempt(pod, requirements, failures: failures) {
             case .preempt(let node, let victims):
-                unschedulable(pod, message: message)
+                // kube-scheduler reports the failed attempt (a successful preemption adds nothing
+                // to the message), then binds the pod once its victims are gone.
+                recordFailure(pod, message: message)
                 evict(victims, from: node, for: pod)
+                bind(pod, to: node, requirements)
             case .failed(let preemptionMessage):
-                unschedulable(pod, message: message + " " + preemptionMessage)
+                recordFailure(pod, message: message + " " + preemptionMessage)
+                unschedulableQueue.append(pod)
             }
         }
     }
 
     /// Runs DefaultPreemption for a pod that fits nowhere. With no bound pod of lower priority,
-    /// its answer is known without trying nodes.
+    /// no node has victims, so the pods on them need not be gathered.
     private func preempt(_ pod: Int, _ requirements: PodSchedulingRequirements, failures: [NodeFailure]) -> DefaultPreemption.Outcome {
         let anyLower = boundPriorities.keys.contains { $0 < requirements.priority }
         let onNodes: [[DefaultPreemption.BoundPod]] = anyLower
-            ? podsOnNode.map { $0.filter { !pods[$0].released }.map { DefaultPreemption.BoundPod(requirements: pods[$0].requirements, startedAt: pods[$0].scheduledAt ?? 0) } }
+            ? podsOnNode.map { $0.map { DefaultPreemption.BoundPod(requirements: pods[$0].requirements, startedAt: pods[$0].scheduledAt ?? 0) } }
             : nodes.map { _ in [] }
         return DefaultPreemption.preempt(requirements, on: nodes, boundPods: onNodes, failures: failures)
     }
 
-    /// Deletes the victims (indices among the live pods of `node`), as kube-scheduler does after
-    /// preemption: each gets a `Preempted` event; their controllers replace them.
+    /// Deletes the victims (indices into the pods bound to `node`), as kube-scheduler does after
+    /// preemption: each gets a `Preempted` event; their controllers replace them, and a Job
+    /// counts each as failed (it was deleted before it finished).
     private func evict(_ victims: [Int], from node: Int, for preemptor: Int) {
-        let live = podsOnNode[node].filter { !pods[$0].released }
-        for victim in victims.map({ live[$0] }) {
+        for victim in victims.map({ podsOnNode[node][$0] }) {
             record(.normal, "Preempted", podObject(victim),
                    "Preempted by pod \(pods[preemptor].namespace)/\(pods[preemptor].name) on node \(nodes[node].name)")
+            if workloads[pods[victim].workload].kind == .job { workloads[pods[victim].workload].failed += 1 }
             deletePod(victim, byController: false)
             podChanged(victim)
         }
     }
 
-    private func unschedulable(_ pod: Int, message: String) {
+    /// Records why `pod` could not be scheduled (an event when the message is new).
+    private func recordFailure(_ pod: Int, message: String) {
         if pods[pod].message != message {
             record(.warning, "FailedScheduling", podObject(pod), message)
         }
         pods[pod].reason = "Unschedulable"
         pods[pod].message = message
-        unschedulableQueue.append(pod)
     }
 
     private func bind(_ pod: Int, to node: Int, _ requirements: PodSchedulingRequirements) {
@@ -107,6 +119,7 @@ extension ClusterSimulator {
     func releaseNode(_ pod: Int) {
         guard let node = pods[pod].node, !pods[pod].released else { return }
         pods[pod].released = true
+        podsOnNode[node].removeAll { $0 == pod }
         let requirements = pods[pod].requirements
         nodes[node].unbind(requirements)
         boundPriorities[requirements.priority, default: 0] -= 1

@@ -35,7 +35,7 @@ public final class ClusterSimulator {
     var nodes: [SchedulerNode] = []
     /// What the running containers on each node actually use.
     var nodeUsage: [ResourceAmounts] = []
-    /// The pods ever bound to each node, in binding order (released ones stay; callers filter).
+    /// The pods bound to each node and not yet released, in binding order.
     var podsOnNode: [[Int]] = []
     var pods: [SimPod] = []
     var blueprints: [PodBlueprint] = []

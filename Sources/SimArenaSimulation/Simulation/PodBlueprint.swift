@@ -15,8 +15,11 @@ struct PodBlueprint {
     /// The containers' cpu and memory limit totals, for printing (``SimulationResult/Pod/limitQuantities``).
     var limitTotals: ResourceList
     var qos: QoSClass
-    /// `spec.priorityClassName`, resolved when each pod is created.
+    /// `spec.priorityClassName`, resolved when each pod is created, and the `spec.priority` and
+    /// `spec.preemptionPolicy` the template sets itself (which must agree with the class's).
     var priorityClassName: String?
+    var priority: Int32?
+    var preemptionPolicy: PreemptionPolicy?
     var restartPolicy: RestartPolicy
     /// SimKube's per-pod KWOK delay annotations, when the template sets them (milliseconds).
     var createDelay: (base: Int64, jitter: Int64)?
@@ -61,6 +64,17 @@ struct PodBlueprint {
         qos = QoSClass(containers: containers + template.initContainers.map { ContainerModel($0, usage: nil) })
         priorityClassName = try template.spec["priorityClassName"].flatMap {
             $0.isNull ? nil : try $0.requireString(at: "\(path).spec.priorityClassName")
+        }
+        priority = try template.spec["priority"].flatMap { value -> Int32? in
+            guard !value.isNull else { return nil }
+            let number = try value.requireInt64(at: "\(path).spec.priority")
+            guard let fitting = Int32(exactly: number) else {
+                throw SimArenaError(.data, "\(path).spec.priority: \(number) is not a 32-bit integer")
+            }
+            return fitting
+        }
+        preemptionPolicy = try template.spec["preemptionPolicy"].flatMap {
+            $0.isNull ? nil : try PreemptionPolicy($0, at: "\(path).spec.preemptionPolicy")
         }
         if let policy = template.spec["restartPolicy"]?.stringValue {
             guard let known = RestartPolicy(rawValue: policy) else {
