@@ -227,4 +227,19 @@ final class DefaultPreemptionTests: XCTestCase {
             TopologySpreadConstraint(maxSkew: 1, topologyKey: "hostname", labelSelector: fooExists),
         ])), .preempt(nodeIndex: 1, victims: [0]), "preemption for topology spread constraints")
     }
+
+    /// The shortcut the simulator takes when no bound pod has a lower priority gives exactly what
+    /// the whole algorithm gives.
+    func testNothingToEvictAgreesWithTheDryRuns() {
+        let nodes = [node("node1"), node("node2", cpu: 100), node("node3")]
+        let cluster = Cluster(nodes, [[("p1", pod(5, .small), 0)], [], [("p3", pod(9, .large), 0)]])
+        for failures in [[false, true, false], [true, true, true], [false, false, false]] {
+            let statuses = failures.map { NodeFailure(reasons: ["any"], unresolvable: $0) }
+            for preemptor in [pod(5, .large), pod(5, .large, policy: .never)] {
+                XCTAssertEqual(.failed(message: DefaultPreemption.nothingToEvictMessage(preemptor, failures: statuses)),
+                               cluster.run(preemptor, failures: statuses),
+                               "\(failures)")
+            }
+        }
+    }
 }

@@ -79,6 +79,18 @@ public enum DefaultPreemption {
         return .preempt(nodeIndex: best.node, victims: best.victims)
     }
 
+    /// The message of ``preempt(_:on:boundPods:failures:)``'s failure when no bound pod has a
+    /// lower priority than the pod, found without looking at any: the nodes preemption could help
+    /// have no victims, the others are not helped.
+    public static func nothingToEvictMessage(_ pod: PodSchedulingRequirements, failures: [NodeFailure]) -> String {
+        guard pod.preemptionPolicy != .never else { return neverMessage }
+        let helped = failures.count { !$0.unresolvable }
+        var counts: [String: Int] = [:]
+        if helped > 0 { counts[noVictimsReason] = helped }
+        if helped < failures.count { counts[notHelpfulReason] = failures.count - helped }
+        return "preemption: " + Scheduler.unschedulableMessage(nodeCount: failures.count, reasonCounts: counts)
+    }
+
     /// One node's dry run.
     enum DryRun: Equatable {
         case victims([Int])

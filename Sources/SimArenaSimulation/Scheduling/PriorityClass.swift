@@ -79,7 +79,7 @@ public struct PriorityClass: Sendable, Hashable {
             }
             chosen = (known.value, known.preemptionPolicy)
         } else {
-            let fallback = classes.values.filter(\.globalDefault).min { ($0.value, $0.name) < ($1.value, $1.name) }
+            let fallback = classes.values.lazy.filter(\.globalDefault).min { ($0.value, $0.name) < ($1.value, $1.name) }
             chosen = (fallback?.value ?? 0, fallback?.preemptionPolicy ?? .preemptLowerPriority)
         }
         if let podPriority, podPriority != chosen.0 {

@@ -3,7 +3,7 @@ import SimArenaModel
 /// The filter pass's verdict on one node where a pod may not go: the failing filter's reasons,
 /// and whether preemption could change it (kube-scheduler's `Unschedulable`) or not
 /// (`UnschedulableAndUnresolvable`).
-public struct NodeFailure: Sendable, Equatable {
+public struct NodeFailure: Sendable, Hashable {
     public var reasons: [String]
     public var unresolvable: Bool
 

@@ -208,9 +208,10 @@ extension ClusterSimulator {
         let ownerKind = workload.kind == .pod ? "Pod" : workload.kind.rawValue
         var requirements = blueprints[workload.blueprint].requirements
         do throws(SimArenaError) {
-            let blueprint = blueprints[workload.blueprint]
+            let index = workload.blueprint
             (requirements.priority, requirements.preemptionPolicy) = try PriorityClass.resolve(
-                blueprint.priorityClassName, in: priorityClasses, podPriority: blueprint.priority, podPolicy: blueprint.preemptionPolicy)
+                blueprints[index].priorityClassName, in: priorityClasses, podPriority: blueprints[index].priority,
+                podPolicy: blueprints[index].preemptionPolicy)
         } catch {
             // As the controllers word the API server's refusal: generated names by their prefix.
             let message = switch workload.kind {

@@ -51,8 +51,23 @@ extension ClusterSimulator {
         case .feasible(let node):
             bind(pod, to: node, requirements)
         case .infeasible(let failures):
+            if !boundPriorities.keys.contains(where: { $0 < requirements.priority }) {
+                // Nothing to evict (the common case): the message depends on the failures and
+                // the policy alone, and pods that wait alike share it.
+                let key = UnschedulableKey(failures: failures, preemptionPolicy: requirements.preemptionPolicy)
+                let message = unschedulableMessages[key] ?? {
+                    let text = Scheduler.fitErrorMessage(failures) + " " + DefaultPreemption.nothingToEvictMessage(requirements, failures: failures)
+                    unschedulableMessages[key] = text
+                    return text
+                }()
+                recordFailure(pod, message: message)
+                return unschedulableQueue.append(pod)
+            }
             let message = Scheduler.fitErrorMessage(failures)
-            switch preempt(pod, requirements, failures: failures) {
+            let onNodes = podsOnNode.map {
+                $0.map { DefaultPreemption.BoundPod(requirements: pods[$0].requirements, startedAt: pods[$0].scheduledAt ?? 0) }
+            }
+            switch DefaultPreemption.preempt(requirements, on: nodes, boundPods: onNodes, failures: failures) {
             case .preempt(let node, let victims):
                 // kube-scheduler reports the failed attempt (a successful preemption adds nothing
                 // to the message), then binds the pod once its victims are gone.
@@ -66,14 +81,10 @@ extension ClusterSimulator {
         }
     }
 
-    /// Runs DefaultPreemption for a pod that fits nowhere. With no bound pod of lower priority,
-    /// no node has victims, so the pods on them need not be gathered.
-    private func preempt(_ pod: Int, _ requirements: PodSchedulingRequirements, failures: [NodeFailure]) -> DefaultPreemption.Outcome {
-        let anyLower = boundPriorities.keys.contains { $0 < requirements.priority }
-        let onNodes: [[DefaultPreemption.BoundPod]] = anyLower
-            ? podsOnNode.map { $0.map { DefaultPreemption.BoundPod(requirements: pods[$0].requirements, startedAt: pods[$0].scheduledAt ?? 0) } }
-            : nodes.map { _ in [] }
-        return DefaultPreemption.preempt(requirements, on: nodes, boundPods: onNodes, failures: failures)
+    /// What decides a FailedScheduling message when preemption has nothing to evict.
+    struct UnschedulableKey: Hashable {
+        var failures: [NodeFailure]
+        var preemptionPolicy: PreemptionPolicy
     }
 
     /// Deletes the victims (indices into the pods bound to `node`), as kube-scheduler does after

@@ -53,6 +53,8 @@ public final class ClusterSimulator {
     /// How many bound pods have each priority: preemption has nothing to evict when no bound pod
     /// has a lower priority than the pod.
     var boundPriorities: [Int32: Int] = [:]
+    /// FailedScheduling messages already built, for pods with nothing to evict.
+    var unschedulableMessages: [UnschedulableKey: String] = [:]
     /// The scheduler's answer for the requirements of the last pod scheduled, kept current.
     var scoreIndex: NodeScoreIndex?
     var queue = EventQueue<Action>()
