@@ -4,7 +4,9 @@
 # the shell, the fast path, Gymnasium from Python (in .venv/, bin/python-env.sh), and learning
 # quality (the default benchmark, bin/benchmark.sh: DQN and the tabular agent trained on the demo
 # traces with 5 seeds, then evaluated on the held-out and shifted suites next to the heuristic,
-# vpa, krr and random policies). Builds first.
+# vpa, krr and random policies). Builds first. Beside the wall times: the floors they are measured
+# against (a static hello-world process, memcpy of the trace's bytes) and, where valgrind is
+# installed, callgrind's instruction counts, which do not move with the machine's load.
 #
 # Usage: bin/bench.sh [--repetitions N]
 #   --repetitions N   runs of each codec and simulator measurement (default 20; the two largest
@@ -37,11 +39,40 @@ cd "$(dirname "$0")/.."
 
 bin/build.sh --quiet
 bench=.build/release/sa-bench
+
 fixtures="${SIMARENA_FIXTURES:-../shared/fixtures/simkube}"
 
 echo "== trace codecs (goal: MessagePack decode >= 200 MB/s, JSON >= 50 MB/s, peak growth <= 10x file size)"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+
+# instructions OUT CMD...: runs CMD under callgrind (whose instruction counts, unlike wall times,
+# do not move with the machine's load) and prints the instructions it executed, its child
+# processes' included; "n/a" without valgrind. OUT names the profile files. The tools run from
+# copies without their debug sections ($stripped), which valgrind 3.19 cannot read.
+stripped="$scratch/stripped"
+if command -v valgrind >/dev/null; then
+  mkdir -p "$stripped"
+  for tool in .build/release/sa-*; do
+    if [ -f "$tool" ] && [ -x "$tool" ]; then strip --strip-debug -o "$stripped/$(basename "$tool")" "$tool"; fi
+  done
+fi
+instructions() {
+  local out=$1; shift
+  if ! command -v valgrind >/dev/null; then echo "n/a"; return; fi
+  SIMARENA_BIN="$stripped" valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$out.%p" "$@" >/dev/null 2>&1 \
+    || { echo "bench.sh: under callgrind, '$*' failed" >&2; exit 1; }
+  python3 - "$out" <<'PY'
+import glob, sys
+total = 0
+for name in glob.glob(sys.argv[1] + ".*"):
+    for line in open(name, errors="replace"):
+        if line.startswith("summary:") or line.startswith("totals:"):
+            total += int(line.split()[1])
+            break
+print(total)
+PY
+}
 files=("$fixtures/large_trace.json" "$fixtures/dsb-scaling.sktrace")
 if [ -f "$fixtures/large_trace.json" ]; then
   # The same 1.4 MB trace as MessagePack, for a MessagePack figure on a larger file.
@@ -84,6 +115,25 @@ for _ in $(seq "$demo_runs"); do
   printf 'demo\t%s\n' "$((end - start))" >>"$record"
 done
 "$bench" simulate-summary "$record"
+# The floor no process can beat here: a static Swift hello-world, linked as the tools are.
+printf 'print("hello")\n' >"$scratch/hello.swift"
+swiftc -O -static-stdlib "$scratch/hello.swift" -o "$scratch/hello"
+for _ in $(seq "$demo_runs"); do
+  start=${EPOCHREALTIME//[.,]/}
+  "$scratch/hello" >/dev/null
+  end=${EPOCHREALTIME//[.,]/}
+  printf 'hello\t%s\n' "$((end - start))" >>"$record"
+done
+hello_instructions=$(instructions "$scratch/cg-hello" "$scratch/hello")
+demo_instructions=$(instructions "$scratch/cg-demo" "$stripped/sa-simulate" --trace "$demo_trace" --out "$scratch/demo-result.json")
+python3 - "$record" "$hello_instructions" "$demo_instructions" <<'PY'
+import statistics, sys
+rows = [line.split("\t") for line in open(sys.argv[1])]
+def median(name): return statistics.median(int(r[1]) for r in rows if r[0] == name) / 1000
+hello, demo = median("hello"), median("demo")
+print("3-pod demo: sa-simulate %.1f ms = %.1fx a static hello-world's %.1f ms (medians of the same run); instructions %s and %s"
+      % (demo, demo / hello, hello, sys.argv[3], sys.argv[2]))
+PY
 
 echo
 echo "== one environment step through the shell (goal: a whole step, six processes and their files, ≤ 30 ms median)"
@@ -118,6 +168,11 @@ for name, times in stages.items():
     print("  %-10s median %5.1f ms" % (name, statistics.median(times)))
 print("goal (≤ 30 ms): %s" % ("MET" if statistics.median(steps) <= 30 else "MISSED"))
 PY
+# One more step of the same run, under callgrind with its children: every process's instructions.
+cg_run=$(new_run --agent heuristic --trace demo/traces/mem-heavy.msgpack --episodes 1 --steps 2 --seed 1 --Naction 7)
+.build/release/sa-run next --run-dir "$cg_run" >/dev/null
+step_instructions=$(instructions "$scratch/cg-step" bin/step.sh --run-dir "$cg_run")
+echo "instructions of one whole step (the shell and every process it starts): $step_instructions"
 
 echo
 echo "== the fast path (goals: >= 50,000 environment steps/s for a policy, >= 5,000 for DQN learning every step"
@@ -142,6 +197,28 @@ with open(record, "a") as out:
 PY
   done
 done
+# Instructions per environment step: two runs of 1 and 5 episodes under callgrind, so that the
+# process's start-up cancels out.
+per_step=()
+for agent in heuristic dqn; do
+  counts=()
+  for episodes in 1 5; do
+    cg_run=$(new_run --agent "$agent" --trace demo/traces/mem-heavy.msgpack --episodes "$episodes" --steps 40 --seed 1 --Naction 7 --fast)
+    counts+=("$(instructions "$scratch/cg-fast-$agent-$episodes" "$stripped/sa-train" --run-dir "$cg_run")" "$(wc -l <"$cg_run/step.jsonl")")
+  done
+  per_step+=("$agent" "${counts[@]}")
+done
+python3 - "${per_step[@]}" <<'PY'
+import sys
+values = sys.argv[1:]
+for index in range(0, len(values), 5):
+    agent, one, one_steps, five, five_steps = values[index:index + 5]
+    if one == "n/a":
+        print("fast path, %s: instructions n/a (no valgrind)" % agent)
+        continue
+    print("fast path, %-9s: %.0f instructions per environment step (callgrind, %s − %s instructions over %d − %d steps)"
+          % (agent, (int(five) - int(one)) / (int(five_steps) - int(one_steps)), five, one, int(five_steps), int(one_steps)))
+PY
 python3 - "$fast_rates" <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
