@@ -109,10 +109,10 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     private static func checked(
-        _ result: (partialValue: Int128, overflow: Bool), format: Format, operation: String
+        _ result: (partialValue: Int128, overflow: Bool), format: Format, operation: @autoclosure () -> String
     ) throws -> Quantity {
         guard !result.overflow, result.partialValue != .min else {
-            throw SimArenaError(.data, "quantity out of range: \(operation)")
+            throw SimArenaError(.data, "quantity out of range: \(operation())")
         }
         return Quantity(nanos: result.partialValue, format: format)
     }

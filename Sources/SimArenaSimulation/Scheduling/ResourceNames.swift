@@ -21,12 +21,12 @@ public enum ResourceNames {
 
     /// A domain-qualified name outside `kubernetes.io` (`nvidia.com/gpu`, `example.com/aaa`).
     public static func isExtended(_ name: String) -> Bool {
-        name.contains("/") && !isPrefixedNative(name) && !name.hasPrefix("requests.") && isQualifiedName(name)
+        name.containsBytes("/") && !isPrefixedNative(name) && !name.hasPrefix("requests.") && isQualifiedName(name)
     }
 
     /// `kubernetes.io/x` or `sub.kubernetes.io/x`.
     static func isPrefixedNative(_ name: String) -> Bool {
-        name.contains("kubernetes.io/")
+        name.containsBytes("kubernetes.io/")
     }
 
     /// Kubernetes' qualified name: an optional DNS-subdomain prefix and `/`, then a name of at most
