@@ -208,10 +208,10 @@ extension ClusterSimulator {
         let ownerKind = workload.kind == .pod ? "Pod" : workload.kind.rawValue
         var requirements = blueprints[workload.blueprint].requirements
         do throws(SimArenaError) {
-            let index = workload.blueprint
+            let blueprint = workload.blueprint
             (requirements.priority, requirements.preemptionPolicy) = try PriorityClass.resolve(
-                blueprints[index].priorityClassName, in: priorityClasses, podPriority: blueprints[index].priority,
-                podPolicy: blueprints[index].preemptionPolicy)
+                blueprints[blueprint].priorityClassName, in: priorityClasses, podPriority: blueprints[blueprint].priority,
+                podPolicy: blueprints[blueprint].preemptionPolicy)
         } catch {
             // As the controllers word the API server's refusal: generated names by their prefix.
             let message = switch workload.kind {
