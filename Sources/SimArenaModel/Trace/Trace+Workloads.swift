@@ -1,16 +1,100 @@
+import Synchronization
+
 extension Trace {
     /// Every workload the trace applies, in the order first seen, each in its last applied state
     /// and marked deleted when a later event deletes it.
     public func workloads() throws -> [Workload] {
+        try decoded.workloads(of: self)
+    }
+
+    /// The workloads named `name` (any kind, any namespace unless given).
+    public func workloads(named name: String, namespace: String? = nil) throws -> [Workload] {
+        try workloads().filter { $0.name == name && (namespace == nil || $0.namespace == namespace) }
+    }
+
+    /// `events[event].applied_objs[object]` read as a workload (nil: its kind makes no pods),
+    /// from the trace's decoding; an error names the object's path.
+    public func appliedWorkload(event: Int, object: Int) throws -> Workload? {
+        try decoded.applied(of: self)[event][object].get()
+    }
+
+    /// The applied object at `events[event].applied_objs[object]` read as a workload: nil for
+    /// an object that makes no pods, an error for a malformed one (naming its path).
+    static func readWorkload(_ object: KValue, event: Int, object position: Int, tracked: (GroupVersionKind) -> TrackedObjectConfig?)
+        -> Result<Workload?, SimArenaError> {
+        let path = "events[\(event)].applied_objs[\(position)]"
+        do {
+            let gvk = try ObjectReference(object: object, at: path).gvk
+            return .success(try Workload(object: object, at: path, tracked: tracked(gvk)))
+        } catch let error as SimArenaError {
+            return .failure(error)
+        } catch {
+            return .failure(SimArenaError(.data, "\(path): \(error)"))
+        }
+    }
+}
+
+/// A trace's applied objects read as workloads, and the workload list made from them: read on
+/// first use and shared by the trace's copies (a trace is decoded once per episode, then edited
+/// one workload at a time). An edit makes a new one from the old, reading only the objects it
+/// changed.
+final class DecodedWorkloads: Sendable {
+    private struct State {
+        /// Per event, per applied object: the workload it reads as.
+        var applied: [[Result<Workload?, SimArenaError>]]?
+        var workloads: Result<[Workload], SimArenaError>?
+    }
+
+    private let state: Mutex<State>
+
+    init() {
+        state = Mutex(State())
+    }
+
+    private init(_ initial: State) {
+        state = Mutex(initial)
+    }
+
+    /// Each applied object of `trace` (whose decoding this is) read as a workload.
+    func applied(of trace: Trace) throws -> [[Result<Workload?, SimArenaError>]] {
+        if let applied = state.withLock({ $0.applied }) { return applied }
+        let applied = trace.events.enumerated().map { eventIndex, event in
+            event.applied.enumerated().map { objectIndex, object in
+                Trace.readWorkload(object, event: eventIndex, object: objectIndex, tracked: trace.trackedConfig(for:))
+            }
+        }
+        state.withLock { $0.applied = applied }
+        return applied
+    }
+
+    /// The workloads of `trace`, each in its last applied state.
+    func workloads(of trace: Trace) throws -> [Workload] {
+        if let workloads = state.withLock({ $0.workloads }) { return try workloads.get() }
+        let result: Result<[Workload], SimArenaError>
+        do {
+            result = .success(try Self.collect(applied(of: trace), events: trace.events))
+        } catch let error as SimArenaError {
+            result = .failure(error)
+        }
+        state.withLock { $0.workloads = result }
+        return try result.get()
+    }
+
+    /// The decoding of `trace` after its object at (`event`, `object`) changed: that object read
+    /// again, the list made again when next asked for.
+    func replacing(event: Int, object: Int, in trace: Trace) -> DecodedWorkloads {
+        guard var applied = state.withLock({ $0.applied }) else { return DecodedWorkloads() }
+        applied[event][object] = Trace.readWorkload(trace.events[event].applied[object], event: event, object: object,
+                                                    tracked: trace.trackedConfig(for:))
+        return DecodedWorkloads(State(applied: applied, workloads: nil))
+    }
+
+    private static func collect(_ applied: [[Result<Workload?, SimArenaError>]], events: [TraceEvent]) throws -> [Workload] {
         var order: [ObjectReference] = []
         var latest: [ObjectReference: Workload] = [:]
         for (eventIndex, event) in events.enumerated() {
-            for (objectIndex, object) in event.applied.enumerated() {
-                let tracked = try ObjectReference(object: object, at: "events[\(eventIndex)].applied_objs[\(objectIndex)]").gvk
-                guard let workload = try Workload(object: object, at: "events[\(eventIndex)].applied_objs[\(objectIndex)]",
-                                                  tracked: trackedConfig(for: tracked)) else {
-                    continue
-                }
+            for read in applied[eventIndex] {
+                guard let workload = try read.get() else { continue }
                 if latest[workload.reference] == nil { order.append(workload.reference) }
                 latest[workload.reference] = workload
             }
@@ -20,10 +104,5 @@ extension Trace {
             }
         }
         return order.compactMap { latest[$0] }
-    }
-
-    /// The workloads named `name` (any kind, any namespace unless given).
-    public func workloads(named name: String, namespace: String? = nil) throws -> [Workload] {
-        try workloads().filter { $0.name == name && (namespace == nil || $0.namespace == namespace) }
     }
 }

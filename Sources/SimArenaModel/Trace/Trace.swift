@@ -20,6 +20,9 @@ public struct Trace: Sendable {
     public private(set) var index: [(gvk: GroupVersionKind, key: String, hash: UInt64)]
     /// `pod_lifecycles`, in file order.
     public private(set) var podLifecycles: [PodLifecycleRecord]
+    /// The applied objects read as workloads, once, when first asked for (``workloads()``);
+    /// shared by copies of the trace and kept current by its edits.
+    var decoded = DecodedWorkloads()
 
     /// Checks the document's structure and builds the typed views.
     public init(document: KValue) throws {
@@ -52,16 +55,45 @@ public struct Trace: Sendable {
         trackedObjects.first { $0.gvk == gvk }?.config
     }
 
-    /// Applies `body` to every applied object of every event, in place, then re-checks the
-    /// structure. Objects that `body` leaves unchanged stay byte-identical on output.
+    /// Applies `body` to every applied object of every event, in place. Objects that `body`
+    /// leaves unchanged stay byte-identical on output; a changed one must still be a map.
     public mutating func updateAppliedObjects(_ body: (_ object: inout KValue) throws -> Void) throws {
-        var updated = document
-        for (eventIndex, event) in events.enumerated() {
-            for objectIndex in event.applied.indices {
-                let pointer = JSONPointer(tokens: ["events", String(eventIndex), "applied_objs", String(objectIndex)])
-                try updated.modify(at: pointer, body)
+        for eventIndex in events.indices {
+            for objectIndex in events[eventIndex].applied.indices {
+                var object = events[eventIndex].applied[objectIndex]
+                try body(&object)
+                try replaceAppliedObject(event: eventIndex, object: objectIndex, with: object)
             }
         }
-        self = try Trace(document: updated)
+    }
+
+    /// Applies `body` to every applied object that reads as a workload `matching` (with the
+    /// workload it reads as), in place; the other objects are not visited. The same rules as
+    /// ``updateAppliedObjects(_:)``; an object that is not a workload is an error, as in
+    /// ``workloads()``.
+    public mutating func updateWorkloads(
+        matching matches: (Workload) -> Bool, _ body: (_ object: inout KValue, _ workload: Workload) throws -> Void
+    ) throws {
+        let applied = try decoded.applied(of: self)
+        for (eventIndex, objects) in applied.enumerated() {
+            for (objectIndex, workload) in objects.enumerated() {
+                guard let workload = try workload.get(), matches(workload) else { continue }
+                var object = events[eventIndex].applied[objectIndex]
+                try body(&object, workload)
+                try replaceAppliedObject(event: eventIndex, object: objectIndex, with: object)
+            }
+        }
+    }
+
+    /// Puts `object` in place of an applied object, in the document and the typed views, unless
+    /// it is unchanged.
+    private mutating func replaceAppliedObject(event eventIndex: Int, object objectIndex: Int, with object: KValue) throws {
+        guard object != events[eventIndex].applied[objectIndex] else { return }
+        let path = "events[\(eventIndex)].applied_objs[\(objectIndex)]"
+        _ = try object.requireMap(at: path)
+        let pointer = JSONPointer(tokens: ["events", String(eventIndex), "applied_objs", String(objectIndex)])
+        try document.modify(at: pointer) { $0 = object }
+        events[eventIndex].applied[objectIndex] = object
+        decoded = decoded.replacing(event: eventIndex, object: objectIndex, in: self)
     }
 }

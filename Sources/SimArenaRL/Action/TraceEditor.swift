@@ -63,13 +63,9 @@ public enum TraceEditor {
             }
         }
         var edited = 0
-        let config = trace.trackedConfig(for: current.reference.gvk)
-        try trace.updateAppliedObjects { object in
-            guard let reference = try? ObjectReference(object: object, at: ""), reference.name == name,
-                  namespace == nil || reference.effectiveNamespace == namespace,
-                  let kind = WorkloadKind(reference.gvk), kind == current.kind,
-                  let workload = try Workload(object: object, at: "", tracked: config)
-            else { return }
+        try trace.updateWorkloads(matching: {
+            $0.name == name && (namespace == nil || $0.namespace == namespace) && $0.kind == current.kind
+        }) { object, workload in
             try edit?(&object, workload.templatePointer)
             edited += 1
         }

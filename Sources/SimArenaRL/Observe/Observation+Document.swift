@@ -9,50 +9,85 @@ extension Observation {
     /// none, false and 1.
     public static let readableFormats = [format, "simarena.observation/v1"]
 
-    public var value: KValue {
+    /// One member of the document, in the document's order: the one place that names each
+    /// field and says how it is written (``value``, and the step record's `obs`).
+    public enum Field: String, CaseIterable, Sendable {
+        case format, workload, target, goal
+        case atTarget = "at_target"
+        case ready, pending, total, running, replicas, unschedulable
+        case unschedulableCPU = "unschedulable_cpu"
+        case unschedulableMemory = "unschedulable_memory"
+        case oomKilled = "oom_killed"
+        case crashLooping = "crash_looping"
+        case throttled, evicted, restarts
+        case cpuRequest = "cpu_request"
+        case memoryRequest = "memory_request"
+        case cpuLimit = "cpu_limit"
+        case memoryLimit = "memory_limit"
+        case requested, used
+        case cpuWaste = "cpu_waste"
+        case memoryWaste = "memory_waste"
+        case cpuUsage = "cpu_usage"
+        case memoryUsage = "memory_usage"
+        case largestNode = "largest_node"
+        case lastActionBlocked = "last_action_blocked"
+        case containers, features, pods
+    }
+
+    /// The document (`observation.json`).
+    public var value: KValue { document(Field.allCases) }
+
+    /// A document of just `fields`, in the order given.
+    public func document(_ fields: [Field]) -> KValue {
+        .map(KMap(fields.map { KMap.Entry(key: .string($0.rawValue), value: self[$0]) }))
+    }
+
+    /// The value of one member of the document.
+    public subscript(field: Field) -> KValue {
         func amounts(_ amounts: ResourceAmounts) -> KValue { SimulationResult.amounts(amounts) }
-        var map = KMap()
-        map["format"] = .string(Self.format)
-        map["workload"] = .string(workload)
-        map["target"] = .int(target)
-        map["goal"] = declaredGoal.map { .string($0.rawValue) } ?? .null
-        map["at_target"] = .bool(atTarget)
-        map["ready"] = .int(ready)
-        map["pending"] = .int(pending)
-        map["total"] = .int(total)
-        map["running"] = .int(running)
-        map["replicas"] = .int(replicas)
-        map["unschedulable"] = .int(unschedulable)
-        map["unschedulable_cpu"] = .int(unschedulableCPU)
-        map["unschedulable_memory"] = .int(unschedulableMemory)
-        map["oom_killed"] = .int(oomKilled)
-        map["crash_looping"] = .int(crashLooping)
-        map["throttled"] = .int(throttled)
-        map["evicted"] = .int(evicted)
-        map["restarts"] = .int(restarts)
-        map["cpu_request"] = .string(cpuRequest.description)
-        map["memory_request"] = .string(memoryRequest.description)
-        map["cpu_limit"] = cpuLimit.map { .string($0.description) } ?? .null
-        map["memory_limit"] = memoryLimit.map { .string($0.description) } ?? .null
-        map["requested"] = amounts(requested)
-        map["used"] = amounts(used)
-        map["cpu_waste"] = .double(Self.rounded(cpuWaste))
-        map["memory_waste"] = .double(Self.rounded(memoryWaste))
-        map["cpu_usage"] = cpuUsage?.value ?? .null
-        map["memory_usage"] = memoryUsage?.value ?? .null
-        map["largest_node"] = largestNode.map(amounts) ?? .null
-        map["last_action_blocked"] = .bool(lastActionBlocked)
-        map["containers"] = .int(Int64(containers))
-        map["features"] = .array(features.map { .float($0) })
-        map["pods"] = .array(pods.map { pod in
-            [
-                "name": .string(pod.name), "phase": .string(pod.phase), "ready": .bool(pod.ready),
-                "reason": pod.reason.map(KValue.string) ?? .null, "node": pod.node.map(KValue.string) ?? .null,
-                "restarts": .int(pod.restartCount), "requests": amounts(pod.requests), "usage": amounts(pod.usage),
-                "usage_samples": pod.usageSamples?.value ?? .null,
-            ]
-        })
-        return .map(map)
+        switch field {
+        case .format: return .string(Self.format)
+        case .workload: return .string(workload)
+        case .target: return .int(target)
+        case .goal: return declaredGoal.map { .string($0.rawValue) } ?? .null
+        case .atTarget: return .bool(atTarget)
+        case .ready: return .int(ready)
+        case .pending: return .int(pending)
+        case .total: return .int(total)
+        case .running: return .int(running)
+        case .replicas: return .int(replicas)
+        case .unschedulable: return .int(unschedulable)
+        case .unschedulableCPU: return .int(unschedulableCPU)
+        case .unschedulableMemory: return .int(unschedulableMemory)
+        case .oomKilled: return .int(oomKilled)
+        case .crashLooping: return .int(crashLooping)
+        case .throttled: return .int(throttled)
+        case .evicted: return .int(evicted)
+        case .restarts: return .int(restarts)
+        case .cpuRequest: return .string(cpuRequest.description)
+        case .memoryRequest: return .string(memoryRequest.description)
+        case .cpuLimit: return cpuLimit.map { .string($0.description) } ?? .null
+        case .memoryLimit: return memoryLimit.map { .string($0.description) } ?? .null
+        case .requested: return amounts(requested)
+        case .used: return amounts(used)
+        case .cpuWaste: return .double(Self.rounded(cpuWaste))
+        case .memoryWaste: return .double(Self.rounded(memoryWaste))
+        case .cpuUsage: return cpuUsage?.value ?? .null
+        case .memoryUsage: return memoryUsage?.value ?? .null
+        case .largestNode: return largestNode.map(amounts) ?? .null
+        case .lastActionBlocked: return .bool(lastActionBlocked)
+        case .containers: return .int(Int64(containers))
+        case .features: return .array(features.map { .float($0) })
+        case .pods:
+            return .array(pods.map { pod in
+                [
+                    "name": .string(pod.name), "phase": .string(pod.phase), "ready": .bool(pod.ready),
+                    "reason": pod.reason.map(KValue.string) ?? .null, "node": pod.node.map(KValue.string) ?? .null,
+                    "restarts": .int(pod.restartCount), "requests": amounts(pod.requests), "usage": amounts(pod.usage),
+                    "usage_samples": pod.usageSamples?.value ?? .null,
+                ]
+            })
+        }
     }
 
     /// Six decimals: enough for any decision, and stable text in files.

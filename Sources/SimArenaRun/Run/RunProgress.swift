@@ -15,9 +15,16 @@ public enum RunProgress {
 
     /// A trace's name as progress lines and `step.jsonl` give it: its file name without the extension.
     public static func traceName(_ path: String) -> String {
-        let file = path.split(separator: "/").last.map(String.init) ?? path
-        guard let dot = file.lastIndex(of: "."), dot != file.startIndex else { return file }
-        return String(file[..<dot])
+        // On the UTF-8 view: a step's record names its trace, and Character-wise splitting cost
+        // more than the rest of the record.
+        let bytes = path.utf8
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[bytes.index(before: end)] == UInt8(ascii: "/") { end = bytes.index(before: end) }
+        let start = bytes[..<end].lastIndex(of: UInt8(ascii: "/")).map(bytes.index(after:)) ?? bytes.startIndex
+        guard start < end else { return path }
+        let file = bytes[start..<end]
+        guard let dot = file.lastIndex(of: UInt8(ascii: ".")), dot != file.startIndex else { return String(Substring(file)) }
+        return String(Substring(bytes[start..<dot]))
     }
 
     /// `value` with exactly `digits` decimals (rounded half away from zero).

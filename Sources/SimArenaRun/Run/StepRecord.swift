@@ -30,12 +30,6 @@ public struct StepRecord: Sendable {
         let directory = StepFiles.relativePath(episode: episode, step: step)
         let ends = reward.endsEpisode
         let action = ends ? nil : action
-        let observed = observation.value
-        var obs = KMap()
-        for key in ["ready", "pending", "total", "running", "replicas", "unschedulable", "oom_killed", "crash_looping",
-                    "throttled", "evicted", "restarts", "cpu_request", "memory_request", "cpu_waste", "memory_waste"] {
-            obs[key] = observed[key]
-        }
         var info: KValue = .null
         if let action {
             info = ["blocked": .bool(action.outcome.blocked), "reason": action.outcome.blockedReason.map(KValue.string) ?? .null,
@@ -49,7 +43,7 @@ public struct StepRecord: Sendable {
             "trace": .string(RunProgress.traceName(run.trace(forEpisode: episode))),
             "trace_in": .string(directory + "/" + StepFiles.trace),
             "trace_out": ends ? .null : .string(directory + "/" + StepFiles.nextTrace),
-            "obs": .map(obs), "state": observed["features"] ?? .null,
+            "obs": observation.document(Self.observationFields), "state": observation[.features],
             "reward": reward.reward.map(KValue.double) ?? .null, "prev_action": reward.forAction.map(KValue.string) ?? .null,
             "action_idx": action.map { .int(Int64($0.action.rawValue)) } ?? .null,
             "action": action.map { .string($0.action.name) } ?? .null, "action_info": info,
@@ -59,6 +53,12 @@ public struct StepRecord: Sendable {
             "duration_s": .double(durationSeconds),
         ]
     }
+
+    /// The observation's members a record keeps under `obs`, in order.
+    static let observationFields: [Observation.Field] = [
+        .ready, .pending, .total, .running, .replicas, .unschedulable, .oomKilled, .crashLooping, .throttled, .evicted, .restarts,
+        .cpuRequest, .memoryRequest, .cpuWaste, .memoryWaste,
+    ]
 
     /// A record read back from a line of `step.jsonl`.
     public init(line value: KValue) throws {

@@ -2,13 +2,14 @@ import SimArenaModel
 
 /// Applying and deleting the trace's objects.
 extension ClusterSimulator {
-    func replay(_ event: TraceEvent, index: Int) throws {
+    /// Applies and deletes the objects of `event`, the trace's event at `position`.
+    func replay(_ event: TraceEvent, position index: Int) throws {
         // PriorityClasses first: controllers create an event's pods after the API server has
         // taken all of its objects.
         let applied = event.applied.enumerated().map { (position: $0.offset, object: $0.element) }
         let classesFirst = applied.filter { Self.isPriorityClass($0.object) } + applied.filter { !Self.isPriorityClass($0.object) }
         for (position, object) in classesFirst {
-            try apply(object, at: "events[\(index)].applied_objs[\(position)]")
+            try apply(object, event: index, position: position)
         }
         for (position, object) in event.deleted.enumerated() {
             let reference = try ObjectReference(object: object, at: "events[\(index)].deleted_objs[\(position)]")
@@ -49,22 +50,30 @@ extension ClusterSimulator {
         for index in workloads.indices where workloads[index].createFailure != nil { reconcile(index) }
     }
 
-    private func apply(_ object: KValue, at path: String) throws {
-        let reference = try ObjectReference(object: object, at: path)
-        if Self.isPriorityClass(reference) { return try register(object, reference, at: path) }
-        guard let workload = try Workload(object: object, at: path, tracked: trace.trackedConfig(for: reference.gvk)) else {
+    /// Applies `events[event].applied_objs[position]`, `object`.
+    private func apply(_ object: KValue, event: Int, position: Int) throws {
+        let path = "events[\(event)].applied_objs[\(position)]"
+        guard let workload = try trace.appliedWorkload(event: event, object: position) else {
+            let reference = try ObjectReference(object: object, at: path)
+            if Self.isPriorityClass(reference) { try register(object, reference, at: path) }
             return  // ConfigMaps, Services and the like make no pods
         }
+        let reference = workload.reference
         let templatePath = path + workload.templatePointer.tokens.map { ".\($0)" }.joined()
-        let templateValue = object.value(at: workload.templatePointer) ?? .null
-        let hash = Self.fnv1a32(MessagePackWriter.encode(templateValue))
+        let templateBytes = MessagePackWriter.encode(object.value(at: workload.templatePointer) ?? .null)
+        let hash = Self.fnv1a32(templateBytes)
         let defaultPolicy: PodBlueprint.RestartPolicy = workload.kind == .job || workload.kind == .cronJob ? .onFailure : .always
+        let blueprint = { [blueprintCache] in
+            try blueprintCache.blueprint(template: templateBytes, namespace: workload.namespace, defaultRestartPolicy: defaultPolicy) {
+                try PodBlueprint(template: workload.template, at: templatePath, namespace: workload.namespace,
+                                 defaultRestartPolicy: defaultPolicy)
+            }
+        }
         let replicas = try Self.desiredPods(workload, at: path)
         let key = Self.key(workload.kind, workload.namespace, workload.name)
         if let existing = workloadIndex[key], !workloads[existing].deleted {
             if workloads[existing].templateHash != hash {
-                blueprints.append(try PodBlueprint(template: workload.template, at: templatePath, namespace: workload.namespace,
-                                              defaultRestartPolicy: defaultPolicy))
+                blueprints.append(try blueprint())
                 workloads[existing].blueprint = blueprints.count - 1
                 workloads[existing].templateHash = hash
             }
@@ -74,8 +83,7 @@ extension ClusterSimulator {
             reconcile(existing)
             return
         }
-        blueprints.append(try PodBlueprint(template: workload.template, at: templatePath, namespace: workload.namespace,
-                                              defaultRestartPolicy: defaultPolicy))
+        blueprints.append(try blueprint())
         var runtime = WorkloadRuntime(kind: workload.kind, namespace: workload.namespace, name: workload.name,
                                       blueprint: blueprints.count - 1, templateHash: hash, replicas: replicas)
         runtime.object = object

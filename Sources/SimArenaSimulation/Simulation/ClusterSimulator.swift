@@ -26,8 +26,10 @@ public final class ClusterSimulator {
 
     let cluster: ClusterSpec
     let options: SimulationOptions
-    /// Trace events sorted by time (stable), and the Unix time of the first.
+    /// Trace events sorted by time (stable), their positions in the trace, and the Unix time of
+    /// the first.
     let events: [TraceEvent]
+    let eventPositions: [Int]
     let traceStart: Int64
     let trace: Trace
 
@@ -63,14 +65,23 @@ public final class ClusterSimulator {
     /// Run durations recorded in the trace's pod lifecycles, by `gvk|namespace/name` of the owner.
     var lifecycles: [String: [Int64?]] = [:]
 
-    public init(trace: Trace, cluster: ClusterSpec, options: SimulationOptions = SimulationOptions()) throws {
+    /// Pod blueprints read before, by template: shared by the simulations of one backend.
+    let blueprintCache: PodBlueprintCache
+
+    /// A simulation of `trace` on `cluster`; `blueprints` keeps the pod templates read, for the
+    /// next simulations of the same workloads (an environment's steps).
+    public init(trace: Trace, cluster: ClusterSpec, options: SimulationOptions = SimulationOptions(),
+                blueprints: PodBlueprintCache = PodBlueprintCache()) throws {
         guard options.duration >= 0, options.duration <= SimulationOptions.maxDuration else {
             throw SimArenaError(.usage, "duration must be between 0 and \(SimulationOptions.maxDuration / 1000) seconds")
         }
         self.trace = trace
+        blueprintCache = blueprints
         self.cluster = cluster
         self.options = options
-        events = trace.events.enumerated().sorted { ($0.element.ts, $0.offset) < ($1.element.ts, $1.offset) }.map(\.element)
+        let sorted = trace.events.enumerated().sorted { ($0.element.ts, $0.offset) < ($1.element.ts, $1.offset) }
+        events = sorted.map(\.element)
+        eventPositions = sorted.map(\.offset)
         traceStart = events.first?.ts ?? 0
         random = SeededGenerator(seed: options.seed)
         for priorityClass in PriorityClass.system + cluster.priorityClasses { priorityClasses[priorityClass.name] = priorityClass }
@@ -115,7 +126,7 @@ public final class ClusterSimulator {
 
     private func handle(_ action: Action) throws {
         switch action {
-        case .traceEvent(let index): try replay(events[index], index: index)
+        case .traceEvent(let index): try replay(events[index], position: eventPositions[index])
         case .containerStart(let pod, let incarnation): if isCurrent(pod, incarnation) { startContainers(pod) }
         case .podReady(let pod, let incarnation): if isCurrent(pod, incarnation) { markReady(pod) }
         case .probeFailed(let pod, let incarnation): if isCurrent(pod, incarnation) { failReadiness(pod) }
