@@ -57,6 +57,33 @@ final class DQNTests: XCTestCase {
         XCTAssertEqual(optimizer.step, 2)
     }
 
+    /// Adam updates eight parameters at a time: each must come out bit for bit as the
+    /// one-at-a-time formula gives it, in the vector part and in the tail (13 = 8 + 5).
+    func testAdamIsBitIdenticalToTheScalarFormula() {
+        var random = SeededGenerator(seed: 7)
+        var optimizer = Optimizer(kind: .adam, learningRate: 0.003, parameterCount: 13)
+        var parameters = (0..<13).map { _ in Float(random.unitDouble() * 2 - 1) }
+        var (expected, m, v) = (parameters, [Float](repeating: 0, count: 13), [Float](repeating: 0, count: 13))
+        for step in 1...5 {
+            let gradient = (0..<13).map { _ in Float(random.unitDouble() - 0.5) }
+            optimizer.apply(gradient, to: &parameters)
+            let (b1, b2, lr, eps) = (optimizer.beta1, optimizer.beta2, optimizer.learningRate, optimizer.epsilon)
+            let c1 = Float(1 - pow(Double(b1), Double(step)))
+            let c2 = Float(1 - pow(Double(b2), Double(step)))
+            for index in 0..<13 {
+                let g = gradient[index]
+                m[index] = b1 * m[index] + (1 - b1) * g
+                v[index] = b2 * v[index] + (1 - b2) * g * g
+                let mean = m[index] / c1
+                let variance = v[index] / c2
+                expected[index] -= lr * mean / (variance.squareRoot() + eps)
+            }
+            XCTAssertEqual(parameters.map(\.bitPattern), expected.map(\.bitPattern), "step \(step)")
+            XCTAssertEqual(optimizer.firstMoment.map(\.bitPattern), m.map(\.bitPattern))
+            XCTAssertEqual(optimizer.secondMoment.map(\.bitPattern), v.map(\.bitPattern))
+        }
+    }
+
     func testRMSpropMatchesHandComputedStep() {
         // v = 0.01·g² = 0.0025; θ −= 0.01·0.5/(0.05 + 1e-8)
         var optimizer = Optimizer(kind: .rmsprop, learningRate: 0.01, parameterCount: 1)

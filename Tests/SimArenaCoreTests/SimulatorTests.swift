@@ -52,6 +52,23 @@ final class SimulatorTests: XCTestCase {
         try ClusterSimulator(trace: trace, cluster: cluster, options: SimulationOptions(duration: seconds * 1000, seed: seed)).run()
     }
 
+    /// A backend keeps pod blueprints across its simulations: with one cache shared by traces
+    /// whose templates differ, and again after it has filled and started over, every result is
+    /// the one a fresh simulation gives.
+    func testSharedBlueprintsGiveTheSameResultsAsFreshOnes() throws {
+        let cluster = Self.cluster(nodes: 3, cpu: 4000, memory: 8 << 30)
+        let cache = PodBlueprintCache()
+        let cpus = ["500m", "1", "500m", "1500m", "1"] + (0..<PodBlueprintCache.capacity).map { "\(100 + $0)m" } + ["1"]
+        for (index, cpu) in cpus.enumerated() {
+            let trace = try Self.trace([(0, [Self.deployment("web", replicas: 2, requests: ["cpu": .string(cpu), "memory": "1Gi"]),
+                                             Self.deployment("api", replicas: 1, requests: ["cpu": "250m", "memory": "1Gi"])], [])])
+            let options = SimulationOptions(duration: 90_000, seed: UInt64(index))
+            let shared = try ClusterSimulator(trace: trace, cluster: cluster, options: options, blueprints: cache).run()
+            let fresh = try ClusterSimulator(trace: trace, cluster: cluster, options: options).run()
+            XCTAssertEqual(shared.messagePack, fresh.messagePack, "\(index): cpu \(cpu)")
+        }
+    }
+
     // MARK: Scheduling
 
     func testLeastAllocatedSpreadsPodsAcrossNodes() throws {

@@ -157,6 +157,55 @@ final class TraceTests: XCTestCase {
         XCTAssertEqual(others, try Trace.load(path).workloads().filter { $0.name != "jaeger" })
     }
 
+    /// The workloads are read once and shared by a trace's copies; an edit gives the edited copy
+    /// its own reading (of the changed objects only), which must agree with reading the edited
+    /// document afresh, and leaves the copies taken before it as they were.
+    func testEditsKeepTheReadWorkloadsCurrentAndCopiesApart() throws {
+        let path = try Fixtures.simkube("dsb-scaling.sktrace")
+        var trace = try Trace.load(path)
+        let before = trace
+        let original = try before.workloads()
+        var visited: [String] = []
+        try trace.updateWorkloads(matching: { $0.name == "jaeger" }) { object, workload in
+            visited.append(workload.name)
+            object.modify(at: JSONPointer(tokens: ["spec"])) { $0["replicas"] = 9 }
+        }
+        XCTAssertFalse(visited.isEmpty)
+        XCTAssertEqual(Set(visited), ["jaeger"])
+        XCTAssertEqual(try trace.workloads(), try Trace(document: trace.document).workloads())
+        XCTAssertEqual(try trace.workloads(named: "jaeger").map(\.replicas), [9])
+        XCTAssertEqual(try before.workloads(), original, "a copy taken before the edit keeps its workloads")
+        XCTAssertNotEqual(try before.workloads(named: "jaeger").map(\.replicas), [9])
+        XCTAssertEqual(MessagePackWriter.encode(before.document), try FileIO.read(path))
+    }
+
+    func testAnEditThatLeavesAnObjectNotAMapIsRefused() throws {
+        let path = try Fixtures.simkube("dsb-scaling.sktrace")
+        var trace = try Trace.load(path)
+        var edits = 0
+        XCTAssertThrowsError(try trace.updateAppliedObjects { object in
+            edits += 1
+            if edits == 1 {
+                object.modify(at: JSONPointer(tokens: ["metadata"])) { $0["name"] = "edited" }
+            } else {
+                object = .string("gone")
+            }
+        }) { error in
+            XCTAssertEqual("\(error)", "events[1].applied_objs[1]: expected a map, found a string")
+        }
+        XCTAssertEqual(edits, 2)
+        XCTAssertEqual(MessagePackWriter.encode(trace.document), try FileIO.read(path), "a refused edit changes nothing")
+        XCTAssertEqual(try trace.workloads(), try Trace.load(path).workloads())
+    }
+
+    func testATraceNameIsItsFileNameWithoutTheExtension() {
+        for (path, name) in [("demo/traces/mem-heavy.msgpack", "mem-heavy"), ("trace.json", "trace"), ("a/b.c/d", "d"),
+                             ("dir/.hidden", ".hidden"), ("runs//x.tar.gz", "x.tar"), ("x/", "x"), ("/", "/"), ("", ""),
+                             ("é/ü.json", "ü")] {
+            XCTAssertEqual(RunProgress.traceName(path), name, path)
+        }
+    }
+
     // MARK: - Helpers
 
     static func deployment(cpu: String, memory: String, limitMemory: Int64? = nil, replicas: Int64 = 3) -> KValue {

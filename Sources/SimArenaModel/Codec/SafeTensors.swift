@@ -27,25 +27,31 @@ public struct SafeTensors: Sendable, Equatable {
         }
 
         public init(floats: [Float], shape: [Int]) {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(floats.count * 4)
-            for value in floats { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } }
-            self.init(dtype: .f32, shape: shape, bytes: bytes)
+            self.init(dtype: .f32, shape: shape, bytes: Self.littleEndianBytes(floats))
         }
 
         public init(int32s: [Int32], shape: [Int]) {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(int32s.count * 4)
-            for value in int32s { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
-            self.init(dtype: .i32, shape: shape, bytes: bytes)
+            self.init(dtype: .i32, shape: shape, bytes: Self.littleEndianBytes(int32s))
+        }
+
+        /// The values' bytes, least significant first: copied in one go on a little-endian
+        /// machine.
+        private static func littleEndianBytes<Value: BitwiseCopyable>(_ values: [Value]) -> [UInt8] {
+            #if _endian(little)
+            return values.withUnsafeBytes { Array($0) }
+            #else
+            return values.withUnsafeBytes { raw in
+                (0..<raw.count).map { raw[$0 - $0 % 4 + 3 - $0 % 4] }
+            }
+            #endif
         }
 
         public var elementCount: Int { shape.reduce(1, *) }
 
         /// The elements as 32-bit words (F32 or I32 tensors).
         var words: [UInt32] {
-            (0..<bytes.count / 4).map { index in
-                (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[index * 4 + $1]) << (8 * $1) }
+            bytes.withUnsafeBytes { raw in
+                (0..<raw.count / 4).map { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)) }
             }
         }
 

@@ -55,34 +55,38 @@ public struct Trace: Sendable {
         trackedObjects.first { $0.gvk == gvk }?.config
     }
 
-    /// Applies `body` to every applied object of every event, in place. Objects that `body`
-    /// leaves unchanged stay byte-identical on output; a changed one must still be a map.
+    /// Applies `body` to every applied object of every event. Objects that `body` leaves
+    /// unchanged stay byte-identical on output; a changed one must still be a map. When `body`
+    /// throws, or leaves an object that is not a map, the trace is left as it was.
     public mutating func updateAppliedObjects(_ body: (_ object: inout KValue) throws -> Void) throws {
+        var edited = self
         for eventIndex in events.indices {
             for objectIndex in events[eventIndex].applied.indices {
                 var object = events[eventIndex].applied[objectIndex]
                 try body(&object)
-                try replaceAppliedObject(event: eventIndex, object: objectIndex, with: object)
+                try edited.replaceAppliedObject(event: eventIndex, object: objectIndex, with: object)
             }
         }
+        self = edited
     }
 
     /// Applies `body` to every applied object that reads as a workload `matching` (with the
-    /// workload it reads as), in place; the other objects are not visited. The same rules as
-    /// ``updateAppliedObjects(_:)``; an object that is not a workload is an error, as in
-    /// ``workloads()``.
+    /// workload it reads as); the other objects are not visited. The same rules as
+    /// ``updateAppliedObjects(_:)``; an object that does not read (a malformed workload) is an
+    /// error, as in ``workloads()``.
     public mutating func updateWorkloads(
         matching matches: (Workload) -> Bool, _ body: (_ object: inout KValue, _ workload: Workload) throws -> Void
     ) throws {
-        let applied = try decoded.applied(of: self)
-        for (eventIndex, objects) in applied.enumerated() {
+        var edited = self
+        for (eventIndex, objects) in try decoded.applied(of: self).enumerated() {
             for (objectIndex, workload) in objects.enumerated() {
                 guard let workload = try workload.get(), matches(workload) else { continue }
                 var object = events[eventIndex].applied[objectIndex]
                 try body(&object, workload)
-                try replaceAppliedObject(event: eventIndex, object: objectIndex, with: object)
+                try edited.replaceAppliedObject(event: eventIndex, object: objectIndex, with: object)
             }
         }
+        self = edited
     }
 
     /// Puts `object` in place of an applied object, in the document and the typed views, unless

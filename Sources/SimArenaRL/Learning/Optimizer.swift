@@ -56,13 +56,41 @@ public struct Optimizer: Sendable, Equatable {
         case .adam:
             let correction1 = Float(1 - pow(Double(beta1), Double(step)))
             let correction2 = Float(1 - pow(Double(beta2), Double(step)))
-            for index in parameters.indices {
-                let g = gradient[index]
-                firstMoment[index] = beta1 * firstMoment[index] + (1 - beta1) * g
-                secondMoment[index] = beta2 * secondMoment[index] + (1 - beta2) * g * g
-                let mean = firstMoment[index] / correction1
-                let variance = secondMoment[index] / correction2
-                parameters[index] -= rate * mean / (variance.squareRoot() + epsilon)
+            // Eight parameters at a time, each with the same operations in the same order as
+            // one at a time (``VectorKernels``).
+            typealias Lanes = VectorKernels.Lanes
+            let (b1, b2, keep1, keep2) = (Lanes(repeating: beta1), Lanes(repeating: beta2), Lanes(repeating: 1 - beta1),
+                                          Lanes(repeating: 1 - beta2))
+            let (c1, c2, lr, eps) = (Lanes(repeating: correction1), Lanes(repeating: correction2), Lanes(repeating: rate),
+                                     Lanes(repeating: epsilon))
+            let count = parameters.count
+            parameters.withUnsafeMutableBufferPointer { parameters in
+                firstMoment.withUnsafeMutableBufferPointer { first in
+                    secondMoment.withUnsafeMutableBufferPointer { second in
+                        gradient.withUnsafeBufferPointer { gradient in
+                            let (p, m, v, g) = (parameters.baseAddress!, first.baseAddress!, second.baseAddress!, gradient.baseAddress!)
+                            var index = 0
+                            while index + Lanes.scalarCount <= count {
+                                let grad = VectorKernels.load(g + index)
+                                let moment1 = b1 * VectorKernels.load(m + index) + keep1 * grad
+                                let moment2 = b2 * VectorKernels.load(v + index) + keep2 * grad * grad
+                                VectorKernels.store(moment1, to: m + index)
+                                VectorKernels.store(moment2, to: v + index)
+                                let step = lr * (moment1 / c1) / ((moment2 / c2).squareRoot() + eps)
+                                VectorKernels.store(VectorKernels.load(p + index) - step, to: p + index)
+                                index += Lanes.scalarCount
+                            }
+                            while index < count {
+                                m[index] = beta1 * m[index] + (1 - beta1) * g[index]
+                                v[index] = beta2 * v[index] + (1 - beta2) * g[index] * g[index]
+                                let mean = m[index] / correction1
+                                let variance = v[index] / correction2
+                                p[index] -= rate * mean / (variance.squareRoot() + epsilon)
+                                index += 1
+                            }
+                        }
+                    }
+                }
             }
         case .rmsprop:
             for index in parameters.indices {

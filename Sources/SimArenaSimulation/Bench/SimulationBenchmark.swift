@@ -19,9 +19,9 @@ public struct SimulationBenchmark: Sendable {
     public var initSeconds: Double
     public var runSeconds: Double
     public var runSamples: [Double]
-    /// Median seconds to build the result document (`SimulationResult.value`) and to encode it
-    /// to MessagePack.
-    public var valueSeconds: Double
+    /// Median seconds to write the result as MessagePack bytes, streamed as `sa-simulate` writes
+    /// a `.msgpack` file (``SimulationResult/messagePack``: each pod packed as it is built, no
+    /// whole document).
     public var encodeSeconds: Double
     public var encodedBytes: Int
     /// What the (last) run ended with.
@@ -30,8 +30,7 @@ public struct SimulationBenchmark: Sendable {
     public var readyPods: Int
     public var events: Int
     /// Resident memory before the first run, the process's peak after the first `run()` (the
-    /// simulator and its result), and the peak at the end (with the result document and its
-    /// encoding).
+    /// simulator and its result), and the peak at the end (with the result's encoding).
     public var residentBefore: Int
     public var runPeakResident: Int
     public var peakResident: Int
@@ -48,7 +47,6 @@ public struct SimulationBenchmark: Sendable {
         residentBefore = Stopwatch.residentBytes()
         var inits: [Double] = []
         var runs: [Double] = []
-        var values: [Double] = []
         var encodes: [Double] = []
         var last: (pods: Int, scheduled: Int, ready: Int, events: Int, bytes: Int) = (0, 0, 0, 0, 0)
         var runPeak = 0
@@ -59,10 +57,8 @@ public struct SimulationBenchmark: Sendable {
             runs.append(try Stopwatch.measure { result = try simulator!.run() })
             simulator = nil
             if repetition == 0 { runPeak = Stopwatch.peakResidentBytes() }
-            var value: KValue = .null
-            values.append(Stopwatch.measure { value = result!.value })
             var bytes: [UInt8] = []
-            encodes.append(Stopwatch.measure { bytes = MessagePackWriter.encode(value) })
+            encodes.append(Stopwatch.measure { bytes = result!.messagePack })
             let final = result!
             last = (final.pods.count, final.pods.filter { $0.node != nil }.count, final.pods.filter(\.ready).count,
                     final.events.count, bytes.count)
@@ -70,7 +66,6 @@ public struct SimulationBenchmark: Sendable {
         initSeconds = Stopwatch.median(inits)
         runSeconds = Stopwatch.median(runs)
         runSamples = runs
-        valueSeconds = Stopwatch.median(values)
         encodeSeconds = Stopwatch.median(encodes)
         (resultPods, scheduledPods, readyPods, events, encodedBytes) = last
         runPeakResident = runPeak
@@ -82,8 +77,7 @@ public struct SimulationBenchmark: Sendable {
         "\(pods) pods on \(nodes) nodes, \(duration / 1000) s simulated, \(repetitions) runs: "
             + "run() \(Self.milliseconds(runSeconds)) ms (median; min \(Self.milliseconds(runSamples.min() ?? 0)), "
             + "max \(Self.milliseconds(runSamples.max() ?? 0))), init \(Self.milliseconds(initSeconds)) ms; "
-            + "result to MessagePack \(Self.milliseconds(valueSeconds + encodeSeconds)) ms "
-            + "(document \(Self.milliseconds(valueSeconds)) + encode \(Self.milliseconds(encodeSeconds)); "
+            + "result to MessagePack \(Self.milliseconds(encodeSeconds)) ms (streamed, as sa-simulate writes it; "
             + "\(Self.fixed(Double(encodedBytes) / 1e6)) MB); "
             + "peak RSS \(Self.fixed(Double(peakResident) / 1_048_576)) MiB "
             + "(\(Self.fixed(Double(runPeakResident) / 1_048_576)) MiB after run(), "
@@ -93,9 +87,9 @@ public struct SimulationBenchmark: Sendable {
     }
 
     /// One tab-separated line for ``Summary``: `case pods nodes runSeconds encodeSeconds peakBytes
-    /// scheduled ready`, where encodeSeconds covers building the document and encoding it.
+    /// scheduled ready`.
     public var record: String {
-        ["case", String(pods), String(nodes), String(runSeconds), String(valueSeconds + encodeSeconds),
+        ["case", String(pods), String(nodes), String(runSeconds), String(encodeSeconds),
          String(peakResident), String(scheduledPods), String(readyPods)].joined(separator: "\t")
     }
 
@@ -117,8 +111,10 @@ public struct SimulationBenchmark: Sendable {
 
         /// The goals.
         public static let bigCasePods = 100_000
-        public static let bigCaseSeconds = 2.0
-        public static let bigCasePeak = 1 << 30
+        /// run() and the MessagePack result together, and the process's peak resident memory.
+        public static let bigCaseSeconds = 1.0
+        static let bigCaseGoal = "100k pods on 1,000 nodes in ≤ 1 s wall with the MessagePack result and ≤ 512 MiB peak"
+        public static let bigCasePeak = 512 << 20
         public static let demoSeconds = 0.005
         /// A growth ratio counts as no worse than n·log n up to this factor (timing noise).
         public static let growthTolerance = 1.1
@@ -164,12 +160,13 @@ public struct SimulationBenchmark: Sendable {
                     + (met ? "" : " (worse than n·log n)"))
             }
             if let big = cases.first(where: { $0.pods == Self.bigCasePods }) {
-                let met = big.runSeconds <= Self.bigCaseSeconds && big.peakResident <= Self.bigCasePeak && big.scheduled == big.pods
-                lines.append(Self.verdict(met, "100k pods on 1,000 nodes in ≤ 2 s wall and ≤ 1 GiB peak",
+                let met = big.runSeconds + big.encodeSeconds <= Self.bigCaseSeconds && big.peakResident <= Self.bigCasePeak
+                    && big.scheduled == big.pods
+                lines.append(Self.verdict(met, Self.bigCaseGoal,
                     "run() \(SimulationBenchmark.fixed(big.runSeconds)) s (+ \(SimulationBenchmark.fixed(big.encodeSeconds)) s to MessagePack), "
                     + "peak \(SimulationBenchmark.fixed(Double(big.peakResident) / 1_048_576)) MiB, \(big.scheduled)/\(big.pods) scheduled"))
             } else {
-                lines.append("goal: 100k pods on 1,000 nodes in ≤ 2 s wall and ≤ 1 GiB peak — not measured")
+                lines.append("goal: \(Self.bigCaseGoal) — not measured")
             }
             if let growthMet {
                 lines.append(Self.verdict(growthMet, "cost no worse than n·log n",
