@@ -1,3 +1,4 @@
+import CMsgPack
 import XCTest
 @testable import SimArenaModel
 @testable import SimArenaRL
@@ -42,6 +43,74 @@ final class MessagePackTests: XCTestCase {
         XCTAssertEqual(MessagePackWriter.encode(.uint(UInt64.max)), [0xcf] + [UInt8](repeating: 0xff, count: 8))
         XCTAssertEqual(MessagePackWriter.encode("ab"), [0xa2, 0x61, 0x62])
         XCTAssertEqual(MessagePackWriter.encode([:]), [0x80])
+    }
+
+    /// The writer against msgpack-c's own packer (the oracle: SimKube's traces are written by an
+    /// encoder that picks the same forms), at every boundary between two encodings.
+    func testEncodingsMatchMsgpackCsPackerAtEveryBoundary() {
+        var values: [KValue] = [nil, true, false, .float(1.5), .float(-0.0), .float(.infinity), .double(0.1), .double(-0.0),
+                                .double(.nan), .double(Double.greatestFiniteMagnitude)]
+        for bound: Int64 in [0, 1 << 5, 1 << 7, 1 << 8, 1 << 15, 1 << 16, 1 << 31, 1 << 32, 1 << 62] {
+            for number in [bound - 1, bound, bound + 1, -bound - 1, -bound, -bound + 1] { values.append(.int(number)) }
+        }
+        values += [.int(Int64.min), .int(Int64.max), .uint(UInt64(Int64.max) + 1), .uint(UInt64.max), .uint(0), .uint(200)]
+        for length in [0, 1, 31, 32, 255, 256, 65535, 65536] {
+            values.append(.string(String(repeating: "é", count: length / 2) + String(repeating: "a", count: length % 2)))
+            values.append(.string(String(repeating: "x", count: length)))
+            values.append(.binary([UInt8](repeating: 7, count: length)))
+        }
+        for count in [0, 15, 16, 65535, 65536] {
+            values.append(.array([KValue](repeating: 1, count: count)))
+            values.append(.map(KMap((0..<count).map { KMap.Entry(key: .int(Int64($0)), value: "v") })))
+        }
+        values.append(["nested": [["k": .uint(UInt64.max)], [1, -1, "s"]], "n": nil])
+        for value in values {
+            XCTAssertEqual(MessagePackWriter.encode(value), Self.msgpackC(value), "\(value.typeDescription)")
+        }
+        let stream = MessagePackWriter.Stream()
+        stream.mapHeader(70_000)
+        stream.arrayHeader(3)
+        stream.pack("x")
+        XCTAssertEqual(stream.bytes, [0xdf, 0, 1, 0x11, 0x70, 0x93, 0xa1, 0x78])
+    }
+
+    /// `value` packed by msgpack-c.
+    private static func msgpackC(_ value: KValue) -> [UInt8] {
+        let buffer = msgpack_sbuffer_new()!
+        defer { msgpack_sbuffer_free(buffer) }
+        let packer = msgpack_packer_new(buffer, msgpack_sbuffer_write)!
+        defer { msgpack_packer_free(packer) }
+        func pack(_ value: KValue) {
+            switch value {
+            case .null: msgpack_pack_nil(packer)
+            case .bool(let flag): _ = flag ? msgpack_pack_true(packer) : msgpack_pack_false(packer)
+            case .int(let number): msgpack_pack_int64(packer, number)
+            case .uint(let number): msgpack_pack_uint64(packer, number)
+            case .float(let number): msgpack_pack_float(packer, number)
+            case .double(let number): msgpack_pack_double(packer, number)
+            case .string(var text):
+                text.withUTF8 { utf8 in
+                    msgpack_pack_str(packer, utf8.count)
+                    msgpack_pack_str_body(packer, utf8.baseAddress, utf8.count)
+                }
+            case .binary(let data):
+                data.withUnsafeBytes { raw in
+                    msgpack_pack_bin(packer, raw.count)
+                    msgpack_pack_bin_body(packer, raw.baseAddress, raw.count)
+                }
+            case .array(let items):
+                msgpack_pack_array(packer, items.count)
+                items.forEach(pack)
+            case .map(let map):
+                msgpack_pack_map(packer, map.count)
+                for entry in map.entries {
+                    pack(entry.key)
+                    pack(entry.value)
+                }
+            }
+        }
+        pack(value)
+        return Array(UnsafeRawBufferPointer(start: buffer.pointee.data, count: buffer.pointee.size))
     }
 
     private func assertRejected(_ bytes: [UInt8], containing text: String, file: StaticString = #filePath, line: UInt = #line) {

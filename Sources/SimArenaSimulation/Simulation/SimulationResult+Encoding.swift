@@ -67,29 +67,18 @@ extension SimulationResult {
     }
 
     private static func podValue(_ pod: Pod) -> KValue {
-        var map = KMap()
-        map["name"] = .string(pod.name)
-        map["namespace"] = .string(pod.namespace)
-        map["owner"] = ["kind": .string(pod.ownerKind), "name": .string(pod.ownerName)]
-        map["workload"] = ["kind": .string(pod.workloadKind), "name": .string(pod.workloadName)]
-        map["node"] = pod.node.map(KValue.string) ?? .null
-        map["phase"] = .string(pod.phase.rawValue)
-        map["ready"] = .bool(pod.ready)
-        map["reason"] = pod.reason.map(KValue.string) ?? .null
-        map["message"] = pod.message.map(KValue.string) ?? .null
-        map["restartCount"] = .int(Int64(pod.restartCount))
-        map["oomKilled"] = .bool(pod.oomKilled)
-        map["qosClass"] = .string(pod.qosClass.rawValue)
-        map["requests"] = quantities(pod.requestQuantities)
-        map["limits"] = quantities(pod.limitQuantities)
-        map["usage"] = amounts(pod.usage)
-        map["createdAt"] = seconds(pod.createdAt)
-        map["scheduledAt"] = pod.scheduledAt.map(seconds) ?? .null
-        map["startedAt"] = pod.startedAt.map(seconds) ?? .null
-        map["readyAt"] = pod.readyAt.map(seconds) ?? .null
-        map["conditions"] = .array(conditions(pod))
-        map["containers"] = .array(pod.containers.map(containerValue))
-        return .map(map)
+        [
+            "name": .string(pod.name), "namespace": .string(pod.namespace),
+            "owner": ["kind": .string(pod.ownerKind), "name": .string(pod.ownerName)],
+            "workload": ["kind": .string(pod.workloadKind), "name": .string(pod.workloadName)],
+            "node": pod.node.map(KValue.string) ?? .null, "phase": .string(pod.phase.rawValue), "ready": .bool(pod.ready),
+            "reason": pod.reason.map(KValue.string) ?? .null, "message": pod.message.map(KValue.string) ?? .null,
+            "restartCount": .int(Int64(pod.restartCount)), "oomKilled": .bool(pod.oomKilled), "qosClass": .string(pod.qosClass.rawValue),
+            "requests": quantities(pod.requestQuantities), "limits": quantities(pod.limitQuantities), "usage": amounts(pod.usage),
+            "createdAt": seconds(pod.createdAt), "scheduledAt": pod.scheduledAt.map(seconds) ?? .null,
+            "startedAt": pod.startedAt.map(seconds) ?? .null, "readyAt": pod.readyAt.map(seconds) ?? .null,
+            "conditions": .array(conditions(pod)), "containers": .array(pod.containers.map(containerValue)),
+        ]
     }
 
     private static func containerValue(_ container: Container) -> KValue {
