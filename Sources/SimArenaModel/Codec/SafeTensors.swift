@@ -34,8 +34,8 @@ public struct SafeTensors: Sendable, Equatable {
             self.init(dtype: .i32, shape: shape, bytes: Self.littleEndianBytes(int32s))
         }
 
-        /// The values' bytes, least significant first: copied in one go on a little-endian
-        /// machine.
+        /// The bytes of 4-byte values (floats, 32-bit integers), least significant first: copied in
+        /// one go on a little-endian machine.
         private static func littleEndianBytes<Value: BitwiseCopyable>(_ values: [Value]) -> [UInt8] {
             #if _endian(little)
             return values.withUnsafeBytes { Array($0) }
