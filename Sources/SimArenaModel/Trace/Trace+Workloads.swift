@@ -21,15 +21,33 @@ extension Trace {
     /// The applied object at `events[event].applied_objs[object]` read as a workload: nil for
     /// an object that makes no pods, an error for a malformed one (naming its path).
     static func readWorkload(_ object: KValue, event: Int, object position: Int, tracked: (GroupVersionKind) -> TrackedObjectConfig?)
-        -> Result<Workload?, SimArenaError> {
+        -> AppliedObjectReading {
         let path = "events[\(event)].applied_objs[\(position)]"
         do {
             let gvk = try ObjectReference(object: object, at: path).gvk
-            return .success(try Workload(object: object, at: path, tracked: tracked(gvk)))
+            return try Workload(object: object, at: path, tracked: tracked(gvk)).map(AppliedObjectReading.workload) ?? .noPods
         } catch let error as SimArenaError {
-            return .failure(error)
+            return .malformed(error)
         } catch {
-            return .failure(SimArenaError(.data, "\(path): \(error)"))
+            return .malformed(SimArenaError(.data, "\(path): \(error)"))
+        }
+    }
+}
+
+/// An applied object as a trace reads it: a workload, an object that makes no pods (a
+/// ConfigMap, a PriorityClass), or the error reading it gave. (Not a `Result`: a process that
+/// simulates once paid more for the runtime to build that generic type than for the reading.)
+enum AppliedObjectReading: Sendable {
+    case workload(Workload)
+    case noPods
+    case malformed(SimArenaError)
+
+    /// The workload; nil for an object that makes no pods; the error for a malformed one.
+    func get() throws -> Workload? {
+        switch self {
+        case .workload(let workload): return workload
+        case .noPods: return nil
+        case .malformed(let error): throw error
         }
     }
 }
@@ -41,7 +59,7 @@ extension Trace {
 final class DecodedWorkloads: Sendable {
     private struct State {
         /// Per event, per applied object: the workload it reads as.
-        var applied: [[Result<Workload?, SimArenaError>]]?
+        var applied: [[AppliedObjectReading]]?
         var workloads: Result<[Workload], SimArenaError>?
     }
 
@@ -56,7 +74,7 @@ final class DecodedWorkloads: Sendable {
     }
 
     /// Each applied object of `trace` (whose decoding this is) read as a workload.
-    func applied(of trace: Trace) throws -> [[Result<Workload?, SimArenaError>]] {
+    func applied(of trace: Trace) throws -> [[AppliedObjectReading]] {
         if let applied = state.withLock({ $0.applied }) { return applied }
         let applied = trace.events.enumerated().map { eventIndex, event in
             event.applied.enumerated().map { objectIndex, object in
@@ -89,7 +107,7 @@ final class DecodedWorkloads: Sendable {
         return DecodedWorkloads(State(applied: applied, workloads: nil))
     }
 
-    private static func collect(_ applied: [[Result<Workload?, SimArenaError>]], events: [TraceEvent]) throws -> [Workload] {
+    private static func collect(_ applied: [[AppliedObjectReading]], events: [TraceEvent]) throws -> [Workload] {
         var order: [ObjectReference] = []
         var latest: [ObjectReference: Workload] = [:]
         for (eventIndex, event) in events.enumerated() {

@@ -77,6 +77,7 @@ public final class ClusterSimulator {
         }
         self.trace = trace
         blueprintCache = blueprints
+        blueprints.simulationStarted()
         self.cluster = cluster
         self.options = options
         let sorted = trace.events.enumerated().sorted { ($0.element.ts, $0.offset) < ($1.element.ts, $1.offset) }

@@ -8,7 +8,9 @@ import Synchronization
 /// template changed by the agent's action; the backend keeps one of these across its
 /// simulations so that an unchanged template is not read again. A blueprint depends on nothing
 /// else, so a cached one is the one reading would give. Holds at most ``capacity`` entries and
-/// starts over when full.
+/// starts over when full. It keeps nothing during the first simulation it serves: a process
+/// that simulates once (a stage tool) would pay more for the runtime's first use of the
+/// dictionary than the cache could save it.
 public final class PodBlueprintCache: Sendable {
     /// The most blueprints kept.
     public static let capacity = 256
@@ -19,19 +21,30 @@ public final class PodBlueprintCache: Sendable {
         var defaultRestartPolicy: PodBlueprint.RestartPolicy
     }
 
-    private let entries = Mutex<[Key: PodBlueprint]>([:])
+    private struct State {
+        var simulations = 0
+        var entries: [Key: PodBlueprint] = [:]
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
+
+    /// Counts a simulation that starts using the cache.
+    func simulationStarted() {
+        state.withLock { $0.simulations += 1 }
+    }
 
     /// The blueprint for `template` (encoded) in `namespace`, from `read` when not kept yet.
     func blueprint(template: [UInt8], namespace: String, defaultRestartPolicy: PodBlueprint.RestartPolicy,
                    read: () throws -> PodBlueprint) throws -> PodBlueprint {
+        guard state.withLock({ $0.simulations > 1 }) else { return try read() }
         let key = Key(template: template, namespace: namespace, defaultRestartPolicy: defaultRestartPolicy)
-        if let kept = entries.withLock({ $0[key] }) { return kept }
+        if let kept = state.withLock({ $0.entries[key] }) { return kept }
         let blueprint = try read()
-        entries.withLock { entries in
-            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = blueprint
+        state.withLock { state in
+            if state.entries.count >= Self.capacity { state.entries.removeAll(keepingCapacity: true) }
+            state.entries[key] = blueprint
         }
         return blueprint
     }
