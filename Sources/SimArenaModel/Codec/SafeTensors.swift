@@ -40,8 +40,9 @@ public struct SafeTensors: Sendable, Equatable {
             #if _endian(little)
             return values.withUnsafeBytes { Array($0) }
             #else
+            // Each 4-byte value's bytes reversed.
             return values.withUnsafeBytes { raw in
-                (0..<raw.count).map { raw[$0 - $0 % 4 + 3 - $0 % 4] }
+                stride(from: 0, to: raw.count, by: 4).flatMap { raw[$0..<$0 + 4].reversed() }
             }
             #endif
         }

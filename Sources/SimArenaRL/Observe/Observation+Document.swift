@@ -98,10 +98,11 @@ extension Observation {
     /// Reads `observation.json` (``readableFormats``).
     public init(document: KValue) throws {
         let map = try document.requireMap(at: "observation")
-        guard let format = map["format"]?.stringValue, Self.readableFormats.contains(format) else {
+        guard let format = map[Field.format.rawValue]?.stringValue, Self.readableFormats.contains(format) else {
             throw SimArenaError(.data, "observation: \"format\" is not \"\(Self.format)\" (or \"\(Self.readableFormats[1])\")")
         }
-        func int(_ key: String) throws -> Int64 {
+        func int(_ field: Field) throws -> Int64 {
+            let key = field.rawValue
             guard let value = map[key] else { throw SimArenaError(.data, "observation: missing \"\(key)\"") }
             let count = try value.requireInt64(at: key)
             guard Self.countRange.contains(count) else {
@@ -109,41 +110,42 @@ extension Observation {
             }
             return count
         }
-        func quantity(_ key: String) throws -> Quantity? {
-            guard let value = map[key], !value.isNull else { return nil }
-            return try Quantity(value, at: key)
+        func quantity(_ field: Field) throws -> Quantity? {
+            guard let value = map[field.rawValue], !value.isNull else { return nil }
+            return try Quantity(value, at: field.rawValue)
         }
         func present(_ value: KValue?) -> KValue? {
             guard let value, !value.isNull else { return nil }
             return value
         }
-        workload = try map["workload"]?.requireString(at: "workload") ?? ""
-        target = try int("target")
-        declaredGoal = map["goal"]?.stringValue.flatMap(EpisodeGoal.init(rawValue:))
-        ready = try int("ready")
-        pending = try int("pending")
-        total = try int("total")
-        running = try int("running")
-        replicas = try int("replicas")
-        unschedulable = try int("unschedulable")
-        unschedulableCPU = try int("unschedulable_cpu")
-        unschedulableMemory = try int("unschedulable_memory")
-        oomKilled = try int("oom_killed")
-        crashLooping = try int("crash_looping")
-        throttled = try int("throttled")
-        evicted = try int("evicted")
-        restarts = try int("restarts")
-        cpuRequest = try quantity("cpu_request") ?? .millis(0)
-        memoryRequest = try quantity("memory_request") ?? .bytes(0)
-        cpuLimit = try quantity("cpu_limit")
-        memoryLimit = try quantity("memory_limit")
-        requested = try Self.amounts(map["requested"], at: "requested")
-        used = try Self.amounts(map["used"], at: "used")
-        largestNode = try present(map["largest_node"]).map { try Self.amounts($0, at: "largest_node") }
-        lastActionBlocked = try map["last_action_blocked"]?.requireBool(at: "last_action_blocked") ?? false
-        containers = Int(try map["containers"]?.requireInt64(at: "containers") ?? 1)
-        (declaredCPUUsage, declaredMemoryUsage) = (present(map["cpu_usage"]) != nil, present(map["memory_usage"]) != nil)
-        pods = try (map["pods"] ?? .array([])).requireArray(at: "pods").enumerated().map { index, item in
+        workload = try map[Field.workload.rawValue]?.requireString(at: Field.workload.rawValue) ?? ""
+        target = try int(.target)
+        declaredGoal = map[Field.goal.rawValue]?.stringValue.flatMap(EpisodeGoal.init(rawValue:))
+        ready = try int(.ready)
+        pending = try int(.pending)
+        total = try int(.total)
+        running = try int(.running)
+        replicas = try int(.replicas)
+        unschedulable = try int(.unschedulable)
+        unschedulableCPU = try int(.unschedulableCPU)
+        unschedulableMemory = try int(.unschedulableMemory)
+        oomKilled = try int(.oomKilled)
+        crashLooping = try int(.crashLooping)
+        throttled = try int(.throttled)
+        evicted = try int(.evicted)
+        restarts = try int(.restarts)
+        cpuRequest = try quantity(.cpuRequest) ?? .millis(0)
+        memoryRequest = try quantity(.memoryRequest) ?? .bytes(0)
+        cpuLimit = try quantity(.cpuLimit)
+        memoryLimit = try quantity(.memoryLimit)
+        requested = try Self.amounts(map[Field.requested.rawValue], at: Field.requested.rawValue)
+        used = try Self.amounts(map[Field.used.rawValue], at: Field.used.rawValue)
+        largestNode = try present(map[Field.largestNode.rawValue]).map { try Self.amounts($0, at: Field.largestNode.rawValue) }
+        lastActionBlocked = try map[Field.lastActionBlocked.rawValue]?.requireBool(at: Field.lastActionBlocked.rawValue) ?? false
+        containers = Int(try map[Field.containers.rawValue]?.requireInt64(at: Field.containers.rawValue) ?? 1)
+        (declaredCPUUsage, declaredMemoryUsage) = (present(map[Field.cpuUsage.rawValue]) != nil,
+                                                   present(map[Field.memoryUsage.rawValue]) != nil)
+        pods = try (map[Field.pods.rawValue] ?? .array([])).requireArray(at: Field.pods.rawValue).enumerated().map { index, item in
             let path = "pods[\(index)]"
             return Pod(
                 name: try item["name"]?.requireString(at: "\(path).name") ?? "",
