@@ -24,7 +24,7 @@ final class DQNTests: XCTestCase {
         var activations = MLP.Activations()
         network.forward(inputs, batch: batch, into: &activations)
         var gradient = [Float](repeating: 0, count: network.parameters.count)
-        network.backward(activations, outputGradient: weights, into: &gradient)
+        network.backward(&activations, outputGradient: weights, into: &gradient)
         var checked = 0
         for index in network.parameters.indices {
             let saved = network.parameters[index]
@@ -183,6 +183,44 @@ final class DQNTests: XCTestCase {
             return try agent.checkpoint()
         }
         XCTAssertEqual(try train(), try train())
+    }
+
+    /// An update works in the agent's workspace: once the first has sized its buffers, the
+    /// next ones write into the same storage instead of allocating, also when a copy of the
+    /// agent is kept at every step (as the runs keep the last step's agent).
+    func testUpdatesReuseTheirBuffersOnceSized() {
+        var settings = DQNSettings(actions: 3)
+        settings.learningStarts = 4
+        settings.batchSize = 4
+        settings.targetUpdate = 3
+        settings.doubleDQN = true
+        var agent = DQNAgent(settings: settings, seed: 1)
+        var buffer = ReplayBuffer(capacity: 50)
+        var random = SeededGenerator(seed: 2)
+        var kept = agent
+        func learn(_ step: Int) {
+            kept = agent
+            let state = (0..<Self.width).map { Float(($0 * 7 + step) % 5) / 5 }
+            agent.learn(Transition(state: state, action: step % 3, reward: 1, next: state.reversed(), terminated: false),
+                        buffer: &buffer, random: &random)
+        }
+        func addresses() -> [UnsafeRawPointer?] {
+            let work = agent.workspace.take()
+            defer { agent.workspace.giveBack(work) }
+            let passes = [work.current, work.nextTarget, work.nextOnline]
+            let floats = passes.flatMap { $0.values + $0.deltas } + [work.outputGradient, work.gradient]
+            return floats.map { $0.withUnsafeBytes { $0.baseAddress } } + [work.positions.withUnsafeBytes { $0.baseAddress }]
+        }
+        for step in 0..<6 { learn(step) }
+        XCTAssertEqual(agent.updates, 3)
+        let sized = addresses()
+        XCTAssertEqual(sized.count, 4 + 4 + 4 + 4 + 3, "values of three passes, deltas of one, three more")
+        XCTAssertFalse(sized.contains(nil), "every buffer is allocated after the first update")
+        for step in 6..<12 { learn(step) }
+        XCTAssertEqual(agent.updates, 9)
+        XCTAssertEqual(addresses(), sized)
+        XCTAssertNotEqual(kept.updates, agent.updates)
+        XCTAssertEqual(try DQNAgent(checkpoint: try agent.checkpoint()), agent, "the workspace is no part of the agent's value")
     }
 
     func testCheckpointsRoundTripExactly() throws {

@@ -35,6 +35,11 @@ public enum ActionMask {
     }
 
     public static func allowed(bits: UInt8, actions: Int) -> [Bool] {
-        (0..<actions).map { bits & (1 << UInt8($0)) != 0 }
+        (0..<actions).map { isAllowed($0, bits: bits) }
+    }
+
+    /// Whether the mask `bits` allows `action`.
+    public static func isAllowed(_ action: Int, bits: UInt8) -> Bool {
+        bits & (1 << UInt8(action)) != 0
     }
 }

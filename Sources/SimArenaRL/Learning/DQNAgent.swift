@@ -19,6 +19,8 @@ public struct DQNAgent: Sendable, Equatable {
     public var steps = 0
     /// Gradient updates made.
     public var updates = 0
+    /// Buffers the updates reuse, shared by copies; no part of the agent's value.
+    let workspace = UpdateWorkspace()
 
     /// A fresh agent, its networks initialised from `seed` (the target a copy of the online).
     public init(settings: DQNSettings, seed: UInt64) {
@@ -61,16 +63,24 @@ public struct DQNAgent: Sendable, Equatable {
     public mutating func learn(_ transition: Transition, buffer: inout ReplayBuffer, random: inout SeededGenerator) -> StepReport {
         buffer.add(transition)
         steps += 1
-        var losses: [Float] = []
+        var (lossSum, made): (Float, Int) = (0, 0)
         if buffer.count >= max(settings.learningStarts, 1) {
+            var work = workspace.take()
+            // Out of the buffers while the update reads it through the closure below.
+            var positions: [Int] = []
+            swap(&positions, &work.positions)
             for _ in 0..<settings.updatesPerStep {
-                losses.append(update(on: buffer.sample(settings.batchSize, random: &random)))
+                positions.removeAll(keepingCapacity: true)
+                for _ in 0..<settings.batchSize { positions.append(buffer.randomPosition(random: &random)) }
+                lossSum += update(count: positions.count, in: &work) { buffer[positions[$0]] }
+                made += 1
             }
+            swap(&positions, &work.positions)
+            workspace.giveBack(work)
         }
         let synced = steps % settings.targetUpdate == 0
         if synced { target = online }
-        return StepReport(loss: losses.isEmpty ? nil : losses.reduce(0, +) / Float(losses.count),
-                          updates: losses.count, targetSynced: synced)
+        return StepReport(loss: made == 0 ? nil : lossSum / Float(made), updates: made, targetSynced: synced)
     }
 
     /// One gradient step on `batch`; returns the batch's mean loss before the step.
@@ -79,35 +89,38 @@ public struct DQNAgent: Sendable, Equatable {
     /// transition never bootstraps.
     @discardableResult
     public mutating func update(on batch: [Transition]) -> Float {
-        let size = batch.count
-        let (actions, gamma) = (settings.actions, Float(settings.gamma))
-        var current = MLP.Activations()
-        online.forward(batch.flatMap(\.state), batch: size, into: &current)
-        let nextStates = batch.flatMap(\.next)
-        var nextTarget = MLP.Activations()
-        target.forward(nextStates, batch: size, into: &nextTarget)
-        var nextOnline = MLP.Activations()
-        if settings.doubleDQN { online.forward(nextStates, batch: size, into: &nextOnline) }
+        var work = workspace.take()
+        defer { workspace.giveBack(work) }
+        return update(count: batch.count, in: &work) { batch[$0] }
+    }
 
-        var outputGradient = [Float](repeating: 0, count: size * actions)
+    /// ``update(on:)`` on the `size` transitions `sample(0..<size)`, in `work`'s buffers.
+    private mutating func update(count size: Int, in work: inout UpdateWorkspace.Buffers, _ sample: (Int) -> Transition) -> Float {
+        let (actions, gamma) = (settings.actions, Float(settings.gamma))
+        online.forward(batch: size, into: &work.current) { sample($0).state }
+        target.forward(batch: size, into: &work.nextTarget) { sample($0).next }
+        if settings.doubleDQN { online.forward(batch: size, into: &work.nextOnline) { sample($0).next } }
+
+        UpdateWorkspace.zero(&work.outputGradient, count: size * actions)
         var totalLoss: Float = 0
-        for (index, transition) in batch.enumerated() {
+        for index in 0..<size {
+            let transition = sample(index)
             var bootstrap: Float = 0
             if !transition.terminated {
-                let values = nextTarget.output(index)
-                let allowed = ActionMask.allowed(bits: transition.nextAllowed, actions: actions)
-                let best = Self.argmax(settings.doubleDQN ? nextOnline.output(index) : values, allowed: allowed)
+                let values = work.nextTarget.output(index)
+                let choices = settings.doubleDQN ? work.nextOnline.output(index) : values
+                let best = Self.argmax(choices) { ActionMask.isAllowed($0, bits: transition.nextAllowed) }
                 bootstrap = values[values.startIndex + best]
             }
             let goal = transition.reward + gamma * bootstrap
-            let error = current.output(index)[index * actions + transition.action] - goal
+            let error = work.current.output(index)[index * actions + transition.action] - goal
             totalLoss += settings.loss.value(error)
-            outputGradient[index * actions + transition.action] = settings.loss.derivative(error) / Float(size)
+            work.outputGradient[index * actions + transition.action] = settings.loss.derivative(error) / Float(size)
         }
-        var gradient = [Float](repeating: 0, count: online.parameters.count)
-        online.backward(current, outputGradient: outputGradient, into: &gradient)
-        if settings.gradientClip > 0 { clipGradientNorm(&gradient, maxNorm: Float(settings.gradientClip)) }
-        optimizer.apply(gradient, to: &online.parameters)
+        UpdateWorkspace.zero(&work.gradient, count: online.parameters.count)
+        online.backward(&work.current, outputGradient: work.outputGradient, into: &work.gradient)
+        if settings.gradientClip > 0 { clipGradientNorm(&work.gradient, maxNorm: Float(settings.gradientClip)) }
+        optimizer.apply(work.gradient, to: &online.parameters)
         updates += 1
         return totalLoss / Float(size)
     }
@@ -115,8 +128,14 @@ public struct DQNAgent: Sendable, Equatable {
     /// The index (from 0) of the highest value among the allowed ones (all when nil), the lowest
     /// among equals; 0 when none is allowed.
     public static func argmax(_ values: ArraySlice<Float>, allowed: [Bool]? = nil) -> Int {
+        argmax(values) { offset in allowed.map { offset < $0.count && $0[offset] } ?? true }
+    }
+
+    /// The index of the highest value among those whose index `isAllowed`, the lowest among
+    /// equals; 0 when none is allowed.
+    static func argmax(_ values: ArraySlice<Float>, where isAllowed: (Int) -> Bool) -> Int {
         var best: Int?
-        for offset in 0..<values.count where allowed.map({ offset < $0.count && $0[offset] }) ?? true {
+        for offset in 0..<values.count where isAllowed(offset) {
             if best == nil || values[values.startIndex + offset] > values[values.startIndex + best!] { best = offset }
         }
         return best ?? 0

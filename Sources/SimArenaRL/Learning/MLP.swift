@@ -57,9 +57,14 @@ public struct MLP: Sendable, Equatable {
 
     /// The activations of one forward pass, kept for the backward pass: `values[0]` is the input
     /// batch and `values[l + 1]` the output of layer `l` (after ReLU for hidden layers).
+    ///
+    /// Its buffers are reused by the next pass of the same batch size, so a caller that keeps one
+    /// `Activations` (as ``DQNAgent`` does) allocates nothing per pass once it has made one.
     public struct Activations: Sendable {
         public internal(set) var batch = 0
         public internal(set) var values: [[Float]] = []
+        /// The backward pass's ∂loss/∂values[l], one buffer per entry of `values`.
+        var deltas: [[Float]] = []
 
         public init() {}
 
@@ -69,18 +74,51 @@ public struct MLP: Sendable, Equatable {
             let width = last.count / max(batch, 1)
             return last[index * width..<(index + 1) * width]
         }
+
+        /// Sizes every buffer in `buffers` to `batch × sizes[l]`, reallocating only those whose
+        /// size changes. Their contents are left for the caller to overwrite.
+        static func fit(_ buffers: inout [[Float]], sizes: [Int], batch: Int) {
+            if buffers.count != sizes.count { buffers = Array(repeating: [], count: sizes.count) }
+            for (index, width) in sizes.enumerated() where buffers[index].count != batch * width {
+                buffers[index] = Array(repeating: 0, count: batch * width)
+            }
+        }
     }
 
     /// Runs a batch (`batch` rows of `inputCount` values, row-major) through the network.
     public func forward(_ inputs: [Float], batch: Int, into activations: inout Activations) {
         precondition(inputs.count == batch * inputCount, "MLP.forward: input size does not match the batch")
-        if activations.values.count != sizes.count { activations.values = Array(repeating: [], count: sizes.count) }
+        Activations.fit(&activations.values, sizes: sizes, batch: batch)
         activations.batch = batch
-        activations.values[0] = inputs
+        activations.values[0].withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: inputs) }
+        propagate(&activations)
+    }
+
+    /// Runs a batch whose sample `index` is `row(index)` (each `inputCount` values) through the
+    /// network, copying the rows straight into the pass's input buffer.
+    public func forward(batch: Int, into activations: inout Activations, row: (Int) -> [Float]) {
+        Activations.fit(&activations.values, sizes: sizes, batch: batch)
+        activations.batch = batch
+        let width = inputCount
+        activations.values[0].withUnsafeMutableBufferPointer { input in
+            for sample in 0..<batch {
+                let values = row(sample)
+                precondition(values.count == width, "MLP.forward: a row's size does not match the input width")
+                _ = UnsafeMutableBufferPointer(rebasing: input[sample * width..<(sample + 1) * width]).update(fromContentsOf: values)
+            }
+        }
+        propagate(&activations)
+    }
+
+    /// Computes every layer's output from `activations.values[0]`.
+    private func propagate(_ activations: inout Activations) {
+        let batch = activations.batch
         for layer in 0..<layerCount {
             let (width, height) = (sizes[layer], sizes[layer + 1])
-            var output = activations.values[layer + 1]
-            if output.count != batch * height { output = Array(repeating: 0, count: batch * height) }
+            // Taken out while it is written, so that reading the layer's input from the same
+            // array of buffers is no overlapping access (and writing it makes no copy).
+            var output: [Float] = []
+            swap(&output, &activations.values[layer + 1])
             let relu = layer + 1 < layerCount
             parameters.withUnsafeBufferPointer { weights in
                 activations.values[layer].withUnsafeBufferPointer { input in
@@ -101,7 +139,7 @@ public struct MLP: Sendable, Equatable {
                     }
                 }
             }
-            activations.values[layer + 1] = output
+            swap(&output, &activations.values[layer + 1])
         }
     }
 
@@ -114,19 +152,22 @@ public struct MLP: Sendable, Equatable {
 
     /// Back-propagates `outputGradient` (∂loss/∂output, `batch × outputCount`) through the pass
     /// in `activations`, and adds ∂loss/∂parameters to `gradient` (same layout as `parameters`).
-    public func backward(_ activations: Activations, outputGradient: [Float], into gradient: inout [Float]) {
+    /// The pass's buffers hold the intermediate gradients, and are reused by the next pass.
+    public func backward(_ activations: inout Activations, outputGradient: [Float], into gradient: inout [Float]) {
         let batch = activations.batch
         precondition(outputGradient.count == batch * outputCount && gradient.count == parameters.count,
                      "MLP.backward: gradient sizes do not match")
-        var delta = outputGradient
+        Activations.fit(&activations.deltas, sizes: sizes, batch: batch)
+        activations.deltas[layerCount].withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: outputGradient) }
         for layer in stride(from: layerCount - 1, through: 0, by: -1) {
             let (width, height) = (sizes[layer], sizes[layer + 1])
-            let input = activations.values[layer]
-            var inputDelta = layer > 0 ? Array(repeating: Float(0), count: batch * width) : []
+            // Taken out while it is written, as in `propagate`.
+            var inputDelta: [Float] = []
+            swap(&inputDelta, &activations.deltas[layer])
             parameters.withUnsafeBufferPointer { weights in
                 gradient.withUnsafeMutableBufferPointer { grads in
-                    input.withUnsafeBufferPointer { x in
-                        delta.withUnsafeBufferPointer { d in
+                    activations.values[layer].withUnsafeBufferPointer { x in
+                        activations.deltas[layer + 1].withUnsafeBufferPointer { d in
                             let kernel = weights.baseAddress! + kernelOffsets[layer]
                             let kernelGrad = grads.baseAddress! + kernelOffsets[layer]
                             let biasGrad = grads.baseAddress! + biasOffsets[layer]
@@ -143,6 +184,7 @@ public struct MLP: Sendable, Equatable {
                             guard layer > 0 else { return }
                             // ∂loss/∂input, masked by the ReLU that produced the input.
                             inputDelta.withUnsafeMutableBufferPointer { back in
+                                back.update(repeating: 0)
                                 for sample in 0..<batch {
                                     let dRow = d.baseAddress! + sample * height
                                     for feature in 0..<width where x[sample * width + feature] > 0 {
@@ -157,7 +199,7 @@ public struct MLP: Sendable, Equatable {
                     }
                 }
             }
-            delta = inputDelta
+            swap(&inputDelta, &activations.deltas[layer])
         }
     }
 }

@@ -46,8 +46,9 @@ public struct ReplayBuffer: Sendable, Equatable {
     /// The transitions held, oldest first.
     public var transitions: [Transition] { (0..<count).map { self[$0] } }
 
-    /// `size` transitions drawn uniformly with replacement.
-    public func sample(_ size: Int, random: inout SeededGenerator) -> [Transition] {
-        (0..<size).map { _ in self[Int(random.next(below: UInt64(count)))] }
+    /// The position of a transition drawn uniformly (a minibatch draws one per sample, with
+    /// replacement).
+    public func randomPosition(random: inout SeededGenerator) -> Int {
+        Int(random.next(below: UInt64(count)))
     }
 }

@@ -1,0 +1,57 @@
+import Synchronization
+
+/// The buffers a ``DQNAgent``'s gradient updates work in, kept between updates so that an update
+/// allocates nothing once the first one has sized them.
+///
+/// Scratch space, not state: an update writes every buffer before it reads it, so nothing in
+/// them outlives the update that wrote it. It is therefore no part of the agent's value (any two
+/// workspaces compare equal, and checkpoints leave it out), and copies of an agent share one
+/// workspace instead of copying its buffers: the runs copy the agent at every step. An update
+/// takes the buffers out for its duration and gives them back; an update of another copy
+/// running at the same time finds none there and sizes its own.
+final class UpdateWorkspace: Sendable, Equatable {
+    /// The buffers themselves.
+    struct Buffers: Sendable {
+        /// The online network's pass on the states, kept for its backward pass.
+        var current = MLP.Activations()
+        /// The target network's pass on the next states.
+        var nextTarget = MLP.Activations()
+        /// The online network's pass on the next states (double DQN only).
+        var nextOnline = MLP.Activations()
+        /// ∂loss/∂output, `batch × actions`.
+        var outputGradient: [Float] = []
+        /// ∂loss/∂parameters, laid out as ``MLP/parameters``.
+        var gradient: [Float] = []
+        /// The replay positions of the minibatch being learned from.
+        var positions: [Int] = []
+    }
+
+    private let stored = Mutex(Buffers())
+
+    init() {}
+
+    /// The buffers, which the workspace no longer holds until ``giveBack(_:)``.
+    func take() -> Buffers {
+        stored.withLock { buffers in
+            var taken = Buffers()
+            swap(&taken, &buffers)
+            return taken
+        }
+    }
+
+    func giveBack(_ buffers: consuming Buffers) {
+        let returned = buffers
+        stored.withLock { $0 = returned }
+    }
+
+    static func == (lhs: UpdateWorkspace, rhs: UpdateWorkspace) -> Bool { true }
+
+    /// Makes `buffer` `count` zeros, in its own storage when it already has that size.
+    static func zero(_ buffer: inout [Float], count: Int) {
+        if buffer.count == count {
+            buffer.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        } else {
+            buffer = Array(repeating: 0, count: count)
+        }
+    }
+}
