@@ -36,6 +36,7 @@ let package = Package(
     ],
     targets: [
         // C libraries, found through pkg-config; the providers name the Debian packages.
+        // msgpack-c: the reference the tests hold Sim-Arena's own MessagePack reader and writer to.
         .systemLibrary(
             name: "CMsgPack", pkgConfig: "msgpack",
             providers: [.apt(["libmsgpack-dev"])]),
@@ -49,7 +50,7 @@ let package = Package(
         // Starting an outside program under a guardian that ends its process group with the caller.
         .target(name: "CGuardedSpawn"),
         // Values, codecs, quantities, traces, workloads, validation, files and processes.
-        .target(name: "SimArenaModel", dependencies: ["CMsgPack", "CGuardedSpawn"]),
+        .target(name: "SimArenaModel", dependencies: ["CGuardedSpawn"]),
         // The scheduler and the cluster simulator, and their benchmarks.
         .target(name: "SimArenaSimulation", dependencies: upTo("SimArenaModel")),
         // Observations, actions, rewards, policies, learning agents, scenarios.

@@ -47,7 +47,8 @@ final class MessagePackTests: XCTestCase {
 
     /// The writer against msgpack-c's own packer (the oracle: SimKube's traces are written by an
     /// encoder that picks the same forms), at every boundary between two encodings.
-    func testEncodingsMatchMsgpackCsPackerAtEveryBoundary() {
+    /// A value at or beside every boundary between two MessagePack encodings.
+    static let boundaryValues: [KValue] = {
         var values: [KValue] = [nil, true, false, .float(1.5), .float(-0.0), .float(.infinity), .double(0.1), .double(-0.0),
                                 .double(.nan), .double(Double.greatestFiniteMagnitude)]
         for bound: Int64 in [0, 1 << 5, 1 << 7, 1 << 8, 1 << 15, 1 << 16, 1 << 31, 1 << 32, 1 << 62] {
@@ -64,7 +65,11 @@ final class MessagePackTests: XCTestCase {
             values.append(.map(KMap((0..<count).map { KMap.Entry(key: .int(Int64($0)), value: "v") })))
         }
         values.append(["nested": [["k": .uint(UInt64.max)], [1, -1, "s"]], "n": nil])
-        for value in values {
+        return values
+    }()
+
+    func testEncodingsMatchMsgpackCsPackerAtEveryBoundary() {
+        for value in Self.boundaryValues {
             XCTAssertEqual(MessagePackWriter.encode(value), Self.msgpackC(value), "\(value.typeDescription)")
         }
         let stream = MessagePackWriter.Stream()
@@ -72,6 +77,75 @@ final class MessagePackTests: XCTestCase {
         stream.arrayHeader(3)
         stream.pack("x")
         XCTAssertEqual(stream.bytes, [0xdf, 0, 1, 0x11, 0x70, 0x93, 0xa1, 0x78])
+    }
+
+    /// The reader against msgpack-c's unpacker: the real traces, every boundary value, forms the
+    /// writer never picks, and random documents whose short strings repeat and share the reader's
+    /// table slots (``ShortStrings``).
+    func testDecodingMatchesMsgpackCsUnpacker() throws {
+        var documents = try Fixtures.messagePackTraces.map { try FileIO.read(try Fixtures.simkube($0)) }
+        documents += Self.boundaryValues.filter { $0.doubleValue?.isNaN != true }.map(Self.msgpackC)
+        // "ab" as str8 and "a" as str16; 5 as uint64 and as int8; -2 as int64; 1.5 as float32.
+        documents += [[0xd9, 0x02, 0x61, 0x62], [0xda, 0x00, 0x01, 0x61], [0xcf, 0, 0, 0, 0, 0, 0, 0, 5], [0xd0, 0x05],
+                      [0xd3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe], [0xca, 0x3f, 0xc0, 0x00, 0x00]]
+        var random = SeededGenerator(seed: 11)
+        for _ in 0..<200 { documents.append(Self.msgpackC(Self.randomValue(depth: 0, random: &random))) }
+        for bytes in documents {
+            XCTAssertEqual(try MessagePackReader.decode(bytes), try Self.unpackedByMsgpackC(bytes))
+        }
+    }
+
+    /// A random document of maps, arrays, numbers and strings of up to 20 bytes over a small
+    /// alphabet (so that many repeat; NUL, so that some differ only in length), some of them not
+    /// ASCII.
+    private static func randomValue(depth: Int, random: inout SeededGenerator) -> KValue {
+        func text() -> String {
+            let length = Int(random.next(below: 21))
+            let letters = (0..<length).map { _ in random.next(below: 3) }
+            return String(letters.map { ["a", "\u{0}", random.next(below: 50) == 0 ? "é" : "c"][Int($0)] })
+        }
+        switch random.next(below: depth < 4 ? 6 : 4) {
+        case 0: return .int(Int64(bitPattern: random.next()) >> random.next(below: 64))
+        case 1: return .double(random.unitDouble())
+        case 2, 3: return .string(text())
+        case 4: return .array((0..<random.next(below: 9)).map { _ in randomValue(depth: depth + 1, random: &random) })
+        default:
+            var map = KMap()
+            for _ in 0..<random.next(below: 9) { map[text()] = randomValue(depth: depth + 1, random: &random) }
+            return .map(map)
+        }
+    }
+
+    /// `bytes` unpacked by msgpack-c, as a ``KValue``.
+    private static func unpackedByMsgpackC(_ bytes: [UInt8]) throws -> KValue {
+        var unpacked = msgpack_unpacked()
+        msgpack_unpacked_init(&unpacked)
+        defer { msgpack_unpacked_destroy(&unpacked) }
+        var offset = 0
+        let status = bytes.withUnsafeBytes {
+            msgpack_unpack_next(&unpacked, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count, &offset)
+        }
+        guard status == MSGPACK_UNPACK_SUCCESS, offset == bytes.count else { throw SimArenaError(.data, "msgpack-c: \(status)") }
+        func value(_ object: msgpack_object) -> KValue {
+            switch object.type {
+            case MSGPACK_OBJECT_BOOLEAN: return .bool(object.via.boolean)
+            case MSGPACK_OBJECT_POSITIVE_INTEGER: return .integer(object.via.u64)
+            case MSGPACK_OBJECT_NEGATIVE_INTEGER: return .int(object.via.i64)
+            case MSGPACK_OBJECT_FLOAT32: return .float(Float(object.via.f64))
+            case MSGPACK_OBJECT_FLOAT64: return .double(object.via.f64)
+            case MSGPACK_OBJECT_STR:
+                let body = UnsafeRawBufferPointer(start: object.via.str.ptr, count: Int(object.via.str.size))
+                return .string(String(decoding: body, as: UTF8.self))
+            case MSGPACK_OBJECT_BIN: return .binary(Array(UnsafeRawBufferPointer(start: object.via.bin.ptr, count: Int(object.via.bin.size))))
+            case MSGPACK_OBJECT_ARRAY:
+                return .array(UnsafeBufferPointer(start: object.via.array.ptr, count: Int(object.via.array.size)).map(value))
+            case MSGPACK_OBJECT_MAP:
+                let pairs = UnsafeBufferPointer(start: object.via.map.ptr, count: Int(object.via.map.size))
+                return .map(KMap(pairs.map { KMap.Entry(key: value($0.key), value: value($0.val)) }))
+            default: return .null
+            }
+        }
+        return value(unpacked.data)
     }
 
     /// `value` packed by msgpack-c.

@@ -3,9 +3,9 @@
 /// byte of text; a MessagePack array of one-byte arrays more than 40).
 ///
 /// Readers charge what they build as they build it: each value's slot in its array or map
-/// (``KValue``'s stride), each non-empty container's storage header, each string too long to be
-/// stored inline, and MessagePack's intermediate objects. The estimate follows the allocations
-/// closely enough to bound them; it is not an exact count.
+/// (``KValue``'s stride), each non-empty container's storage header, and each string too long to
+/// be stored inline. The estimate follows the allocations closely enough to bound them; it is not
+/// an exact count.
 struct DecodedSizeBudget {
     /// Decoded size allowed per byte of input. A real trace (large_trace's events repeated to
     /// 20 MB) peaks at 6.6× its size in resident memory as JSON and 9.6× as MessagePack, all

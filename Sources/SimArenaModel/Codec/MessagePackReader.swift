@@ -1,101 +1,256 @@
-import CMsgPack
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Decodes MessagePack into ``KValue`` with msgpack-c, after ``MessagePackScanner`` has checked
-/// every length, count and the nesting depth against the input's size.
+/// Decodes MessagePack into ``KValue`` in one pass over the bytes.
+///
+/// Every length and count is checked against the bytes that remain before anything is allocated
+/// for it (a 1 KB file that claims four billion elements is refused, not allocated), nesting
+/// deeper than ``maxDepth`` is refused, and the decoded size is charged to a
+/// ``DecodedSizeBudget`` as it is built. Errors name the byte offset where the input goes wrong.
+/// Extension types are refused; a map may hold each key once, as in JSON.
 public enum MessagePackReader {
+    /// Containers nested deeper than this are refused (msgpack-c's limit, which earlier versions
+    /// decoded with).
+    static let maxDepth = 32
+
     /// Decodes exactly one MessagePack document; anything after it is an error.
     public static func decode(_ bytes: [UInt8]) throws -> KValue {
         try bytes.withUnsafeBytes { raw -> KValue in
-            guard let base = raw.baseAddress, !raw.isEmpty else {
-                throw SimArenaError(.data, "empty input: no MessagePack document")
+            guard !raw.isEmpty else { throw SimArenaError(.data, "empty input: no MessagePack document") }
+            var reader = Reader(bytes: raw)
+            let value = try reader.value(depth: 0)
+            if reader.remaining > 0 {
+                throw SimArenaError(
+                    .data, "\(reader.remaining) trailing bytes after the MessagePack document at byte \(reader.offset)")
             }
-            try MessagePackScanner.check(raw)
-            var unpacked = msgpack_unpacked()
-            msgpack_unpacked_init(&unpacked)
-            defer { msgpack_unpacked_destroy(&unpacked) }
-            var offset = 0
-            let status = msgpack_unpack_next(
-                &unpacked, base.assumingMemoryBound(to: CChar.self), raw.count, &offset)
-            guard status == MSGPACK_UNPACK_SUCCESS else {
-                throw SimArenaError(.data, "msgpack-c could not decode the document (status \(status.rawValue))")
-            }
-            return try value(of: unpacked.data)
+            return value
         }
     }
 
-    /// A string from UTF-8 bytes, refusing invalid UTF-8. ASCII, by far the common case in
-    /// Kubernetes objects, takes a fast path that needs no validation.
-    private static func text(_ bytes: UnsafeBufferPointer<UInt8>) throws -> String {
-        var combined: UInt8 = 0
-        for byte in bytes { combined |= byte }
-        if combined < 0x80 { return String(decoding: bytes, as: UTF8.self) }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw SimArenaError(.data, "MessagePack string is not valid UTF-8")
-        }
-        return text
-    }
+    /// A cursor over the input that decodes one value at a time.
+    private struct Reader {
+        let bytes: UnsafeRawBufferPointer
+        var offset = 0
+        var budget: DecodedSizeBudget
+        /// Where the string keys of the small maps being read start and end in the input, two
+        /// numbers a key, innermost map last: a stack shared by the nested maps, so that checking
+        /// their keys allocates nothing.
+        var keyBodies: [Int] = []
+        /// Where the last string read starts in the input.
+        var lastStringStart = 0
+        /// The short strings made so far.
+        var shortStrings = ShortStrings()
 
-    /// A key that appears twice among a map's `pairs` (decoded as `entries`), if any. Small maps
-    /// of string keys, nearly every map in a trace, are compared on their raw bytes; others
-    /// through a set of the decoded keys.
-    private static func repeatedKey(_ pairs: UnsafeBufferPointer<msgpack_object_kv>, _ entries: [KMap.Entry]) -> KValue? {
-        if pairs.count <= 16, pairs.allSatisfy({ $0.key.type == MSGPACK_OBJECT_STR }) {
-            for later in 1..<pairs.count {
-                let key = pairs[later].key.via.str
-                for earlier in 0..<later {
-                    let other = pairs[earlier].key.via.str
-                    if other.size == key.size, memcmp(other.ptr, key.ptr, Int(key.size)) == 0 { return entries[later].key }
-                }
+        init(bytes: UnsafeRawBufferPointer) {
+            self.bytes = bytes
+            budget = DecodedSizeBudget(inputSize: bytes.count)
+        }
+
+        var remaining: Int { bytes.count - offset }
+
+        /// The value that starts at `offset`, inside `depth` open containers.
+        mutating func value(depth: Int) throws -> KValue {
+            guard budget.spend(DecodedSizeBudget.valueSlot) else { throw SimArenaError(.data, budget.exceeded) }
+            let start = offset
+            let type = UInt8(try read(1, what: "a type byte"))
+            switch type {
+            case 0x00...0x7f: return .int(Int64(type))
+            case 0xe0...0xff: return .int(Int64(Int8(bitPattern: type)))
+            case 0xc0: return .null
+            case 0xc2: return .bool(false)
+            case 0xc3: return .bool(true)
+            case 0x80...0x8f: return try map(count: Int(type & 0x0f), at: start, depth: depth)
+            case 0x90...0x9f: return try array(count: Int(type & 0x0f), at: start, depth: depth)
+            case 0xa0...0xbf: return try string(length: Int(type & 0x1f), at: start)
+            case 0xd9: return try string(length: Int(try read(1, what: "a length")), at: start)
+            case 0xda: return try string(length: Int(try read(2, what: "a length")), at: start)
+            case 0xdb: return try string(length: Int(try read(4, what: "a length")), at: start)
+            case 0xc4: return try binary(length: Int(try read(1, what: "a length")), at: start)
+            case 0xc5: return try binary(length: Int(try read(2, what: "a length")), at: start)
+            case 0xc6: return try binary(length: Int(try read(4, what: "a length")), at: start)
+            case 0xca: return .float(Float(bitPattern: UInt32(try payload(4, at: start, what: "float32"))))
+            case 0xcb: return .double(Double(bitPattern: try payload(8, at: start, what: "float64")))
+            case 0xcc: return .integer(try payload(1, at: start, what: "integer"))
+            case 0xcd: return .integer(try payload(2, at: start, what: "integer"))
+            case 0xce: return .integer(try payload(4, at: start, what: "integer"))
+            case 0xcf: return .integer(try payload(8, at: start, what: "integer"))
+            case 0xd0: return .int(Int64(Int8(truncatingIfNeeded: try payload(1, at: start, what: "integer"))))
+            case 0xd1: return .int(Int64(Int16(truncatingIfNeeded: try payload(2, at: start, what: "integer"))))
+            case 0xd2: return .int(Int64(Int32(truncatingIfNeeded: try payload(4, at: start, what: "integer"))))
+            case 0xd3: return .int(Int64(bitPattern: try payload(8, at: start, what: "integer")))
+            case 0xdc: return try array(count: Int(try read(2, what: "an array length")), at: start, depth: depth)
+            case 0xdd: return try array(count: Int(try read(4, what: "an array length")), at: start, depth: depth)
+            case 0xde: return try map(count: Int(try read(2, what: "a map length")), at: start, depth: depth)
+            case 0xdf: return try map(count: Int(try read(4, what: "a map length")), at: start, depth: depth)
+            case 0xd4: throw try unsupportedExtension(length: 1, at: start)
+            case 0xd5: throw try unsupportedExtension(length: 2, at: start)
+            case 0xd6: throw try unsupportedExtension(length: 4, at: start)
+            case 0xd7: throw try unsupportedExtension(length: 8, at: start)
+            case 0xd8: throw try unsupportedExtension(length: 16, at: start)
+            case 0xc7: throw try unsupportedExtension(length: Int(try read(1, what: "a length")), at: start)
+            case 0xc8: throw try unsupportedExtension(length: Int(try read(2, what: "a length")), at: start)
+            case 0xc9: throw try unsupportedExtension(length: Int(try read(4, what: "a length")), at: start)
+            default:  // 0xc1 is never used
+                throw SimArenaError(.data, "invalid MessagePack type byte 0x\(String(type, radix: 16)) at byte \(start)")
             }
-            return nil
         }
-        var seen: Set<KValue> = []
-        return entries.first { !seen.insert($0.key).inserted }?.key
-    }
 
-    private static func value(of object: msgpack_object) throws -> KValue {
-        switch object.type {
-        case MSGPACK_OBJECT_NIL:
-            return .null
-        case MSGPACK_OBJECT_BOOLEAN:
-            return .bool(object.via.boolean)
-        case MSGPACK_OBJECT_POSITIVE_INTEGER:
-            return .integer(object.via.u64)
-        case MSGPACK_OBJECT_NEGATIVE_INTEGER:
-            return .int(object.via.i64)
-        case MSGPACK_OBJECT_FLOAT32:
-            return .float(Float(object.via.f64))
-        case MSGPACK_OBJECT_FLOAT64:
-            return .double(object.via.f64)
-        case MSGPACK_OBJECT_STR:
-            let body = UnsafeRawBufferPointer(start: object.via.str.ptr, count: Int(object.via.str.size))
-            return .string(try text(body.bindMemory(to: UInt8.self)))
-        case MSGPACK_OBJECT_BIN:
-            let body = UnsafeRawBufferPointer(
-                start: object.via.bin.ptr, count: Int(object.via.bin.size))
-            return .binary(Array(body))
-        case MSGPACK_OBJECT_ARRAY:
-            let items = UnsafeBufferPointer(
-                start: object.via.array.ptr, count: Int(object.via.array.size))
-            var array: [KValue] = []
-            array.reserveCapacity(items.count)
-            for item in items { array.append(try value(of: item)) }
-            return .array(array)
-        case MSGPACK_OBJECT_MAP:
-            let pairs = UnsafeBufferPointer(start: object.via.map.ptr, count: Int(object.via.map.size))
+        /// Reads a big-endian unsigned integer of `width` (1, 2, 4 or 8) bytes.
+        @inline(__always)
+        private mutating func read(_ width: Int, what: StaticString) throws -> UInt64 {
+            guard remaining >= width else { throw truncated(expecting: what) }
+            defer { offset += width }
+            switch width {
+            case 1: return UInt64(bytes[offset])
+            case 2: return UInt64(UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+            case 4: return UInt64(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            default: return UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            }
+        }
+
+        private func truncated(expecting what: StaticString) -> SimArenaError {
+            SimArenaError(.data, "MessagePack data truncated at byte \(offset): expected \(what)")
+        }
+
+        /// A scalar's `width`-byte payload, refused with the scalar's place when it is cut short.
+        private mutating func payload(_ width: Int, at start: Int, what: StaticString) throws -> UInt64 {
+            try claim(width, at: start, what: what)
+            return try read(width, what: what)
+        }
+
+        /// Checks that `length` bytes of the item at `start` remain.
+        @inline(__always)
+        private func claim(_ length: Int, at start: Int, what: StaticString) throws {
+            guard length <= remaining else { throw overclaimed(length, at: start, what: what) }
+        }
+
+        private func overclaimed(_ length: Int, at start: Int, what: StaticString) -> SimArenaError {
+            SimArenaError(.data, "MessagePack \(what) at byte \(start) claims \(length) bytes but only \(remaining) remain")
+        }
+
+        /// The next `length` bytes, which the caller has claimed.
+        @inline(__always)
+        private mutating func take(_ length: Int) -> UnsafeBufferPointer<UInt8> {
+            defer { offset += length }
+            return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length]).assumingMemoryBound(to: UInt8.self)
+        }
+
+        private mutating func string(length: Int, at start: Int) throws -> KValue {
+            try claim(length, at: start, what: "string")
+            guard budget.spend(text: length) else { throw SimArenaError(.data, budget.exceeded) }
+            lastStringStart = offset
+            let readable = remaining
+            let body = take(length)
+            if length <= ShortStrings.maxLength, let text = shortStrings.text(body, readable: readable) { return .string(text) }
+            // ASCII, by far the common case in Kubernetes objects, needs no further validation.
+            if Self.isASCII(body) { return .string(String(decoding: body, as: UTF8.self)) }
+            guard let text = String(validating: body, as: UTF8.self) else {
+                throw SimArenaError(.data, "MessagePack string at byte \(start) is not valid UTF-8")
+            }
+            return .string(text)
+        }
+
+        /// Whether every byte is below 0x80, tested eight at a time.
+        private static func isASCII(_ body: UnsafeBufferPointer<UInt8>) -> Bool {
+            let raw = UnsafeRawBufferPointer(body)
+            var combined: UInt64 = 0
+            var index = 0
+            while index + 8 <= raw.count {
+                combined |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                index += 8
+            }
+            while index < raw.count {
+                combined |= UInt64(raw[index])
+                index += 1
+            }
+            return combined & 0x8080_8080_8080_8080 == 0
+        }
+
+        private mutating func binary(length: Int, at start: Int) throws -> KValue {
+            try claim(length, at: start, what: "binary")
+            guard budget.spend(length + DecodedSizeBudget.allocation) else { throw SimArenaError(.data, budget.exceeded) }
+            return .binary(Array(take(length)))
+        }
+
+        /// Checks a container of `children` elements (twice the entries, for a map) at `start`
+        /// before anything is allocated for it.
+        private mutating func open(_ children: Int, at start: Int, depth: Int) throws {
+            guard children > 0 else { return }
+            guard depth < maxDepth else {
+                throw SimArenaError(.data, "MessagePack nesting deeper than \(maxDepth) levels at byte \(start)")
+            }
+            // Every element takes at least one byte.
+            guard children <= remaining else {
+                throw SimArenaError(
+                    .data, "MessagePack container at byte \(start) claims \(children) elements but only \(remaining) bytes follow")
+            }
+            guard budget.spend(DecodedSizeBudget.allocation) else { throw SimArenaError(.data, budget.exceeded) }
+        }
+
+        private mutating func array(count: Int, at start: Int, depth: Int) throws -> KValue {
+            try open(count, at: start, depth: depth)
+            var items: [KValue] = []
+            items.reserveCapacity(count)
+            for _ in 0..<count { items.append(try value(depth: depth + 1)) }
+            return .array(items)
+        }
+
+        private mutating func map(count: Int, at start: Int, depth: Int) throws -> KValue {
+            try open(count * 2, at: start, depth: depth)
             var entries: [KMap.Entry] = []
-            entries.reserveCapacity(pairs.count)
-            for pair in pairs {
-                entries.append(KMap.Entry(key: try value(of: pair.key), value: try value(of: pair.val)))
+            entries.reserveCapacity(count)
+            // A small map whose keys are all strings, nearly every map in a trace, compares its
+            // keys' bytes in the input; any other map compares its decoded keys.
+            let base = keyBodies.count
+            var byBytes = count <= 16
+            for _ in 0..<count {
+                let key = try value(depth: depth + 1)
+                if byBytes {
+                    if case .string = key {
+                        keyBodies.append(lastStringStart)
+                        keyBodies.append(offset)
+                    } else {
+                        byBytes = false
+                    }
+                }
+                entries.append(KMap.Entry(key: key, value: try value(depth: depth + 1)))
             }
-            // As the JSON reader: a map holds each key once (msgpack-c keeps both).
-            if pairs.count > 1, let twice = repeatedKey(pairs, entries) {
-                throw SimArenaError(.data, "MessagePack map has a duplicate key \(KeyIndex.describe(twice))")
+            // As the JSON reader: a map holds each key once.
+            let twice = count < 2 ? nil : byBytes ? repeatedKey(entries, base: base) : Self.repeatedKey(entries)
+            keyBodies.removeLast(keyBodies.count - base)
+            if let twice {
+                throw SimArenaError(.data, "MessagePack map at byte \(start) has a duplicate key \(KeyIndex.describe(twice))")
             }
             return .map(KMap(entries))
-        default:
-            // The scanner rejects extension types before msgpack-c sees them.
-            throw SimArenaError(.data, "unsupported MessagePack object type \(object.type.rawValue)")
+        }
+
+        /// A string key that appears twice among `entries`, compared by their bytes in the input,
+        /// which `keyBodies[base...]` locate.
+        private func repeatedKey(_ entries: [KMap.Entry], base: Int) -> KValue? {
+            keyBodies.withUnsafeBufferPointer { bodies in
+                let input = bytes.baseAddress!
+                for later in 1..<entries.count {
+                    let (start, end) = (bodies[base + 2 * later], bodies[base + 2 * later + 1])
+                    for earlier in 0..<later {
+                        let (otherStart, otherEnd) = (bodies[base + 2 * earlier], bodies[base + 2 * earlier + 1])
+                        guard otherEnd - otherStart == end - start else { continue }
+                        if start == end || memcmp(input + otherStart, input + start, end - start) == 0 { return entries[later].key }
+                    }
+                }
+                return nil
+            }
+        }
+
+        /// A key that appears twice among `entries`, if any.
+        private static func repeatedKey(_ entries: [KMap.Entry]) -> KValue? {
+            var seen: Set<KValue> = []
+            return entries.first { !seen.insert($0.key).inserted }?.key
+        }
+
+        private mutating func unsupportedExtension(length: Int, at start: Int) throws -> SimArenaError {
+            let type = Int8(bitPattern: UInt8(try read(1, what: "an extension type")))
+            return SimArenaError(.data, "MessagePack extension type \(type) (\(length) bytes) at byte \(start) is not supported")
         }
     }
 }
