@@ -93,6 +93,11 @@ final class MessagePackTests: XCTestCase {
         for bytes in documents {
             XCTAssertEqual(try MessagePackReader.decode(bytes), try Self.unpackedByMsgpackC(bytes))
         }
+        // Where the two differ on purpose: a float32 keeps its bits, a signalling NaN included.
+        let signalling: UInt32 = 0x7fa0_0001
+        let decoded = try MessagePackReader.decode([0xca] + withUnsafeBytes(of: signalling.bigEndian, Array.init))
+        guard case .float(let number) = decoded else { return XCTFail("\(decoded)") }
+        XCTAssertEqual(number.bitPattern, signalling)
     }
 
     /// A random document of maps, arrays, numbers and strings of up to 20 bytes over a small
@@ -228,5 +233,8 @@ final class MessagePackTests: XCTestCase {
         assertRejected([UInt8](repeating: 0x91, count: 100_000) + [0xc0], containing: "nesting deeper than 32")
         let deepest = [UInt8](repeating: 0x91, count: 32) + [0xc0]
         XCTAssertNoThrow(try MessagePackReader.decode(deepest))
+        // As msgpack-c: a 33rd level is refused even when it is an empty array or map.
+        assertRejected([UInt8](repeating: 0x91, count: 32) + [0x90], containing: "nesting deeper than 32")
+        assertRejected([UInt8](repeating: 0x91, count: 32) + [0x80], containing: "nesting deeper than 32")
     }
 }

@@ -2,14 +2,15 @@
 /// reader allocate many times its size (a JSON array of `[0]`s costs about 22 bytes of values per
 /// byte of text; a MessagePack array of one-byte arrays more than 40).
 ///
-/// Readers charge what they build as they build it: each value's slot in its array or map
+/// Readers charge what they build before they allocate it: each value's slot in its array or map
 /// (``KValue``'s stride), each non-empty container's storage header, and each string too long to
 /// be stored inline. The estimate follows the allocations closely enough to bound them; it is not
 /// an exact count.
 struct DecodedSizeBudget {
     /// Decoded size allowed per byte of input. A real trace (large_trace's events repeated to
-    /// 20 MB) peaks at 6.6× its size in resident memory as JSON and 9.6× as MessagePack, all
-    /// included, so this leaves room; a JSON array of `[0]`s took 23.6× before the bound.
+    /// 20 MB) peaked at 6.6× its size in resident memory as JSON and 9.6× as MessagePack (when
+    /// msgpack-c's own objects were built first; less since), all included, so this leaves room;
+    /// a JSON array of `[0]`s took 23.6× before the bound.
     static let multiple = 16
     /// Decoded size always allowed, whatever the input's size.
     static let floor = 64 << 20

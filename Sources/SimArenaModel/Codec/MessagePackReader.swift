@@ -4,11 +4,12 @@ import Glibc
 
 /// Decodes MessagePack into ``KValue`` in one pass over the bytes.
 ///
-/// Every length and count is checked against the bytes that remain before anything is allocated
-/// for it (a 1 KB file that claims four billion elements is refused, not allocated), nesting
-/// deeper than ``maxDepth`` is refused, and the decoded size is charged to a
-/// ``DecodedSizeBudget`` as it is built. Errors name the byte offset where the input goes wrong.
-/// Extension types are refused; a map may hold each key once, as in JSON.
+/// Every length and count is checked against the bytes that remain, and charged to a
+/// ``DecodedSizeBudget``, before anything is allocated for it (a 1 KB file that claims four
+/// billion elements is refused, not allocated); nesting deeper than ``maxDepth`` is refused.
+/// Errors name the byte offset where the input goes wrong. Extension types are refused; a map may
+/// hold each key once, as in JSON. Values decode as msgpack-c decodes them, except that a float32
+/// keeps its bits (msgpack-c widens it to a double, which quiets a signalling NaN).
 public enum MessagePackReader {
     /// Containers nested deeper than this are refused (msgpack-c's limit, which earlier versions
     /// decoded with).
@@ -19,6 +20,7 @@ public enum MessagePackReader {
         try bytes.withUnsafeBytes { raw -> KValue in
             guard !raw.isEmpty else { throw SimArenaError(.data, "empty input: no MessagePack document") }
             var reader = Reader(bytes: raw)
+            guard reader.budget.spend(DecodedSizeBudget.valueSlot) else { throw SimArenaError(.data, reader.budget.exceeded) }
             let value = try reader.value(depth: 0)
             if reader.remaining > 0 {
                 throw SimArenaError(
@@ -49,9 +51,9 @@ public enum MessagePackReader {
 
         var remaining: Int { bytes.count - offset }
 
-        /// The value that starts at `offset`, inside `depth` open containers.
+        /// The value that starts at `offset`, inside `depth` open containers (its slot already
+        /// charged to the budget).
         mutating func value(depth: Int) throws -> KValue {
-            guard budget.spend(DecodedSizeBudget.valueSlot) else { throw SimArenaError(.data, budget.exceeded) }
             let start = offset
             let type = UInt8(try read(1, what: "a type byte"))
             switch type {
@@ -173,19 +175,22 @@ public enum MessagePackReader {
             return .binary(Array(take(length)))
         }
 
-        /// Checks a container of `children` elements (twice the entries, for a map) at `start`
-        /// before anything is allocated for it.
+        /// Checks a container of `children` elements (twice the entries, for a map) at `start`,
+        /// and charges its storage to the budget, before anything is allocated for it.
         private mutating func open(_ children: Int, at start: Int, depth: Int) throws {
-            guard children > 0 else { return }
+            // As msgpack-c, which refuses a container at level 33 even when it is empty.
             guard depth < maxDepth else {
                 throw SimArenaError(.data, "MessagePack nesting deeper than \(maxDepth) levels at byte \(start)")
             }
+            guard children > 0 else { return }
             // Every element takes at least one byte.
             guard children <= remaining else {
                 throw SimArenaError(
                     .data, "MessagePack container at byte \(start) claims \(children) elements but only \(remaining) bytes follow")
             }
-            guard budget.spend(DecodedSizeBudget.allocation) else { throw SimArenaError(.data, budget.exceeded) }
+            guard budget.spend(DecodedSizeBudget.allocation + children * DecodedSizeBudget.valueSlot) else {
+                throw SimArenaError(.data, budget.exceeded)
+            }
         }
 
         private mutating func array(count: Int, at start: Int, depth: Int) throws -> KValue {

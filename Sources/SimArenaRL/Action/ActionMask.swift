@@ -34,10 +34,6 @@ public enum ActionMask {
         allowed.prefix(8).enumerated().reduce(0) { $0 | ($1.element ? 1 << UInt8($1.offset) : 0) }
     }
 
-    public static func allowed(bits: UInt8, actions: Int) -> [Bool] {
-        (0..<actions).map { isAllowed($0, bits: bits) }
-    }
-
     /// Whether the mask `bits` allows `action`.
     public static func isAllowed(_ action: Int, bits: UInt8) -> Bool {
         bits & (1 << UInt8(action)) != 0

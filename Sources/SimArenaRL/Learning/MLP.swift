@@ -63,7 +63,8 @@ public struct MLP: Sendable, Equatable {
     public struct Activations: Sendable {
         public internal(set) var batch = 0
         public internal(set) var values: [[Float]] = []
-        /// The backward pass's ∂loss/∂values[l], one buffer per entry of `values`.
+        /// The backward pass's ∂loss/∂values[l], one buffer per entry of `values` (the input's
+        /// stays empty: nothing needs it).
         var deltas: [[Float]] = []
 
         public init() {}
@@ -75,12 +76,12 @@ public struct MLP: Sendable, Equatable {
             return last[index * width..<(index + 1) * width]
         }
 
-        /// Sizes every buffer in `buffers` to `batch × sizes[l]`, reallocating only those whose
-        /// size changes. Their contents are left for the caller to overwrite.
-        static func fit(_ buffers: inout [[Float]], sizes: [Int], batch: Int) {
+        /// Sizes the buffers in `buffers` from `first` on to `batch × sizes[l]`, reallocating only
+        /// those whose size changes. Their contents are left for the caller to overwrite.
+        static func fit(_ buffers: inout [[Float]], sizes: [Int], batch: Int, from first: Int = 0) {
             if buffers.count != sizes.count { buffers = Array(repeating: [], count: sizes.count) }
-            for (index, width) in sizes.enumerated() where buffers[index].count != batch * width {
-                buffers[index] = Array(repeating: 0, count: batch * width)
+            for index in first..<sizes.count where buffers[index].count != batch * sizes[index] {
+                buffers[index] = Array(repeating: 0, count: batch * sizes[index])
             }
         }
     }
@@ -157,7 +158,7 @@ public struct MLP: Sendable, Equatable {
         let batch = activations.batch
         precondition(outputGradient.count == batch * outputCount && gradient.count == parameters.count,
                      "MLP.backward: gradient sizes do not match")
-        Activations.fit(&activations.deltas, sizes: sizes, batch: batch)
+        Activations.fit(&activations.deltas, sizes: sizes, batch: batch, from: 1)
         activations.deltas[layerCount].withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: outputGradient) }
         for layer in stride(from: layerCount - 1, through: 0, by: -1) {
             let (width, height) = (sizes[layer], sizes[layer + 1])
