@@ -41,14 +41,14 @@ let package = Package(
             name: "CMsgPack", pkgConfig: "msgpack",
             providers: [.apt(["libmsgpack-dev"])]),
         .systemLibrary(
-            name: "CCurl", pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(
             name: "CJansson", pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"])]),
 
         // Starting an outside program under a guardian that ends its process group with the caller.
         .target(name: "CGuardedSpawn"),
+        // libcurl, loaded with dlopen when a cluster tool first talks to a cluster (its headers
+        // come from libcurl4-openssl-dev).
+        .target(name: "CCurlLoader"),
         // Values, codecs, quantities, traces, workloads, validation, files and processes.
         .target(name: "SimArenaModel", dependencies: ["CGuardedSpawn"]),
         // The scheduler and the cluster simulator, and their benchmarks.
@@ -71,7 +71,7 @@ let package = Package(
         // The Kubernetes API client (libcurl; kubeconfig read with Yams) and the SimKube backend.
         .target(
             name: "SimArenaKube",
-            dependencies: upTo("SimArenaRun") + ["CCurl", .product(name: "Yams", package: "Yams")]),
+            dependencies: upTo("SimArenaRun") + ["CCurlLoader", .product(name: "Yams", package: "Yams")]),
 
         // What every command-line tool shares: argument parsing and the error conventions.
         .target(
@@ -85,7 +85,7 @@ let package = Package(
         // The Kubernetes client against a loopback test API server (Tests/kube-server).
         .testTarget(
             name: "SimArenaKubeTests",
-            dependencies: upTo("SimArenaRun") + ["SimArenaRecommend", "SimArenaKube", "CCurl"]),
+            dependencies: upTo("SimArenaRun") + ["SimArenaRecommend", "SimArenaKube", "CCurlLoader"]),
     ] + tools.map { tool in
         .executableTarget(
             name: tool,

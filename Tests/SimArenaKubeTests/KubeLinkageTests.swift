@@ -7,11 +7,12 @@ import XCTest
 @testable import SimArenaSimulation
 @testable import SimArenaKube
 
-/// Only the tools that talk to a cluster link the Kubernetes target, and with it libcurl, Yams
-/// and Foundation: the others would pay for them at every start (libcurl alone brings some 30
-/// shared libraries). Checked on the tools beside the test bundle and, when built, on the
-/// release tools that bin/build.sh makes (static Swift runtime, so Foundation shows up as
-/// symbols rather than as a shared library).
+/// Only the tools that talk to a cluster link the Kubernetes target, and with it Yams and
+/// Foundation and the code that loads libcurl; no tool has libcurl among its NEEDED libraries,
+/// which would load it, and some 30 more, at every start (the cluster tools load it with dlopen
+/// when they first talk to a cluster). Checked on the tools beside the test bundle and, when
+/// built, on the release tools that bin/build.sh makes (static Swift runtime, so Foundation shows
+/// up as symbols rather than as a shared library).
 final class KubeLinkageTests: XCTestCase {
     static let clusterTools = ["sa-kube", "sa-train", "sa-recommend", "sa-benchmark", "sa-fuzz"]
     static let otherTools = ["sa-trace", "sa-simulate", "sa-preflight", "sa-observe", "sa-reward", "sa-act", "sa-learn", "sa-run", "sa-bench", "sa-env"]
@@ -23,11 +24,11 @@ final class KubeLinkageTests: XCTestCase {
         /// Its symbol table (`nm`), defined and undefined, one name a line.
         var symbols: String
 
-        /// Whether it calls libcurl: needs the library and refers to its transfer function.
-        var callsLibcurl: Bool {
-            needed.contains { $0.hasPrefix("libcurl.so") }
-                && (symbols.contains("\ncurl_easy_perform\n") || symbols.contains("\ncurl_easy_perform@"))
-        }
+        /// Whether it has libcurl among its NEEDED libraries.
+        var linksLibcurl: Bool { needed.contains { $0.hasPrefix("libcurl") } }
+
+        /// Whether it holds the code that loads libcurl and calls its transfer function.
+        var loadsLibcurl: Bool { symbols.contains("\nsa_curl_load\n") && symbols.contains("\nsa_curl_perform\n") }
 
         /// Whether it holds SimArenaKube's code (Swift symbols of the module, mangled `12SimArenaKube`,
         /// such as the KubeClient class's `$s12SimArenaKube10KubeClientC`).
@@ -71,13 +72,14 @@ final class KubeLinkageTests: XCTestCase {
                 let path = folder + "/" + tool
                 let linked = try linkage(of: path)
                 XCTAssertFalse(linked.needed.isEmpty, "\(path): no NEEDED entries read")
+                XCTAssertFalse(linked.linksLibcurl, "\(path) links libcurl")
                 if Self.clusterTools.contains(tool) {
                     // The positive control: the checks below can see what they look for.
-                    XCTAssertTrue(linked.callsLibcurl, "\(path) does not call libcurl")
+                    XCTAssertTrue(linked.loadsLibcurl, "\(path) cannot load libcurl")
                     XCTAssertTrue(linked.holdsKubeTarget, "\(path) holds no SimArenaKube code")
                     XCTAssertTrue(linked.usesFoundation, "\(path) shows no Foundation (Yams needs it)")
                 } else {
-                    XCTAssertFalse(linked.needed.contains { $0.hasPrefix("libcurl") }, "\(path) links libcurl")
+                    XCTAssertFalse(linked.loadsLibcurl, "\(path) holds the code that loads libcurl")
                     XCTAssertFalse(linked.holdsKubeTarget, "\(path) holds SimArenaKube code")
                     XCTAssertFalse(linked.usesFoundation, "\(path) uses Foundation")
                 }

@@ -3,7 +3,7 @@ import SimArenaSimulation
 import SimArenaRL
 import SimArenaRun
 
-import CCurl
+import CCurlLoader
 
 #if canImport(Glibc)
 import Glibc
@@ -58,7 +58,7 @@ struct TransportFailure: Error {
     }
 }
 
-/// HTTP(S) to one API server over libcurl (linked through `CCurl`, initialised on first use).
+/// HTTP(S) to one API server over libcurl (loaded through `CCurlLoader` and initialised on first use).
 /// TLS is verified against the cluster's CA (file or data) or the system's store, unless the
 /// kubeconfig says `insecure-skip-tls-verify`; `tls-server-name` is what the certificate is
 /// checked against when set. Certificates and keys are handed to libcurl from memory, never
@@ -96,7 +96,7 @@ public final class HTTPTransport {
             throw SimArenaError(.usage, "timeouts must be positive numbers of seconds below a million")
         }
         if let problem = Self.libraryProblem { throw SimArenaError(.noInput, problem) }
-        guard let handle = curl_easy_init() else { throw SimArenaError(.temporary, "libcurl could not make a handle") }
+        guard let handle = sa_curl_easy_init() else { throw SimArenaError(.temporary, "libcurl could not make a handle") }
         self.handle = handle
         self.cluster = cluster
         self.timeouts = timeouts
@@ -110,14 +110,16 @@ public final class HTTPTransport {
 
     deinit { sa_curl_cleanup(handle) }
 
-    /// Why libcurl cannot serve us (built without TLS, or failed to initialise), or nil when it
-    /// can. Computed once, which also runs `curl_global_init` once, before any handle exists.
+    /// Why libcurl cannot serve us (missing, built without TLS, or failed to initialise), or nil
+    /// when it can. Computed once, which also loads libcurl and runs `curl_global_init` once,
+    /// before any handle exists.
     static let libraryProblem: String? = {
-        guard let info = curl_version_info(SA_CURLVERSION_NOW) else { return "libcurl gave no version information" }
+        if let problem = sa_curl_load() { return String(cString: problem) }
+        guard let info = sa_curl_version_info(SA_CURLVERSION_NOW) else { return "libcurl gave no version information" }
         let version = String(cString: info.pointee.version)
         guard info.pointee.ssl_version != nil else { return "libcurl \(version) was built without TLS support" }
-        let code = curl_global_init(SA_CURL_GLOBAL_DEFAULT)
-        guard code == CURLE_OK else { return "libcurl failed to initialise: \(String(cString: curl_easy_strerror(code)))" }
+        let code = sa_curl_global_init(SA_CURL_GLOBAL_DEFAULT)
+        guard code == CURLE_OK else { return "libcurl failed to initialise: \(String(cString: sa_curl_easy_strerror(code)))" }
         return nil
     }()
 
@@ -142,17 +144,17 @@ public final class HTTPTransport {
         var headers: UnsafeMutablePointer<curl_slist>? = nil
         var connectTo: UnsafeMutablePointer<curl_slist>? = nil
         defer {
-            curl_slist_free_all(headers)
-            curl_slist_free_all(connectTo)
+            sa_curl_slist_free_all(headers)
+            sa_curl_slist_free_all(connectTo)
         }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let (code, status) = try errorBuffer.withUnsafeMutableBufferPointer { errorText in
             // Leave the handle without pointers into this call's memory and without credentials.
-            defer { curl_easy_reset(handle) }
+            defer { sa_curl_easy_reset(handle) }
             var lines = ["Accept: application/json", "User-Agent: sim-arena", "Expect:"]
             if request.body != nil { lines.append("Content-Type: \(request.contentType)") }
             if let authorization = auth.authorization { lines.append("Authorization: \(authorization.exposedValue)") }
-            for line in lines { headers = curl_slist_append(headers, line) }
+            for line in lines { headers = sa_curl_slist_append(headers, line) }
             try set(CURLOPT_URL, server.url(for: request.path, serverName: cluster.tlsServerName))
             try set(CURLOPT_HTTPHEADER, list: headers)
             try set(CURLOPT_NOSIGNAL, 1)
@@ -221,7 +223,7 @@ public final class HTTPTransport {
         if let serverName = cluster.tlsServerName {
             // libcurl checks the certificate against the URL's host, so the URL names the
             // server name and CONNECT_TO sends the connection to the real address.
-            connectTo = curl_slist_append(nil, "\(serverName):\(server.port):\(server.host):\(server.port)")
+            connectTo = sa_curl_slist_append(nil, "\(serverName):\(server.port):\(server.host):\(server.port)")
             try set(CURLOPT_CONNECT_TO, list: connectTo)
         }
         if let certificate = auth.clientCertificate, let key = auth.clientKey {
@@ -258,14 +260,14 @@ public final class HTTPTransport {
 
     private func check(_ code: CURLcode, _ option: CURLoption) throws {
         guard code == CURLE_OK else {
-            let reason = String(cString: curl_easy_strerror(code))
+            let reason = String(cString: sa_curl_easy_strerror(code))
             throw SimArenaError(.temporary, "libcurl refused option \(option.rawValue): \(reason)")
         }
     }
 
     /// A failed exchange, described without the request's headers (they hold credentials).
     private func failure(_ code: CURLcode, detail: String, tooLarge: Bool) -> TransportFailure {
-        let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail.trimmingWhitespace()
+        let text = detail.isEmpty ? String(cString: sa_curl_easy_strerror(code)) : detail.trimmingWhitespace()
         switch code {
         case CURLE_WRITE_ERROR where tooLarge:
             return TransportFailure(
