@@ -52,7 +52,7 @@ struct FuzzTarget: Sendable {
             let document = try JSONReader.parse(bytes)
             _ = try? RunConfiguration(document: document)
             _ = try? Observation(document: document)
-            _ = try? StepRecord(line: document)
+            _ = try? RecordedStep(line: document)
             _ = try? TabularQAgent(document: document)
             _ = try? ActionReport(document: document)
         },

@@ -173,19 +173,24 @@ final class RunDirectoryTests: XCTestCase {
         let directory = NSTemporaryDirectory() + "summary-\(UInt64.random(in: 0...UInt64.max))"
         try FileIO.createDirectories(directory)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        func record(_ episode: Int, _ step: Int, reward: Double?, ends: Bool) -> StepRecord {
-            try! StepRecord(line: ["episode": .int(Int64(episode)), "step": .int(Int64(step)), "reward": reward.map(KValue.double) ?? .null,
-                                   "action": ends ? .null : "noop", "terminated": .bool(ends), "truncated": false, "loss": 0.5])
+        struct Line {
+            var value: KValue
+            var recorded: RecordedStep { try! RecordedStep(line: value) }
+            func line() throws -> [UInt8] { try JSONWriter.encode(value, pretty: false) }
+        }
+        func record(_ episode: Int, _ step: Int, reward: Double?, ends: Bool) -> Line {
+            Line(value: ["episode": .int(Int64(episode)), "step": .int(Int64(step)), "reward": reward.map(KValue.double) ?? .null,
+                         "action": ends ? .null : "noop", "terminated": .bool(ends), "truncated": false, "loss": 0.5])
         }
         let records = [record(1, 1, reward: nil, ends: false), record(1, 2, reward: 1, ends: true),
                        record(2, 1, reward: nil, ends: false), record(2, 2, reward: -0.25, ends: false)]
         var full = RunSummary(agent: "dqn")
-        records.forEach { full.add($0) }
+        records.forEach { full.add($0.recorded) }
         try Document.write(full.value, to: directory + "/summary.json")
         // step.jsonl holds only episode 1: the summary ran ahead into episode 2.
         for item in records.prefix(2) { try FileIO.appendLine(try item.line(), to: directory + "/step.jsonl") }
         var expected = RunSummary(agent: "dqn")
-        records.prefix(2).forEach { expected.add($0) }
+        records.prefix(2).forEach { expected.add($0.recorded) }
         XCTAssertEqual(try RunSummary.consistent(runDirectory: directory, agent: "dqn").value, expected.value)
         // In step, the summary is taken as it is.
         for item in records.suffix(2) { try FileIO.appendLine(try item.line(), to: directory + "/step.jsonl") }
@@ -193,7 +198,7 @@ final class RunDirectoryTests: XCTestCase {
         XCTAssertEqual(full.episodes.map(\.lossCount), [2, 2])
         // A summary behind step.jsonl (the fast path now writes the lines first) is rebuilt too.
         var behind = RunSummary(agent: "dqn")
-        records.prefix(3).forEach { behind.add($0) }
+        records.prefix(3).forEach { behind.add($0.recorded) }
         try Document.write(behind.value, to: directory + "/summary.json")
         XCTAssertEqual(try RunSummary.consistent(runDirectory: directory, agent: "dqn").value, full.value)
         // A line that cannot be read is reported with the file and the line's number.

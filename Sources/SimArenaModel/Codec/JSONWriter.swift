@@ -31,41 +31,71 @@ public enum JSONWriter {
             throw error.message == Writer.nonFinite.message ? nonFiniteError(in: value) : error
         }
         if pretty { writer.out.append(UInt8(ascii: "\n")) }
-        return writer.out
+        return writer.out.bytes
+    }
+
+    /// Appends `value` as compact JSON to `out`, as a value of ``JSONOutput``'s (a comma before
+    /// it where one is due); a NaN or infinity throws naming its place under `place`.
+    public static func write(_ value: KValue, to out: inout JSONOutput, at place: @autoclosure () -> String) throws(SimArenaError) {
+        switch value {
+        case .null: return out.null()
+        case .bool(let flag): return out.bool(flag)
+        case .int(let number): return out.int(number)
+        case .uint(let number): return out.uint(number)
+        case .string(let text): return out.string(text)
+        case .double(let number): return try out.double(number, at: place())
+        case .float(let number): return try out.float(number, at: place())
+        case .binary, .array, .map: break
+        }
+        var writer = Writer(pretty: false, out: JSONOutput(capacity: 0))
+        swap(&writer.out, &out)
+        defer { swap(&writer.out, &out) }
+        writer.out.separate()
+        do throws(SimArenaError) {
+            try writer.write(value, depth: 0)
+        } catch {
+            throw error.message == Writer.nonFinite.message ? nonFiniteError(at: place() + (value.firstNonFiniteNumber?.description ?? "")) : error
+        }
     }
 
     /// `/spec/x: NaN or infinity cannot be written as JSON`, naming the first such number.
     public static func nonFiniteError(in value: KValue) -> SimArenaError {
-        let place = value.firstNonFiniteNumber.map { "\($0.description.isEmpty ? "the document" : $0.description): " } ?? ""
-        return SimArenaError(.data, place + "NaN or infinity cannot be written as JSON (MessagePack can hold it)")
+        nonFiniteError(at: value.firstNonFiniteNumber?.description)
+    }
+
+    /// The same for the number at `place`, a JSON pointer ("" for the whole document; nil when
+    /// not known).
+    public static func nonFiniteError(at place: String?) -> SimArenaError {
+        let prefix = place.map { "\($0.isEmpty ? "the document" : $0): " } ?? ""
+        return SimArenaError(.data, prefix + "NaN or infinity cannot be written as JSON (MessagePack can hold it)")
     }
 }
 
-/// Appends JSON text to one growing buffer.
+/// Writes a ``KValue``'s tokens, with the line breaks and indents of pretty output.
 private struct Writer {
     let pretty: Bool
-    var out: [UInt8] = []
+    var out: JSONOutput
 
-    init(pretty: Bool) {
+    init(pretty: Bool, out: JSONOutput = JSONOutput(capacity: 1 << 16)) {
         self.pretty = pretty
-        out.reserveCapacity(1 << 16)
+        self.out = out
     }
 
     /// Writes `value`, which sits inside `depth` containers.
     mutating func write(_ value: KValue, depth: Int) throws(SimArenaError) {
         switch value {
-        case .null: appendASCII("null")
-        case .bool(let flag): appendASCII(flag ? "true" : "false")
-        case .int(let number): writeInteger(number.magnitude, negative: number < 0)
-        case .uint(let number): writeInteger(number, negative: false)
+        case .null: out.appendASCII("null")
+        case .bool(let flag): out.appendASCII(flag ? "true" : "false")
+        case .int(let number): out.appendInteger(number.magnitude, negative: number < 0)
+        case .uint(let number): out.appendInteger(number, negative: false)
         case .float(let number):
             guard number.isFinite else { throw Self.nonFinite }
-            appendASCII(number.description)
+            out.appendASCII(number.description)
         case .double(let number):
             guard number.isFinite else { throw Self.nonFinite }
-            appendASCII(number.description)
-        case .string(let string): writeString(string)
-        case .binary(let bytes): writeBase64(bytes)
+            out.appendASCII(number.description)
+        case .string(let string): out.appendString(string)
+        case .binary(let bytes): out.appendBase64(bytes)
         case .array(let items):
             try writeContainer(items, open: UInt8(ascii: "["), close: UInt8(ascii: "]"), depth: depth) {
                 (writer, item, depth) throws(SimArenaError) in try writer.write(item, depth: depth)
@@ -114,74 +144,6 @@ private struct Writer {
     mutating func newline(indent: Int) {
         guard pretty else { return }
         out.append(UInt8(ascii: "\n"))
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
-    }
-
-    mutating func appendASCII(_ text: String) {
-        out.append(contentsOf: text.utf8)
-    }
-
-    mutating func writeInteger(_ magnitude: UInt64, negative: Bool) {
-        if negative { out.append(UInt8(ascii: "-")) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var rest = magnitude
-            var start = digits.count
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest > 0
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
-        }
-    }
-
-    mutating func writeString(_ string: String) {
-        var string = string
-        string.withUTF8 { bytes in
-            out.append(UInt8(ascii: "\""))
-            var runStart = 0
-            for (index, byte) in bytes.enumerated()
-            where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                runStart = index + 1
-                out.append(UInt8(ascii: "\\"))
-                switch byte {
-                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-                case 0x0A: out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                case 0x08: out.append(UInt8(ascii: "b"))
-                case 0x0C: out.append(UInt8(ascii: "f"))
-                default:
-                    appendASCII("u00")
-                    out.append(Self.hexDigits[Int(byte >> 4)])
-                    out.append(Self.hexDigits[Int(byte & 0xF)])
-                }
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
-            out.append(UInt8(ascii: "\""))
-        }
-    }
-
-    static let hexDigits = Array("0123456789abcdef".utf8)
-    static let base64Digits = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    /// Writes `bytes` as a string of standard base64 with `=` padding.
-    mutating func writeBase64(_ bytes: [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var index = 0
-        while index < bytes.count {
-            let chunk = bytes[index..<min(index + 3, bytes.count)]
-            var group = 0
-            for (position, byte) in chunk.enumerated() { group |= Int(byte) << (16 - 8 * position) }
-            for position in 0..<4 {
-                out.append(
-                    position <= chunk.count ? Self.base64Digits[(group >> (18 - 6 * position)) & 63] : UInt8(ascii: "=")
-                )
-            }
-            index += 3
-        }
-        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: " "), repeating: 2 * indent)
     }
 }

@@ -112,14 +112,13 @@ public enum RunDirectory {
         guard let line = try FileIO.lastLine(of: directory + "/" + steps) else {
             return next(after: nil, endsEpisode: true, in: directory, configuration: configuration)
         }
-        let last: StepRecord
+        let last: RecordedStep
         do {
-            last = try StepRecord(line: try JSONReader.parse(line))
+            last = try RecordedStep(line: try JSONReader.parse(line))
         } catch let error as SimArenaError where error.kind == .data {
             throw error.prefixed(directory + "/" + steps + ": last line")
         }
-        let ended = last.value["terminated"]?.boolValue == true || last.value["truncated"]?.boolValue == true
-        return next(after: StepFiles(runDirectory: directory, episode: last.episode, step: last.step), endsEpisode: ended, in: directory,
+        return next(after: StepFiles(runDirectory: directory, episode: last.episode, step: last.step), endsEpisode: last.endsEpisode, in: directory,
                     configuration: configuration)
     }
 
@@ -193,7 +192,7 @@ public enum RunDirectory {
     public static func append(_ record: StepRecord, to directory: String, summary: inout RunSummary, standing: Recorded?) throws {
         // The summary first: `next` trusts the last line of step.jsonl, so that line must only
         // appear once everything it stands for is saved. Both updates skip a step already counted.
-        summary.add(record)
+        summary.add(record.recorded)
         try Document.write(summary.value, to: directory + "/" + Self.summary)
         if standing == nil {
             try FileIO.appendLine(try record.line(), to: directory + "/" + steps)
@@ -204,7 +203,7 @@ public enum RunDirectory {
     /// when a later step follows it, nil when it is not there.
     public static func recorded(episode: Int, step: Int, in directory: String) throws -> Recorded? {
         guard let line = try FileIO.lastLine(of: directory + "/" + steps) else { return nil }
-        let last = try StepRecord(line: try JSONReader.parse(line))
+        let last = try RecordedStep(line: try JSONReader.parse(line))
         if (last.episode, last.step) == (episode, step) { return .last }
         return (last.episode, last.step) > (episode, step) ? .earlier : nil
     }

@@ -30,24 +30,23 @@ public struct RunSummary: Sendable {
         self.agent = agent
     }
 
-    /// Counts a step's record (its `value` from ``StepRecord``).
-    public mutating func add(_ record: StepRecord) {
-        let fields = record.value
+    /// Counts a recorded step (``StepRecord/recorded`` or a line read back).
+    public mutating func add(_ record: RecordedStep) {
         if episodes.last?.episode != record.episode {
             episodes.append(Episode(episode: record.episode, lastStep: 0, returnValue: 0, steps: 0, terminated: false, truncated: false))
         }
         let index = episodes.count - 1
         guard episodes[index].lastStep < record.step else { return }
         episodes[index].lastStep = record.step
-        episodes[index].returnValue = Observation.rounded(episodes[index].returnValue + (fields["reward"]?.doubleValue ?? 0))
-        if fields["action"]?.isNull == false { episodes[index].steps += 1 }
-        episodes[index].terminated = fields["terminated"]?.boolValue ?? false
-        episodes[index].truncated = fields["truncated"]?.boolValue ?? false
-        if let loss = fields["loss"]?.doubleValue {
+        episodes[index].returnValue = Observation.rounded(episodes[index].returnValue + (record.reward ?? 0))
+        if record.acted { episodes[index].steps += 1 }
+        episodes[index].terminated = record.terminated
+        episodes[index].truncated = record.truncated
+        if let loss = record.loss {
             episodes[index].lossSum += loss
             episodes[index].lossCount += 1
         }
-        if let epsilon = fields["epsilon"]?.doubleValue { episodes[index].epsilon = epsilon }
+        if let epsilon = record.epsilon { episodes[index].epsilon = epsilon }
     }
 
     /// The run's `summary.json`, or, when it does not end at `step.jsonl`'s last record, the
@@ -58,9 +57,9 @@ public struct RunSummary: Sendable {
         let path = directory + "/summary.json"
         let log = directory + "/step.jsonl"
         let summary = FileIO.exists(path) ? try RunSummary(document: try Document.read(path)) : RunSummary(agent: agent)
-        let last: StepRecord?
+        let last: RecordedStep?
         do {
-            last = try FileIO.lastLine(of: log).map { try StepRecord(line: try JSONReader.parse($0)) }
+            last = try FileIO.lastLine(of: log).map { try RecordedStep(line: try JSONReader.parse($0)) }
         } catch let error as SimArenaError {
             throw error.prefixed("\(log): last line")
         }
@@ -69,7 +68,7 @@ public struct RunSummary: Sendable {
         if FileIO.exists(log) {
             for (number, line) in try FileIO.read(log).split(separator: UInt8(ascii: "\n")).enumerated() where !line.isEmpty {
                 do {
-                    rebuilt.add(try StepRecord(line: try JSONReader.parse(Array(line))))
+                    rebuilt.add(try RecordedStep(line: try JSONReader.parse(Array(line))))
                 } catch let error as SimArenaError {
                     throw error.prefixed("\(log): line \(number + 1)")
                 }

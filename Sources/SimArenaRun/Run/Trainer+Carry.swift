@@ -32,7 +32,7 @@ extension Trainer {
             previous = before
         case .finished:
             guard learning, let line = try FileIO.lastLine(of: directory + "/" + RunDirectory.steps) else { return nil }
-            let last = try StepRecord(line: try JSONReader.parse(line))
+            let last = try RecordedStep(line: try JSONReader.parse(line))
             previous = StepFiles(runDirectory: directory, episode: last.episode, step: last.step)
         }
         if FileIO.exists(previous.file(StepFiles.observation)), FileIO.exists(previous.file(StepFiles.reward)) {

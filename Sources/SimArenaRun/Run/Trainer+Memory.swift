@@ -105,7 +105,7 @@ extension Trainer {
         carry = Carry(episode: state.identity.episode, step: state.identity.step, observation: observation, action: state.action,
                       nextTrace: state.endsEpisode ? nil : state.nextTrace, agent: state.agent, slot: carry?.slot ?? 1)
         if let learned = state.learned { epsilon = learned.epsilon }
-        summary.add(record)
+        summary.add(record.recorded)
         pending.lines.append(try record.line())
         if state.identity.step == 1, configuration.plotScript != nil {
             plotRows[traceFrom] = PlotData.Row(label: PlotRows.label(tracePath: traceFrom, trace: originals[traceFrom]), observation: observation)
