@@ -57,16 +57,36 @@ final class SimulatorTests: XCTestCase {
     /// the one a fresh simulation gives.
     func testSharedBlueprintsGiveTheSameResultsAsFreshOnes() throws {
         let cluster = Self.cluster(nodes: 3, cpu: 4000, memory: 8 << 30)
-        let cache = PodBlueprintCache()
-        let cpus = ["500m", "1", "500m", "1500m", "1"] + (0..<PodBlueprintCache.capacity).map { "\(100 + $0)m" } + ["1"]
+        let memo = SimulationMemo()
+        let cpus = ["500m", "1", "500m", "1500m", "1"] + (0..<SimulationMemo.capacity).map { "\(100 + $0)m" } + ["1"]
         for (index, cpu) in cpus.enumerated() {
             let trace = try Self.trace([(0, [Self.deployment("web", replicas: 2, requests: ["cpu": .string(cpu), "memory": "1Gi"]),
                                              Self.deployment("api", replicas: 1, requests: ["cpu": "250m", "memory": "1Gi"])], [])])
             let options = SimulationOptions(duration: 90_000, seed: UInt64(index))
-            let shared = try ClusterSimulator(trace: trace, cluster: cluster, options: options, blueprints: cache).run()
+            let shared = try ClusterSimulator(trace: trace, cluster: cluster, options: options, memo: memo).run()
             let fresh = try ClusterSimulator(trace: trace, cluster: cluster, options: options).run()
             XCTAssertEqual(shared.messagePack, fresh.messagePack, "\(index): cpu \(cpu)")
         }
+    }
+
+    /// FailedScheduling messages kept across simulations (also the first) are the ones a fresh
+    /// simulation builds: for failures that differ in reason, in count and in node count, and
+    /// again after the store has filled and started over.
+    func testSharedMessagesGiveTheSameResultsAsFreshOnes() throws {
+        let memo = SimulationMemo()
+        let requests: [(cpu: String, memory: String)] = [("5", "1Gi"), ("1", "16Gi"), ("5", "16Gi"), ("5", "1Gi"), ("1", "1Gi")]
+        let fillers = (0..<SimulationMemo.capacity).map { (cpu: "\(5 + $0)", memory: "\(9 + $0 % 7)Gi") }
+        var messages = Set<String>()
+        for (index, request) in (requests + fillers + requests).enumerated() {
+            let cluster = Self.cluster(nodes: 2 + index % 2, cpu: 4000, memory: 8 << 30)
+            let trace = try Self.trace([(0, [Self.deployment("web", replicas: 2, requests: ["cpu": .string(request.cpu), "memory": .string(request.memory)])], [])])
+            let options = SimulationOptions(duration: 30_000, seed: UInt64(index))
+            let shared = try ClusterSimulator(trace: trace, cluster: cluster, options: options, memo: memo).run()
+            let fresh = try ClusterSimulator(trace: trace, cluster: cluster, options: options).run()
+            XCTAssertTrue(shared.messagePack == fresh.messagePack, "\(index): \(request)")
+            messages.formUnion(shared.pods.compactMap(\.message))
+        }
+        XCTAssertGreaterThanOrEqual(messages.count, 6, "the failures differ: \(messages.sorted())")
     }
 
     // MARK: Scheduling

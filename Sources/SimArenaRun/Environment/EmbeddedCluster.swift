@@ -15,7 +15,7 @@ public struct EmbeddedCluster: ClusterBackend {
     /// Simulated milliseconds per step.
     public var durationMillis: Int64
     private let declared = DeclaredClusterCache()
-    private let blueprints = PodBlueprintCache()
+    private let memo = SimulationMemo()
 
     /// Loads the cluster spec at `clusterPath` (nil: each trace's declared cluster, else the demo).
     public init(clusterPath: String?, durationSeconds: Double) throws {
@@ -31,7 +31,7 @@ public struct EmbeddedCluster: ClusterBackend {
 
     public func simulate(_ trace: Trace, seed: UInt64, step: StepIdentity) throws -> any SimulationOutcome {
         try ClusterSimulator(trace: trace, cluster: spec(for: trace), options: SimulationOptions(duration: durationMillis, seed: seed),
-                             blueprints: blueprints).run()
+                             memo: memo).run()
     }
 
     public func addPreflightChecks(to verdict: inout PreflightVerdict, trace: Trace?, traceName: String, namespaces: [String]) {

@@ -85,9 +85,9 @@ public enum DefaultPreemption {
     public static func nothingToEvictMessage(_ pod: PodSchedulingRequirements, failures: [NodeFailure]) -> String {
         guard pod.preemptionPolicy != .never else { return neverMessage }
         let helped = failures.count { !$0.unresolvable }
-        var counts: [String: Int] = [:]
-        if helped > 0 { counts[noVictimsReason] = helped }
-        if helped < failures.count { counts[notHelpfulReason] = failures.count - helped }
+        var counts: [(reason: String, count: Int)] = []
+        if helped > 0 { counts.append((noVictimsReason, helped)) }
+        if helped < failures.count { counts.append((notHelpfulReason, failures.count - helped)) }
         return "preemption: " + Scheduler.unschedulableMessage(nodeCount: failures.count, reasonCounts: counts)
     }
 

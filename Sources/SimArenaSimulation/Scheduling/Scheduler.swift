@@ -118,9 +118,16 @@ public enum Scheduler {
 
     /// kube-scheduler's FitError text for failures on every node: `0/N nodes are available: …`.
     public static func fitErrorMessage(_ failures: [NodeFailure]) -> String {
-        var reasonCounts: [String: Int] = [:]
+        // Few distinct reasons, mostly the same string instances: a list beats hashing them.
+        var reasonCounts: [(reason: String, count: Int)] = []
         for failure in failures {
-            for reason in failure.reasons { reasonCounts[reason, default: 0] += 1 }
+            for reason in failure.reasons {
+                if let index = reasonCounts.firstIndex(where: { $0.reason == reason }) {
+                    reasonCounts[index].count += 1
+                } else {
+                    reasonCounts.append((reason, 1))
+                }
+            }
         }
         return unschedulableMessage(nodeCount: failures.count, reasonCounts: reasonCounts)
     }
@@ -229,11 +236,16 @@ public enum Scheduler {
 
     /// `0/N nodes are available: ` followed by `"<count> <reason>"` items sorted as strings
     /// (byte order, so `10 …` sorts before `2 …`, as kube-scheduler does), joined by `, `, and a
-    /// final `.`.
-    public static func unschedulableMessage(nodeCount: Int, reasonCounts: [String: Int]) -> String {
-        let items = reasonCounts.map { "\($0.value) \($0.key)" }
-            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        if items.isEmpty { return "0/\(nodeCount) nodes are available." }
-        return "0/\(nodeCount) nodes are available: \(items.joined(separator: ", "))."
+    /// final `.`; `reasonCounts` names each reason once.
+    public static func unschedulableMessage(nodeCount: Int, reasonCounts: [(reason: String, count: Int)]) -> String {
+        var text = "0/" + String(nodeCount) + " nodes are available"
+        guard !reasonCounts.isEmpty else { return text + "." }
+        let items = reasonCounts.map { String($0.count) + " " + $0.reason }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        text += ": "
+        for (index, item) in items.enumerated() {
+            if index > 0 { text += ", " }
+            text += item
+        }
+        return text + "."
     }
 }

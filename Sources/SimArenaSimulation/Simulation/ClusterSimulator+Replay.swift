@@ -63,8 +63,8 @@ extension ClusterSimulator {
         let templateBytes = MessagePackWriter.encode(object.value(at: workload.templatePointer) ?? .null)
         let hash = Self.fnv1a32(templateBytes)
         let defaultPolicy: PodBlueprint.RestartPolicy = workload.kind == .job || workload.kind == .cronJob ? .onFailure : .always
-        let blueprint = { [blueprintCache] in
-            try blueprintCache.blueprint(template: templateBytes, namespace: workload.namespace, defaultRestartPolicy: defaultPolicy) {
+        let blueprint = { [memo] in
+            try memo.blueprint(template: templateBytes, namespace: workload.namespace, defaultRestartPolicy: defaultPolicy) {
                 try PodBlueprint(template: workload.template, at: templatePath, namespace: workload.namespace,
                                  defaultRestartPolicy: defaultPolicy)
             }

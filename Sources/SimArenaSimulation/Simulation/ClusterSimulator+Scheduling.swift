@@ -55,11 +55,9 @@ extension ClusterSimulator {
                 // Nothing to evict (the common case): the message depends on the failures and
                 // the policy alone, and pods that wait alike share it.
                 let key = UnschedulableKey(failures: failures, preemptionPolicy: requirements.preemptionPolicy)
-                let message = unschedulableMessages[key] ?? {
-                    let text = Scheduler.fitErrorMessage(failures) + " " + DefaultPreemption.nothingToEvictMessage(requirements, failures: failures)
-                    unschedulableMessages[key] = text
-                    return text
-                }()
+                let message = memo.unschedulableMessage(for: key) {
+                    Scheduler.fitErrorMessage(failures) + " " + DefaultPreemption.nothingToEvictMessage(requirements, failures: failures)
+                }
                 recordFailure(pod, message: message)
                 return unschedulableQueue.append(pod)
             }

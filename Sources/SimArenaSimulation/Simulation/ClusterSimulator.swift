@@ -55,8 +55,6 @@ public final class ClusterSimulator {
     /// How many bound pods have each priority: preemption has nothing to evict when no bound pod
     /// has a lower priority than the pod.
     var boundPriorities: [Int32: Int] = [:]
-    /// FailedScheduling messages already built, for pods with nothing to evict.
-    var unschedulableMessages: [UnschedulableKey: String] = [:]
     /// The scheduler's answer for the requirements of the last pod scheduled, kept current.
     var scoreIndex: NodeScoreIndex?
     var queue = EventQueue<Action>()
@@ -65,19 +63,20 @@ public final class ClusterSimulator {
     /// Run durations recorded in the trace's pod lifecycles, by `gvk|namespace/name` of the owner.
     var lifecycles: [String: [Int64?]] = [:]
 
-    /// Pod blueprints read before, by template: shared by the simulations of one backend.
-    let blueprintCache: PodBlueprintCache
+    /// Pod blueprints and FailedScheduling messages made before: shared by the simulations of
+    /// one backend.
+    let memo: SimulationMemo
 
-    /// A simulation of `trace` on `cluster`; `blueprints` keeps the pod templates read, for the
-    /// next simulations of the same workloads (an environment's steps).
+    /// A simulation of `trace` on `cluster`; `memo` keeps the pod templates read and the
+    /// messages built, for the next simulations of the same workloads (an environment's steps).
     public init(trace: Trace, cluster: ClusterSpec, options: SimulationOptions = SimulationOptions(),
-                blueprints: PodBlueprintCache = PodBlueprintCache()) throws {
+                memo: SimulationMemo = SimulationMemo()) throws {
         guard options.duration >= 0, options.duration <= SimulationOptions.maxDuration else {
             throw SimArenaError(.usage, "duration must be between 0 and \(SimulationOptions.maxDuration / 1000) seconds")
         }
         self.trace = trace
-        blueprintCache = blueprints
-        blueprints.simulationStarted()
+        self.memo = memo
+        memo.simulationStarted()
         self.cluster = cluster
         self.options = options
         let sorted = trace.events.enumerated().sorted { ($0.element.ts, $0.offset) < ($1.element.ts, $1.offset) }
