@@ -41,6 +41,48 @@ final class DQNTests: XCTestCase {
         XCTAssertGreaterThan(checked, network.parameters.count / 2, "most parameters get a gradient")
     }
 
+    /// The backward pass sums sixteen samples side by side: every gradient must come out bit for
+    /// bit as back-propagation one sample and one unit at a time gives it, for batches with and
+    /// without a vector part and a tail (1, 16, 23, 33) and layers narrower than the vectors.
+    func testBackpropagationIsBitIdenticalToTheScalarFormula() {
+        var random = SeededGenerator(seed: 5)
+        for (sizes, batch) in [([5, 19, 17, 3], 1), ([5, 19, 17, 3], 16), ([12, 64, 64, 7], 23), ([3, 2, 20, 4], 33)] {
+            let network = MLP(sizes: sizes, random: &random)
+            let inputs = (0..<batch * sizes[0]).map { _ in Float(random.unitDouble() * 2 - 1) }
+            let outputGradient = (0..<batch * sizes.last!).map { _ in Float(random.unitDouble() - 0.5) }
+            var activations = MLP.Activations()
+            network.forward(inputs, batch: batch, into: &activations)
+            var gradient = [Float](repeating: 0, count: network.parameters.count)
+            network.backward(&activations, outputGradient: outputGradient, into: &gradient)
+
+            // The formula, one sample and one unit at a time, on the same forward pass.
+            let weights = network.parameters
+            var expected = [Float](repeating: 0, count: weights.count)
+            var delta = outputGradient
+            for layer in stride(from: network.layerCount - 1, through: 0, by: -1) {
+                let (width, height) = (sizes[layer], sizes[layer + 1])
+                let (kernel, bias) = (network.kernelOffsets[layer], network.biasOffsets[layer])
+                let x = activations.values[layer]
+                var inputDelta = [Float](repeating: 0, count: batch * width)
+                for sample in 0..<batch {
+                    for unit in 0..<height { expected[bias + unit] += delta[sample * height + unit] }
+                    for feature in 0..<width where x[sample * width + feature] != 0 {
+                        for unit in 0..<height {
+                            expected[kernel + feature * height + unit] += x[sample * width + feature] * delta[sample * height + unit]
+                        }
+                    }
+                    for feature in 0..<width where x[sample * width + feature] > 0 {
+                        var sum: Float = 0
+                        for unit in 0..<height { sum += weights[kernel + feature * height + unit] * delta[sample * height + unit] }
+                        inputDelta[sample * width + feature] = sum
+                    }
+                }
+                delta = inputDelta
+            }
+            XCTAssertEqual(gradient.map(\.bitPattern), expected.map(\.bitPattern), "\(sizes), batch \(batch)")
+        }
+    }
+
     /// Two Adam steps (lr 0.1, β 0.9/0.999, ε 1e-8) worked by hand:
     /// t=1: m̂ = g, v̂ = g², so each parameter moves by lr·sign(g): [0.9, −1.9].
     /// t=2, g = [−0.2, 0.3]: m = [0.025, 0.021], v = [2.8975e-4, 9.999e-5];

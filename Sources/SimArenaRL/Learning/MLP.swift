@@ -66,6 +66,8 @@ public struct MLP: Sendable, Equatable {
         /// The backward pass's ∂loss/∂values[l], one buffer per entry of `values` (the input's
         /// stays empty: nothing needs it).
         var deltas: [[Float]] = []
+        /// The backward pass's scratch: a layer's output deltas transposed (units × samples).
+        var scratch: [Float] = []
 
         public init() {}
 
@@ -160,9 +162,14 @@ public struct MLP: Sendable, Equatable {
                      "MLP.backward: gradient sizes do not match")
         Activations.fit(&activations.deltas, sizes: sizes, batch: batch, from: 1)
         activations.deltas[layerCount].withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: outputGradient) }
+        // Taken out while it is written, as the layers' buffers below and in `propagate`.
+        var scratch: [Float] = []
+        swap(&scratch, &activations.scratch)
+        defer { swap(&scratch, &activations.scratch) }
+        let scratchSize = batch * (sizes.max() ?? 0)
+        if scratch.count < scratchSize { scratch = Array(repeating: 0, count: scratchSize) }
         for layer in stride(from: layerCount - 1, through: 0, by: -1) {
             let (width, height) = (sizes[layer], sizes[layer + 1])
-            // Taken out while it is written, as in `propagate`.
             var inputDelta: [Float] = []
             swap(&inputDelta, &activations.deltas[layer])
             parameters.withUnsafeBufferPointer { weights in
@@ -183,16 +190,44 @@ public struct MLP: Sendable, Equatable {
                                 }
                             }
                             guard layer > 0 else { return }
-                            // ∂loss/∂input, masked by the ReLU that produced the input.
-                            inputDelta.withUnsafeMutableBufferPointer { back in
-                                back.update(repeating: 0)
+                            // ∂loss/∂input, masked by the ReLU that produced the input: for each
+                            // sample and input unit, a weight row's products with the sample's
+                            // deltas added in unit order. Sixteen samples' sums are added side by
+                            // side (VectorKernels), over the deltas transposed to units × samples;
+                            // the samples past the last sixteen are summed one at a time.
+                            scratch.withUnsafeMutableBufferPointer { scratch in
+                                let transposed = scratch.baseAddress!
                                 for sample in 0..<batch {
-                                    let dRow = d.baseAddress! + sample * height
-                                    for feature in 0..<width where x[sample * width + feature] > 0 {
+                                    for unit in 0..<height { transposed[unit * batch + sample] = d[sample * height + unit] }
+                                }
+                                let lanes = VectorKernels.WideLanes.scalarCount
+                                let vectorSamples = batch - batch % lanes
+                                inputDelta.withUnsafeMutableBufferPointer { back in
+                                    for feature in 0..<width {
                                         let weightsRow = kernel + feature * height
-                                        var sum: Float = 0
-                                        for unit in 0..<height { sum += weightsRow[unit] * dRow[unit] }
-                                        back[sample * width + feature] = sum
+                                        for first in stride(from: 0, to: vectorSamples, by: lanes) {
+                                            var sums = VectorKernels.WideLanes(repeating: 0)
+                                            var column = UnsafePointer(transposed + first)
+                                            for unit in 0..<height {
+                                                sums += VectorKernels.WideLanes(repeating: weightsRow[unit]) * VectorKernels.loadWide(column)
+                                                column += batch
+                                            }
+                                            for lane in 0..<lanes {
+                                                let index = (first + lane) * width + feature
+                                                back[index] = x[index] > 0 ? sums[lane] : 0
+                                            }
+                                        }
+                                        for sample in vectorSamples..<batch {
+                                            let index = sample * width + feature
+                                            guard x[index] > 0 else {
+                                                back[index] = 0
+                                                continue
+                                            }
+                                            let dRow = d.baseAddress! + sample * height
+                                            var sum: Float = 0
+                                            for unit in 0..<height { sum += weightsRow[unit] * dRow[unit] }
+                                            back[index] = sum
+                                        }
                                     }
                                 }
                             }
