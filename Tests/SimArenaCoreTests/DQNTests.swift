@@ -41,12 +41,13 @@ final class DQNTests: XCTestCase {
         XCTAssertGreaterThan(checked, network.parameters.count / 2, "most parameters get a gradient")
     }
 
-    /// The backward pass sums sixteen samples side by side: every gradient must come out bit for
-    /// bit as back-propagation one sample and one unit at a time gives it, for batches with and
-    /// without a vector part and a tail (1, 16, 23, 33) and layers narrower than the vectors.
-    func testBackpropagationIsBitIdenticalToTheScalarFormula() {
+    /// The forward pass adds sixteen units side by side and the backward pass sixteen samples:
+    /// every activation and gradient must come out bit for bit as the formulas one sample and one
+    /// unit at a time give them, for batches with and without a vector part and a tail (1, 16,
+    /// 23, 33) and layers narrower than, as wide as and wider than the vectors.
+    func testForwardAndBackpropagationAreBitIdenticalToTheScalarFormulas() {
         var random = SeededGenerator(seed: 5)
-        for (sizes, batch) in [([5, 19, 17, 3], 1), ([5, 19, 17, 3], 16), ([12, 64, 64, 7], 23), ([3, 2, 20, 4], 33)] {
+        for (sizes, batch) in [([5, 19, 17, 3], 1), ([5, 19, 16, 3], 16), ([12, 64, 64, 7], 23), ([3, 2, 20, 4], 33)] {
             let network = MLP(sizes: sizes, random: &random)
             let inputs = (0..<batch * sizes[0]).map { _ in Float(random.unitDouble() * 2 - 1) }
             let outputGradient = (0..<batch * sizes.last!).map { _ in Float(random.unitDouble() - 0.5) }
@@ -55,8 +56,25 @@ final class DQNTests: XCTestCase {
             var gradient = [Float](repeating: 0, count: network.parameters.count)
             network.backward(&activations, outputGradient: outputGradient, into: &gradient)
 
-            // The formula, one sample and one unit at a time, on the same forward pass.
+            // The formulas, one sample and one unit at a time.
             let weights = network.parameters
+            var values = [inputs]
+            for layer in 0..<network.layerCount {
+                let (width, height) = (sizes[layer], sizes[layer + 1])
+                let (kernel, bias, x) = (network.kernelOffsets[layer], network.biasOffsets[layer], values[layer])
+                var output = [Float](repeating: 0, count: batch * height)
+                for sample in 0..<batch {
+                    for unit in 0..<height {
+                        var sum = weights[bias + unit]
+                        for feature in 0..<width where x[sample * width + feature] != 0 {
+                            sum += x[sample * width + feature] * weights[kernel + feature * height + unit]
+                        }
+                        output[sample * height + unit] = layer + 1 < network.layerCount && !(sum > 0) ? 0 : sum
+                    }
+                }
+                values.append(output)
+            }
+            XCTAssertEqual(activations.values.map { $0.map(\.bitPattern) }, values.map { $0.map(\.bitPattern) }, "\(sizes), batch \(batch)")
             var expected = [Float](repeating: 0, count: weights.count)
             var delta = outputGradient
             for layer in stride(from: network.layerCount - 1, through: 0, by: -1) {

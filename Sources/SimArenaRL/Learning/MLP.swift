@@ -128,14 +128,33 @@ public struct MLP: Sendable, Equatable {
                     output.withUnsafeMutableBufferPointer { out in
                         let kernel = weights.baseAddress! + kernelOffsets[layer]
                         let bias = weights.baseAddress! + biasOffsets[layer]
+                        // Each output is its bias plus the inputs' products added in input
+                        // order (ReLU zeros contribute nothing and are skipped). Sixteen outputs
+                        // at a time stay in registers over the inputs (VectorKernels); the units
+                        // past the last sixteen are added one at a time.
+                        let lanes = VectorKernels.WideLanes.scalarCount
+                        let vectorUnits = height - height % lanes
                         for sample in 0..<batch {
                             let row = out.baseAddress! + sample * height
-                            for unit in 0..<height { row[unit] = bias[unit] }
-                            for feature in 0..<width {
-                                let x = input[sample * width + feature]
-                                if x == 0 { continue }  // ReLU zeros contribute nothing
-                                let weightsRow = kernel + feature * height
-                                for unit in 0..<height { row[unit] += x * weightsRow[unit] }
+                            let xs = input.baseAddress! + sample * width
+                            for first in stride(from: 0, to: vectorUnits, by: lanes) {
+                                var sums = VectorKernels.loadWide(bias + first)
+                                var weightsRow = UnsafePointer(kernel + first)
+                                for feature in 0..<width {
+                                    let x = xs[feature]
+                                    if x != 0 { sums += VectorKernels.WideLanes(repeating: x) * VectorKernels.loadWide(weightsRow) }
+                                    weightsRow += height
+                                }
+                                VectorKernels.store(sums, to: row + first)
+                            }
+                            if vectorUnits < height {
+                                for unit in vectorUnits..<height { row[unit] = bias[unit] }
+                                for feature in 0..<width {
+                                    let x = xs[feature]
+                                    if x == 0 { continue }
+                                    let weightsRow = kernel + feature * height
+                                    for unit in vectorUnits..<height { row[unit] += x * weightsRow[unit] }
+                                }
                             }
                             if relu { for unit in 0..<height where !(row[unit] > 0) { row[unit] = 0 } }
                         }

@@ -1,5 +1,7 @@
-/// Eight floats at a time, for the optimizer's update of every parameter, and sixteen for the
-/// backward pass's sums over a layer's units (one sum per sample, sixteen samples side by side).
+/// Floats side by side: eight for the optimizer's update of every parameter; sixteen for the
+/// network's sums, kept in registers while their terms are added (the forward pass's outputs,
+/// sixteen units of one sample; the backward pass's input deltas, one unit of sixteen samples).
+/// (`SIMD32` would hold more, but with it the forward pass took eight times the instructions.)
 ///
 /// Each element sees the same operations in the same order as in a one-at-a-time loop (a
 /// multiply rounded, then an add rounded: Swift does not fuse them), so results are
@@ -22,6 +24,11 @@ enum VectorKernels {
     @inline(__always)
     static func loadWide(_ pointer: UnsafePointer<Float>) -> WideLanes {
         UnsafeRawPointer(pointer).loadUnaligned(as: WideLanes.self)
+    }
+
+    @inline(__always)
+    static func store(_ value: WideLanes, to pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: WideLanes.self)
     }
 
     @inline(__always)
