@@ -107,11 +107,12 @@ final class DQNTests: XCTestCase {
     /// m̂ = m/0.19, v̂ = v/0.001999; θ −= 0.1·m̂/(√v̂ + ε) → [0.8654394, −1.9494190].
     func testAdamMatchesHandComputedSteps() {
         var optimizer = Optimizer(kind: .adam, learningRate: 0.1, parameterCount: 2)
+        var spares = Optimizer.Spares()
         var parameters: [Float] = [1, -2]
-        optimizer.apply([0.5, -0.1], to: &parameters)
+        optimizer.apply([0.5, -0.1], to: &parameters, spares: &spares)
         XCTAssertEqual(parameters[0], 0.9, accuracy: 1e-6)
         XCTAssertEqual(parameters[1], -1.9, accuracy: 1e-6)
-        optimizer.apply([-0.2, 0.3], to: &parameters)
+        optimizer.apply([-0.2, 0.3], to: &parameters, spares: &spares)
         XCTAssertEqual(parameters[0], 0.8654394, accuracy: 1e-6)
         XCTAssertEqual(parameters[1], -1.9494190, accuracy: 1e-6)
         XCTAssertEqual(optimizer.step, 2)
@@ -122,11 +123,12 @@ final class DQNTests: XCTestCase {
     func testAdamIsBitIdenticalToTheScalarFormula() {
         var random = SeededGenerator(seed: 7)
         var optimizer = Optimizer(kind: .adam, learningRate: 0.003, parameterCount: 13)
+        var spares = Optimizer.Spares()
         var parameters = (0..<13).map { _ in Float(random.unitDouble() * 2 - 1) }
         var (expected, m, v) = (parameters, [Float](repeating: 0, count: 13), [Float](repeating: 0, count: 13))
         for step in 1...5 {
             let gradient = (0..<13).map { _ in Float(random.unitDouble() - 0.5) }
-            optimizer.apply(gradient, to: &parameters)
+            optimizer.apply(gradient, to: &parameters, spares: &spares)
             let (b1, b2, lr, eps) = (optimizer.beta1, optimizer.beta2, optimizer.learningRate, optimizer.epsilon)
             let c1 = Float(1 - pow(Double(b1), Double(step)))
             let c2 = Float(1 - pow(Double(b2), Double(step)))
@@ -147,8 +149,9 @@ final class DQNTests: XCTestCase {
     func testRMSpropMatchesHandComputedStep() {
         // v = 0.01·g² = 0.0025; θ −= 0.01·0.5/(0.05 + 1e-8)
         var optimizer = Optimizer(kind: .rmsprop, learningRate: 0.01, parameterCount: 1)
+        var spares = Optimizer.Spares()
         var parameters: [Float] = [1]
-        optimizer.apply([0.5], to: &parameters)
+        optimizer.apply([0.5], to: &parameters, spares: &spares)
         XCTAssertEqual(parameters[0], 0.9, accuracy: 1e-6)
     }
 
@@ -260,10 +263,15 @@ final class DQNTests: XCTestCase {
         var kept = agent
         func learn(_ step: Int) {
             kept = agent
+            let before = try! agent.checkpoint()
             let state = (0..<Self.width).map { Float(($0 * 7 + step) % 5) / 5 }
             agent.learn(Transition(state: state, action: step % 3, reward: 1, next: state.reversed(), terminated: false),
                         buffer: &buffer, random: &random)
+            // The copy kept from before (as a run's carry keeps it) is untouched by the update,
+            // though the optimizer now writes into the arrays it read the step before.
+            XCTAssertEqual(try DQNAgent(checkpoint: before), kept, "step \(step)")
         }
+
         func addresses() -> [UnsafeRawPointer?] {
             let work = agent.workspace.take()
             defer { agent.workspace.giveBack(work) }

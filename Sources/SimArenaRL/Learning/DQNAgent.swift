@@ -120,7 +120,7 @@ public struct DQNAgent: Sendable, Equatable {
         UpdateWorkspace.zero(&work.gradient, count: online.parameters.count)
         online.backward(&work.current, outputGradient: work.outputGradient, into: &work.gradient)
         if settings.gradientClip > 0 { clipGradientNorm(&work.gradient, maxNorm: Float(settings.gradientClip)) }
-        optimizer.apply(work.gradient, to: &online.parameters)
+        optimizer.apply(work.gradient, to: &online.parameters, spares: &work.optimizer)
         updates += 1
         return totalLoss / Float(size)
     }

@@ -46,59 +46,87 @@ public struct Optimizer: Sendable, Equatable {
         secondMoment = Array(repeating: 0, count: parameterCount)
     }
 
-    /// Applies one step of `gradient` to `parameters`.
-    public mutating func apply(_ gradient: [Float], to parameters: inout [Float]) {
+    /// The arrays an update writes its results into before it swaps them with the ones it read.
+    /// Copies of an agent share their arrays (the runs keep the previous step's agent while the
+    /// step's copy learns), and updating a shared array in place would first copy it, element by
+    /// element; spares kept apart from the agent (in its ``UpdateWorkspace``) copy nothing. What
+    /// they hold before an update does not matter: every element is written.
+    public struct Spares: Sendable {
+        var parameters: [Float] = []
+        var firstMoment: [Float] = []
+        var secondMoment: [Float] = []
+
+        public init() {}
+    }
+
+    /// Applies one step of `gradient` to `parameters`, writing the new parameters and moments
+    /// into `spares` and swapping them in (the old ones become the spares).
+    public mutating func apply(_ gradient: [Float], to parameters: inout [Float], spares: inout Spares) {
         precondition(gradient.count == parameters.count && secondMoment.count == parameters.count,
                      "Optimizer.apply: sizes do not match")
         step += 1
+        let count = parameters.count
+        UpdateWorkspace.size(&spares.parameters, count: count)
+        UpdateWorkspace.size(&spares.secondMoment, count: count)
+        UpdateWorkspace.size(&spares.firstMoment, count: firstMoment.count)
         let (beta1, beta2, rate, epsilon) = (beta1, beta2, learningRate, epsilon)
-        switch kind {
-        case .adam:
-            let correction1 = Float(1 - pow(Double(beta1), Double(step)))
-            let correction2 = Float(1 - pow(Double(beta2), Double(step)))
-            // Eight parameters at a time, each with the same operations in the same order as
-            // one at a time (``VectorKernels``).
-            typealias Lanes = VectorKernels.Lanes
-            let (b1, b2, keep1, keep2) = (Lanes(repeating: beta1), Lanes(repeating: beta2), Lanes(repeating: 1 - beta1),
-                                          Lanes(repeating: 1 - beta2))
-            let (c1, c2, lr, eps) = (Lanes(repeating: correction1), Lanes(repeating: correction2), Lanes(repeating: rate),
-                                     Lanes(repeating: epsilon))
-            let count = parameters.count
-            parameters.withUnsafeMutableBufferPointer { parameters in
-                firstMoment.withUnsafeMutableBufferPointer { first in
-                    secondMoment.withUnsafeMutableBufferPointer { second in
-                        gradient.withUnsafeBufferPointer { gradient in
-                            let (p, m, v, g) = (parameters.baseAddress!, first.baseAddress!, second.baseAddress!, gradient.baseAddress!)
-                            var index = 0
-                            while index + Lanes.scalarCount <= count {
-                                let grad = VectorKernels.load(g + index)
-                                let moment1 = b1 * VectorKernels.load(m + index) + keep1 * grad
-                                let moment2 = b2 * VectorKernels.load(v + index) + keep2 * grad * grad
-                                VectorKernels.store(moment1, to: m + index)
-                                VectorKernels.store(moment2, to: v + index)
-                                let step = lr * (moment1 / c1) / ((moment2 / c2).squareRoot() + eps)
-                                VectorKernels.store(VectorKernels.load(p + index) - step, to: p + index)
-                                index += Lanes.scalarCount
-                            }
-                            while index < count {
-                                m[index] = beta1 * m[index] + (1 - beta1) * g[index]
-                                v[index] = beta2 * v[index] + (1 - beta2) * g[index] * g[index]
-                                let mean = m[index] / correction1
-                                let variance = v[index] / correction2
-                                p[index] -= rate * mean / (variance.squareRoot() + epsilon)
-                                index += 1
+        let correction1 = Float(1 - pow(Double(beta1), Double(step)))
+        let correction2 = Float(1 - pow(Double(beta2), Double(step)))
+        let kind = kind
+        parameters.withUnsafeBufferPointer { parameters in
+            firstMoment.withUnsafeBufferPointer { first in
+                secondMoment.withUnsafeBufferPointer { second in
+                    gradient.withUnsafeBufferPointer { gradient in
+                        spares.parameters.withUnsafeMutableBufferPointer { newParameters in
+                            spares.firstMoment.withUnsafeMutableBufferPointer { newFirst in
+                                spares.secondMoment.withUnsafeMutableBufferPointer { newSecond in
+                                    let (p, v, g) = (parameters.baseAddress!, second.baseAddress!, gradient.baseAddress!)
+                                    let (newP, newV) = (newParameters.baseAddress!, newSecond.baseAddress!)
+                                    switch kind {
+                                    case .adam:
+                                        let (m, newM) = (first.baseAddress!, newFirst.baseAddress!)
+                                        // Eight parameters at a time, each with the same operations in the same
+                                        // order as one at a time (``VectorKernels``).
+                                        typealias Lanes = VectorKernels.Lanes
+                                        let (b1, b2, keep1, keep2) = (Lanes(repeating: beta1), Lanes(repeating: beta2),
+                                                                      Lanes(repeating: 1 - beta1), Lanes(repeating: 1 - beta2))
+                                        let (c1, c2, lr, eps) = (Lanes(repeating: correction1), Lanes(repeating: correction2),
+                                                                 Lanes(repeating: rate), Lanes(repeating: epsilon))
+                                        var index = 0
+                                        while index + Lanes.scalarCount <= count {
+                                            let grad = VectorKernels.load(g + index)
+                                            let moment1 = b1 * VectorKernels.load(m + index) + keep1 * grad
+                                            let moment2 = b2 * VectorKernels.load(v + index) + keep2 * grad * grad
+                                            VectorKernels.store(moment1, to: newM + index)
+                                            VectorKernels.store(moment2, to: newV + index)
+                                            let step = lr * (moment1 / c1) / ((moment2 / c2).squareRoot() + eps)
+                                            VectorKernels.store(VectorKernels.load(p + index) - step, to: newP + index)
+                                            index += Lanes.scalarCount
+                                        }
+                                        while index < count {
+                                            newM[index] = beta1 * m[index] + (1 - beta1) * g[index]
+                                            newV[index] = beta2 * v[index] + (1 - beta2) * g[index] * g[index]
+                                            let mean = newM[index] / correction1
+                                            let variance = newV[index] / correction2
+                                            newP[index] = p[index] - rate * mean / (variance.squareRoot() + epsilon)
+                                            index += 1
+                                        }
+                                    case .rmsprop:
+                                        for index in 0..<count {
+                                            newV[index] = beta2 * v[index] + (1 - beta2) * g[index] * g[index]
+                                            newP[index] = p[index] - rate * g[index] / (newV[index].squareRoot() + epsilon)
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
-        case .rmsprop:
-            for index in parameters.indices {
-                let g = gradient[index]
-                secondMoment[index] = beta2 * secondMoment[index] + (1 - beta2) * g * g
-                parameters[index] -= rate * g / (secondMoment[index].squareRoot() + epsilon)
-            }
         }
+        swap(&parameters, &spares.parameters)
+        swap(&firstMoment, &spares.firstMoment)
+        swap(&secondMoment, &spares.secondMoment)
     }
 }
 

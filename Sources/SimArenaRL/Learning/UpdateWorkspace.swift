@@ -3,8 +3,8 @@ import Synchronization
 /// The buffers a ``DQNAgent``'s gradient updates work in, kept between updates so that an update
 /// allocates nothing once the first one has sized them.
 ///
-/// Scratch space, not state: an update writes every buffer before it reads it, so nothing in
-/// them outlives the update that wrote it. It is therefore no part of the agent's value (any two
+/// Scratch space, not state: an update writes every buffer before it reads it, so nothing an
+/// update leaves in them matters to the next. It is therefore no part of the agent's value (any two
 /// workspaces compare equal, and checkpoints leave it out), and copies of an agent share one
 /// workspace instead of copying its buffers: the runs copy the agent at every step. An update
 /// takes the buffers out for its duration and gives them back; an update of another copy
@@ -24,6 +24,8 @@ final class UpdateWorkspace: Sendable, Equatable {
         var gradient: [Float] = []
         /// The replay positions of the minibatch being learned from.
         var positions: [Int] = []
+        /// What the optimizer writes the new parameters and moments into.
+        var optimizer = Optimizer.Spares()
     }
 
     private let stored = Mutex(Buffers())
@@ -45,6 +47,11 @@ final class UpdateWorkspace: Sendable, Equatable {
     }
 
     static func == (lhs: UpdateWorkspace, rhs: UpdateWorkspace) -> Bool { true }
+
+    /// Gives `buffer` `count` elements, keeping its storage (and contents) when it has that size.
+    static func size(_ buffer: inout [Float], count: Int) {
+        if buffer.count != count { buffer = Array(repeating: 0, count: count) }
+    }
 
     /// Makes `buffer` `count` zeros, in its own storage when it already has that size.
     static func zero(_ buffer: inout [Float], count: Int) {
