@@ -61,21 +61,35 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// The value in whole units, rounded away from zero as Kubernetes' `Value()` does (`1.0001`
     /// gives 2, `-1.5` gives -2), clamped to the `Int64` range.
-    public var value: Int64 { roundedAwayFromZero(inMultiplesOf: Self.nanosPerUnit) }
+    public var value: Int64 {
+        Int64(exactly: nanos).map { Self.roundedAwayFromZero($0, inMultiplesOf: 1_000_000_000) }
+            ?? Self.roundedAwayFromZero(nanos, inMultiplesOf: Self.nanosPerUnit)
+    }
 
     /// The value in milli-units, rounded away from zero as Kubernetes' `MilliValue()` does
     /// (`0.1m` gives 1), clamped to the `Int64` range.
-    public var milliValue: Int64 { roundedAwayFromZero(inMultiplesOf: Self.nanosPerMilli) }
+    public var milliValue: Int64 {
+        Int64(exactly: nanos).map { Self.roundedAwayFromZero($0, inMultiplesOf: 1_000_000) }
+            ?? Self.roundedAwayFromZero(nanos, inMultiplesOf: Self.nanosPerMilli)
+    }
 
     /// The value in units as the nearest `Double`, for approximate uses such as features.
     public var doubleValue: Double {
-        let (units, remainder) = nanos.quotientAndRemainder(dividingBy: Self.nanosPerUnit)
-        return Double(units) + Double(remainder) / Double(Self.nanosPerUnit)
+        Int64(exactly: nanos).map(Self.doubleValue) ?? Self.doubleValue(nanos)
     }
 
-    private func roundedAwayFromZero(inMultiplesOf unit: Int128) -> Int64 {
+    // The arithmetic below is written once for any width: it runs on the `Int64` the value fits
+    // in (nearly always) in hardware, and on `Int128`, whose division and conversions are done
+    // in software at thousands of instructions, only when it does not. Both give the same result.
+
+    private static func roundedAwayFromZero<N: FixedWidthInteger & SignedInteger>(_ nanos: N, inMultiplesOf unit: N) -> Int64 {
         let (quotient, remainder) = nanos.quotientAndRemainder(dividingBy: unit)
-        return Int64(clamping: remainder == 0 ? quotient : quotient + Int128(sign))
+        return Int64(clamping: remainder == 0 ? quotient : quotient + nanos.signum())
+    }
+
+    private static func doubleValue<N: FixedWidthInteger & SignedInteger>(_ nanos: N) -> Double {
+        let (units, remainder) = nanos.quotientAndRemainder(dividingBy: 1_000_000_000)
+        return Double(units) + Double(remainder) / 1_000_000_000
     }
 
     // MARK: Arithmetic

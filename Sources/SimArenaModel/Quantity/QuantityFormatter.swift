@@ -22,41 +22,54 @@ extension Quantity {
 
     /// The binarySI form, or nil if the value is not a whole number of at least 1024 in magnitude.
     private var binaryCanonical: String? {
-        let (units, remainder) = nanos.quotientAndRemainder(dividingBy: Self.nanosPerUnit)
+        Int64(exactly: nanos).map(Self.binaryCanonical) ?? Self.binaryCanonical(nanos)
+    }
+
+    /// The decimalSI or decimalExponent form of a non-zero value.
+    private var decimalCanonical: String {
+        let mantissa = UInt64(exactly: nanos.magnitude).map { Self.decimalCanonical(magnitude: $0, format: format) }
+            ?? Self.decimalCanonical(magnitude: nanos.magnitude, format: format)
+        return nanos < 0 ? "-" + mantissa : mantissa
+    }
+
+    // Written once for any width, and run on 64 bits when the value fits (see `doubleValue`).
+
+    private static func binaryCanonical<N: FixedWidthInteger & SignedInteger>(_ nanos: N) -> String? {
+        let (units, remainder) = nanos.quotientAndRemainder(dividingBy: 1_000_000_000)
         guard remainder == 0, units.magnitude >= 1024 else {
             return nil
         }
         var mantissa = units
         var power = 0
-        while power < Self.binarySuffixes.count - 1, mantissa.isMultiple(of: 1024) {
+        while power < binarySuffixes.count - 1, mantissa.isMultiple(of: 1024) {
             mantissa /= 1024
             power += 1
         }
-        return "\(mantissa)\(Self.binarySuffixes[power])"
+        return String(mantissa) + binarySuffixes[power]
     }
 
-    /// The decimalSI or decimalExponent form of a non-zero value.
-    private var decimalCanonical: String {
-        // |nanos| = mantissa × 10^(exponent + 9), with every factor of ten moved into the exponent.
-        var mantissa = nanos.magnitude
+    /// `magnitude` nano-units without a sign.
+    private static func decimalCanonical<M: FixedWidthInteger & UnsignedInteger>(magnitude: M, format: Format) -> String {
+        // magnitude = mantissa × 10^(exponent + 9), with every factor of ten moved into the exponent.
+        var mantissa = magnitude
         var exponent = -9
         while mantissa.isMultiple(of: 10) {
             mantissa /= 10
             exponent += 1
         }
         // Lower the exponent to a multiple of 3; it stays at or above -9, so the mantissa stays at
-        // or below |nanos| and cannot overflow.
+        // or below the magnitude and cannot overflow.
         var printedExponent = exponent - (exponent + 9) % 3
         let suffix: String
         if format == .decimalExponent {
             suffix = printedExponent == 0 ? "" : "e\(printedExponent)"
         } else {
-            printedExponent = min(printedExponent, 3 * (Self.decimalSuffixes.count - 1) - 9)
-            suffix = Self.decimalSuffixes[(printedExponent + 9) / 3]
+            printedExponent = min(printedExponent, 3 * (decimalSuffixes.count - 1) - 9)
+            suffix = decimalSuffixes[(printedExponent + 9) / 3]
         }
         for _ in printedExponent..<exponent {
             mantissa *= 10
         }
-        return "\(nanos < 0 ? "-" : "")\(mantissa)\(suffix)"
+        return String(mantissa) + suffix
     }
 }

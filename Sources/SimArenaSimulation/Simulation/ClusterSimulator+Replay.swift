@@ -59,14 +59,13 @@ extension ClusterSimulator {
             return  // ConfigMaps, Services and the like make no pods
         }
         let reference = workload.reference
-        let templatePath = path + workload.templatePointer.tokens.map { ".\($0)" }.joined()
         let templateBytes = MessagePackWriter.encode(object.value(at: workload.templatePointer) ?? .null)
         let hash = Self.fnv1a32(templateBytes)
         let defaultPolicy: PodBlueprint.RestartPolicy = workload.kind == .job || workload.kind == .cronJob ? .onFailure : .always
         let blueprint = { [memo] in
-            try memo.blueprint(template: templateBytes, namespace: workload.namespace, defaultRestartPolicy: defaultPolicy) {
-                try PodBlueprint(template: workload.template, at: templatePath, namespace: workload.namespace,
-                                 defaultRestartPolicy: defaultPolicy)
+            try memo.blueprint(template: templateBytes, hash: hash, namespace: workload.namespace, defaultRestartPolicy: defaultPolicy) {
+                try PodBlueprint(template: workload.template, at: path + workload.templatePointer.tokens.map { ".\($0)" }.joined(),
+                                 namespace: workload.namespace, defaultRestartPolicy: defaultPolicy)
             }
         }
         let replicas = try Self.desiredPods(workload, at: path)

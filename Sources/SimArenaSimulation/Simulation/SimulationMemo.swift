@@ -18,11 +18,19 @@ public final class SimulationMemo: Sendable {
     public static let capacity = 256
 
     /// A template (its MessagePack encoding, which the simulator makes anyway for
-    /// `pod-template-hash`), namespace and default restart policy.
+    /// `pod-template-hash`), namespace and default restart policy. Hashed by the template's
+    /// `pod-template-hash` instead of its bytes, which are compared only on a match.
     private struct BlueprintKey: Hashable {
         var template: [UInt8]
+        var templateHash: UInt32
         var namespace: String
         var defaultRestartPolicy: PodBlueprint.RestartPolicy
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(templateHash)
+            hasher.combine(namespace)
+            hasher.combine(defaultRestartPolicy)
+        }
     }
 
     private struct State {
@@ -40,11 +48,12 @@ public final class SimulationMemo: Sendable {
         state.withLock { $0.simulations += 1 }
     }
 
-    /// The blueprint for `template` (encoded) in `namespace`, from `read` when not kept yet.
-    func blueprint(template: [UInt8], namespace: String, defaultRestartPolicy: PodBlueprint.RestartPolicy,
+    /// The blueprint for `template` (encoded; `hash` is its FNV-1a hash) in `namespace`, from
+    /// `read` when not kept yet.
+    func blueprint(template: [UInt8], hash: UInt32, namespace: String, defaultRestartPolicy: PodBlueprint.RestartPolicy,
                    read: () throws -> PodBlueprint) throws -> PodBlueprint {
         guard state.withLock({ $0.simulations > 1 }) else { return try read() }
-        let key = BlueprintKey(template: template, namespace: namespace, defaultRestartPolicy: defaultRestartPolicy)
+        let key = BlueprintKey(template: template, templateHash: hash, namespace: namespace, defaultRestartPolicy: defaultRestartPolicy)
         if let kept = state.withLock({ $0.blueprints[key] }) { return kept }
         let blueprint = try read()
         state.withLock { Self.keep(blueprint, for: key, in: &$0.blueprints) }
