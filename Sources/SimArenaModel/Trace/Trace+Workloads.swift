@@ -18,18 +18,24 @@ extension Trace {
         try decoded.applied(of: self)[event][object].get()
     }
 
+    /// Where the applied object `object` of event `event` is, for messages:
+    /// `events[3].applied_objs[1]`. Messages build it only when they are written.
+    public static func appliedObjectPath(event: Int, object: Int) -> String {
+        "events[\(event)].applied_objs[\(object)]"
+    }
+
     /// The applied object at `events[event].applied_objs[object]` read as a workload: nil for
     /// an object that makes no pods, an error for a malformed one (naming its path).
     static func readWorkload(_ object: KValue, event: Int, object position: Int, tracked: (GroupVersionKind) -> TrackedObjectConfig?)
         -> AppliedObjectReading {
-        let path = "events[\(event)].applied_objs[\(position)]"
+        func path() -> String { appliedObjectPath(event: event, object: position) }
         do {
-            let gvk = try ObjectReference(object: object, at: path).gvk
-            return try Workload(object: object, at: path, tracked: tracked(gvk)).map(AppliedObjectReading.workload) ?? .noPods
+            let gvk = try ObjectReference(object: object, at: path()).gvk
+            return try Workload(object: object, at: path(), tracked: tracked(gvk)).map(AppliedObjectReading.workload) ?? .noPods
         } catch let error as SimArenaError {
             return .malformed(error)
         } catch {
-            return .malformed(SimArenaError(.data, "\(path): \(error)"))
+            return .malformed(SimArenaError(.data, "\(path()): \(error)"))
         }
     }
 }

@@ -93,8 +93,7 @@ public struct Trace: Sendable {
     /// it is unchanged.
     private mutating func replaceAppliedObject(event eventIndex: Int, object objectIndex: Int, with object: KValue) throws {
         guard object != events[eventIndex].applied[objectIndex] else { return }
-        let path = "events[\(eventIndex)].applied_objs[\(objectIndex)]"
-        _ = try object.requireMap(at: path)
+        _ = try object.requireMap(at: Self.appliedObjectPath(event: eventIndex, object: objectIndex))
         let pointer = JSONPointer(tokens: ["events", String(eventIndex), "applied_objs", String(objectIndex)])
         try document.modify(at: pointer) { $0 = object }
         events[eventIndex].applied[objectIndex] = object

@@ -23,7 +23,7 @@ public enum TraceValidator {
         var applied: Set<ObjectReference> = []
         for (eventIndex, event) in trace.events.enumerated() {
             for (objectIndex, object) in event.applied.enumerated() {
-                let path = "events[\(eventIndex)].applied_objs[\(objectIndex)]"
+                let path = Trace.appliedObjectPath(event: eventIndex, object: objectIndex)
                 do {
                     let reference = try ObjectReference(object: object, at: path)
                     applied.insert(reference)

@@ -52,10 +52,10 @@ extension ClusterSimulator {
 
     /// Applies `events[event].applied_objs[position]`, `object`.
     private func apply(_ object: KValue, event: Int, position: Int) throws {
-        let path = "events[\(event)].applied_objs[\(position)]"
+        func path() -> String { Trace.appliedObjectPath(event: event, object: position) }
         guard let workload = try trace.appliedWorkload(event: event, object: position) else {
-            let reference = try ObjectReference(object: object, at: path)
-            if Self.isPriorityClass(reference) { try register(object, reference, at: path) }
+            let reference = try ObjectReference(object: object, at: path())
+            if Self.isPriorityClass(reference) { try register(object, reference, at: path()) }
             return  // ConfigMaps, Services and the like make no pods
         }
         let reference = workload.reference
@@ -64,11 +64,11 @@ extension ClusterSimulator {
         let defaultPolicy: PodBlueprint.RestartPolicy = workload.kind == .job || workload.kind == .cronJob ? .onFailure : .always
         let blueprint = { [memo] in
             try memo.blueprint(template: templateBytes, hash: hash, namespace: workload.namespace, defaultRestartPolicy: defaultPolicy) {
-                try PodBlueprint(template: workload.template, at: path + workload.templatePointer.tokens.map { ".\($0)" }.joined(),
+                try PodBlueprint(template: workload.template, at: path() + workload.templatePointer.tokens.map { ".\($0)" }.joined(),
                                  namespace: workload.namespace, defaultRestartPolicy: defaultPolicy)
             }
         }
-        let replicas = try Self.desiredPods(workload, at: path)
+        let replicas = try Self.desiredPods(workload, at: path())
         let key = Self.key(workload.kind, workload.namespace, workload.name)
         if let existing = workloadIndex[key], !workloads[existing].deleted {
             if workloads[existing].templateHash != hash {
@@ -78,7 +78,7 @@ extension ClusterSimulator {
             }
             workloads[existing].replicas = replicas
             workloads[existing].object = object
-            try configure(existing, from: workload, at: path)
+            try configure(existing, from: workload, at: path())
             reconcile(existing)
             return
         }
@@ -90,7 +90,7 @@ extension ClusterSimulator {
         workloads.append(runtime)
         let index = workloads.count - 1
         workloadIndex[key] = index
-        try configure(index, from: workload, at: path)
+        try configure(index, from: workload, at: path())
         if workload.kind == .cronJob { scheduleNextCronTick(index) }
         reconcile(index)
     }
@@ -99,37 +99,37 @@ extension ClusterSimulator {
     static let maxReplicas: Int64 = 1_000_000
 
     /// Replicas, or a Job's parallelism; none for CronJobs (their Jobs have their own).
-    private static func desiredPods(_ workload: Workload, at path: String) throws -> Int {
+    private static func desiredPods(_ workload: Workload, at path: @autoclosure () -> String) throws -> Int {
         var desired: Int64 = 1
         if let replicas = workload.replicas {
             desired = replicas
         } else if workload.kind == .job, let parallelism = workload.object.value(at: JSONPointer(tokens: ["spec", "parallelism"])) {
-            desired = try parallelism.requireInt64(at: "\(path).spec.parallelism")
+            desired = try parallelism.requireInt64(at: "\(path()).spec.parallelism")
         }
         guard desired >= 0, desired <= maxReplicas else {
-            throw SimArenaError(.data, "\(path): \(desired) pods is outside the simulator's range 0...\(maxReplicas)")
+            throw SimArenaError(.data, "\(path()): \(desired) pods is outside the simulator's range 0...\(maxReplicas)")
         }
         return Int(desired)
     }
 
     /// Reads the kind-specific settings: Job completions and back-off limit, CronJob schedule,
     /// StatefulSet pod management.
-    private func configure(_ index: Int, from workload: Workload, at path: String) throws {
+    private func configure(_ index: Int, from workload: Workload, at path: @autoclosure () -> String) throws {
         let spec = workload.object["spec"] ?? .null
         switch workload.kind {
         case .job:
-            try configureJob(index, spec: spec, at: "\(path).spec")
+            try configureJob(index, spec: spec, at: "\(path()).spec")
         case .cronJob:
-            let text = try spec["schedule"]?.requireString(at: "\(path).spec.schedule") ?? ""
+            let text = try spec["schedule"]?.requireString(at: "\(path()).spec.schedule") ?? ""
             do {
                 workloads[index].schedule = try CronSchedule(parsing: text)
             } catch let error as SimArenaError {
-                throw error.prefixed("\(path).spec.schedule")
+                throw error.prefixed("\(path()).spec.schedule")
             }
             workloads[index].suspended = spec["suspend"]?.boolValue ?? false
-            let policy = try spec["concurrencyPolicy"]?.requireString(at: "\(path).spec.concurrencyPolicy") ?? "Allow"
+            let policy = try spec["concurrencyPolicy"]?.requireString(at: "\(path()).spec.concurrencyPolicy") ?? "Allow"
             guard let concurrency = WorkloadRuntime.ConcurrencyPolicy(rawValue: policy) else {
-                throw SimArenaError(.data, "\(path).spec.concurrencyPolicy: \"\(policy)\" is not Allow, Forbid or Replace")
+                throw SimArenaError(.data, "\(path()).spec.concurrencyPolicy: \"\(policy)\" is not Allow, Forbid or Replace")
             }
             workloads[index].concurrencyPolicy = concurrency
         case .statefulSet:
@@ -139,13 +139,13 @@ extension ClusterSimulator {
         }
     }
 
-    func configureJob(_ index: Int, spec: KValue, at path: String) throws {
-        let parallelism = try spec["parallelism"]?.requireInt64(at: "\(path).parallelism") ?? 1
-        let completions = try spec["completions"].flatMap { $0.isNull ? nil : try $0.requireInt64(at: "\(path).completions") }
-        let backoffLimit = try spec["backoffLimit"]?.requireInt64(at: "\(path).backoffLimit") ?? 6
+    func configureJob(_ index: Int, spec: KValue, at path: @autoclosure () -> String) throws {
+        let parallelism = try spec["parallelism"]?.requireInt64(at: "\(path()).parallelism") ?? 1
+        let completions = try spec["completions"].flatMap { $0.isNull ? nil : try $0.requireInt64(at: "\(path()).completions") }
+        let backoffLimit = try spec["backoffLimit"]?.requireInt64(at: "\(path()).backoffLimit") ?? 6
         for (value, name) in [(parallelism, "parallelism"), (completions ?? 0, "completions"), (backoffLimit, "backoffLimit")]
         where value < 0 || value > Self.maxReplicas {
-            throw SimArenaError(.data, "\(path).\(name): \(value) is outside 0...\(Self.maxReplicas)")
+            throw SimArenaError(.data, "\(path()).\(name): \(value) is outside 0...\(Self.maxReplicas)")
         }
         workloads[index].replicas = Int(parallelism)
         // Kubernetes: both unset means one pod, one completion; only parallelism set is a work queue.
