@@ -246,6 +246,31 @@ final class SimulatorTests: XCTestCase {
         XCTAssertTrue(result.events.contains { $0.reason == "ScalingReplicaSet" && $0.message.hasSuffix("to 0") })
     }
 
+    /// Each event names its object `Kind/namespace/name` and reads as the Kubernetes component
+    /// that records it words it: the Deployment and ReplicaSet controllers, the scheduler and the
+    /// kubelet, through a rollout from one template to another.
+    func testEventsReadAsKubernetesWordsThem() throws {
+        let v1 = Self.deployment("web", replicas: 1, requests: ["cpu": "1"])
+        let v2 = Self.deployment("web", replicas: 1, requests: ["cpu": "2"])
+        let result = try Self.simulate(try Self.trace([(0, [v1], []), (30, [v2], [])]), Self.cluster(nodes: 1))
+        let sets = result.workloads.filter { $0.kind == "ReplicaSet" }.map(\.name)
+        let pod = try XCTUnwrap(result.pods.first?.name)
+        XCTAssertEqual(sets.count, 2)
+        let lines = result.events.map { "\($0.type.rawValue) \($0.reason) \($0.object): \($0.message)" }
+        for expected in [
+            "Normal ScalingReplicaSet Deployment/default/web: Scaled up replica set \(sets[0]) to 1",
+            "Normal ScalingReplicaSet Deployment/default/web: Scaled up replica set \(sets[1]) to 1",
+            "Normal ScalingReplicaSet Deployment/default/web: Scaled down replica set \(sets[0]) to 0",
+            "Normal SuccessfulCreate ReplicaSet/default/\(sets[1]): Created pod: \(pod)",
+            "Normal Scheduled Pod/default/\(pod): Successfully assigned default/\(pod) to node-0",
+            "Normal Started Pod/default/\(pod): Started container app",
+        ] {
+            XCTAssertTrue(lines.contains(expected), "no event \"\(expected)\" in \(lines)")
+        }
+        XCTAssertTrue(lines.contains { $0.hasPrefix("Normal SuccessfulDelete ReplicaSet/default/\(sets[0]): Deleted pod: \(sets[0])-") }, "\(lines)")
+        XCTAssertEqual(Set(result.events).count, result.events.count, "events at different times or of different pods differ")
+    }
+
     func testRescalingFollowsTheTrace() throws {
         let trace = try Self.trace([(0, [Self.deployment("web", replicas: 5, requests: ["cpu": "100m"])], []),
                                     (20, [Self.deployment("web", replicas: 2, requests: ["cpu": "100m"])], [])])

@@ -95,7 +95,7 @@ public struct Trace: Sendable {
         guard object != events[eventIndex].applied[objectIndex] else { return }
         _ = try object.requireMap(at: Self.appliedObjectPath(event: eventIndex, object: objectIndex))
         let pointer = JSONPointer(tokens: ["events", String(eventIndex), "applied_objs", String(objectIndex)])
-        try document.modify(at: pointer) { $0 = object }
+        document.modify(at: pointer) { $0 = object }
         events[eventIndex].applied[objectIndex] = object
         decoded = decoded.replacing(event: eventIndex, object: objectIndex, in: self)
     }

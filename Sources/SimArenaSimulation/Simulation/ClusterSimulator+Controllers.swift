@@ -53,9 +53,8 @@ extension ClusterSimulator {
             let target = child == current ? deployment.replicas : min(oldAllowed, workloads[child].replicas)
             if child != current { oldAllowed -= target }
             if workloads[child].replicas != target {
-                let verb = target > workloads[child].replicas ? "up" : "down"
-                record(.normal, "ScalingReplicaSet", "Deployment/\(deployment.namespace)/\(deployment.name)",
-                       "Scaled \(verb) replica set \(workloads[child].name) to \(target)")
+                record(.normal, "ScalingReplicaSet", Subject(kind: "Deployment", namespace: deployment.namespace, name: deployment.name),
+                       .scaledReplicaSet(up: target > workloads[child].replicas, replicaSet: workloads[child].name, replicas: target))
                 workloads[child].replicas = target
             }
             reconcileReplicaSet(child)
@@ -125,18 +124,18 @@ extension ClusterSimulator {
     private func reconcileJob(_ index: Int) {
         let job = workloads[index]
         guard !job.finished else { return }
-        let object = "Job/\(job.namespace)/\(job.name)"
+        let object = Subject(kind: "Job", namespace: job.namespace, name: job.name)
         let active = job.liveCount
         let complete = job.completions.map { job.succeeded >= $0 } ?? (job.succeeded > 0 && active == 0)
         if complete {
             workloads[index].finished = true
-            record(.normal, "Completed", object, "Job completed")
+            record(.normal, "Completed", object, .written("Job completed"))
             return
         }
         if job.failed > job.backoffLimit {
             workloads[index].finished = true
             for pod in job.pods where pods[pod].isLive { deletePod(pod) }
-            record(.warning, "BackoffLimitExceeded", object, "Job has reached the specified backoff limit")
+            record(.warning, "BackoffLimitExceeded", object, .written("Job has reached the specified backoff limit"))
             return
         }
         let remaining = job.completions.map { $0 - job.succeeded } ?? (job.succeeded > 0 ? 0 : job.replicas)
@@ -177,7 +176,7 @@ extension ClusterSimulator {
         workloads[index].children.append(jobIndex)
         let spec = cron.object.value(at: JSONPointer(tokens: ["spec", "jobTemplate", "spec"])) ?? .null
         try? configureJob(jobIndex, spec: spec, at: "CronJob \(cron.name).spec.jobTemplate.spec")
-        record(.normal, "SuccessfulCreate", "CronJob/\(cron.namespace)/\(cron.name)", "Created job \(job.name)")
+        record(.normal, "SuccessfulCreate", Subject(kind: "CronJob", namespace: cron.namespace, name: cron.name), .createdJob(job.name))
         reconcile(jobIndex)
     }
 
@@ -220,7 +219,7 @@ extension ClusterSimulator {
             default: "Error creating: pods \"\(workload.name)-\" is forbidden: \(error.message)"
             }
             if workloads[index].createFailure != message {
-                record(.warning, "FailedCreate", "\(ownerKind)/\(workload.namespace)/\(workload.name)", message)
+                record(.warning, "FailedCreate", Subject(kind: ownerKind, namespace: workload.namespace, name: workload.name), .written(message))
                 workloads[index].createFailure = message
             }
             return nil
@@ -247,7 +246,7 @@ extension ClusterSimulator {
         workloads[index].pods.append(pod)
         workloads[index].liveCount += 1
         if workload.kind != .pod {
-            record(.normal, "SuccessfulCreate", "\(ownerKind)/\(workload.namespace)/\(workload.name)", "Created pod: \(name)")
+            record(.normal, "SuccessfulCreate", Subject(kind: ownerKind, namespace: workload.namespace, name: workload.name), .createdPod(name))
         }
         activeQueue.append(pod)
         return pod
@@ -262,8 +261,8 @@ extension ClusterSimulator {
         pods[pod].incarnation += 1
         let owner = workloads[pods[pod].workload]
         if byController && owner.kind != .pod {
-            record(.normal, "SuccessfulDelete", "\(pods[pod].ownerKind)/\(owner.namespace)/\(owner.name)",
-                   "Deleted pod: \(pods[pod].name)")
+            record(.normal, "SuccessfulDelete", Subject(kind: pods[pod].ownerKind, namespace: owner.namespace, name: owner.name),
+                   .deletedPod(pods[pod].name))
         }
     }
 

@@ -15,8 +15,7 @@ extension ClusterSimulator {
             pods[pod].consuming = true
             nodeUsage[node] += blueprint.usage
         }
-        let names = blueprint.containers.map(\.name).joined(separator: ", ")
-        record(.normal, "Started", podObject(pod), "Started container \(names)")
+        record(.normal, "Started", podObject(pod), .started(containers: blueprint.containers))
         // Memory reaches sample k of its series the ramp's time after sample k comes in force.
         let kill = blueprint.oomKill
         if let kill {
@@ -60,7 +59,7 @@ extension ClusterSimulator {
         let message = "Readiness probe failed: container \(container.name) needs \(usage) CPU\(average) but is throttled to its \(limit) limit (\(Self.ratioText(ratio))x)"
         pods[pod].reason = "ReadinessProbeFailed"
         pods[pod].message = message
-        record(.warning, "Unhealthy", podObject(pod), message)
+        record(.warning, "Unhealthy", podObject(pod), .written(message))
     }
 
     /// Memory reaches its declared usage (booked at its peak): the node may now be short of memory.
@@ -78,9 +77,7 @@ extension ClusterSimulator {
         pods[pod].lastTermination = killed
         setReady(pod, false)
         stopContainers(pod)
-        let used = Quantity.bytes(container.memoryUsage[sample])
-        record(.warning, "OOMKilling", podObject(pod),
-               "Container \(container.name) used \(used) of memory, over its \(Quantity.bytes(limit)) limit; killed (exit code 137)")
+        record(.warning, "OOMKilling", podObject(pod), .oomKilled(container: container.name, usedBytes: container.memoryUsage[sample], limitBytes: limit))
         if blueprint.restartPolicy == .never {
             endLife(pod)
             pods[pod].phase = .failed
@@ -95,7 +92,7 @@ extension ClusterSimulator {
         pods[pod].containerState = .waiting(reason: "CrashLoopBackOff")
         pods[pod].reason = "CrashLoopBackOff"
         pods[pod].message = "back-off \(backOff / 1000)s restarting failed container=\(container.name) pod=\(pods[pod].name) (last exit: OOMKilled)"
-        record(.warning, "BackOff", podObject(pod), "Back-off restarting failed container \(container.name) in pod \(pods[pod].name)")
+        record(.warning, "BackOff", podObject(pod), .backOff(container: container.name, pod: pods[pod].name))
         queue.push(.restart(pod: pod, incarnation: pods[pod].incarnation), at: now + backOff)
     }
 
@@ -164,7 +161,7 @@ extension ClusterSimulator {
         pods[pod].reason = "Evicted"
         pods[pod].message = message
         pods[pod].containerState = .terminated(reason: "Error", exitCode: 137, at: now)
-        record(.warning, "Evicted", podObject(pod), message)
+        record(.warning, "Evicted", podObject(pod), .written(message))
         finish(pod)
     }
 

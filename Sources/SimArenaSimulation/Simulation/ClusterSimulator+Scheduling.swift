@@ -91,7 +91,7 @@ extension ClusterSimulator {
     private func evict(_ victims: [Int], from node: Int, for preemptor: Int) {
         for victim in victims.map({ podsOnNode[node][$0] }) {
             record(.normal, "Preempted", podObject(victim),
-                   "Preempted by pod \(pods[preemptor].namespace)/\(pods[preemptor].name) on node \(nodes[node].name)")
+                   .preempted(byNamespace: pods[preemptor].namespace, pod: pods[preemptor].name, node: nodes[node].name))
             if workloads[pods[victim].workload].kind == .job { workloads[pods[victim].workload].failed += 1 }
             deletePod(victim, byController: false)
             podChanged(victim)
@@ -101,7 +101,7 @@ extension ClusterSimulator {
     /// Records why `pod` could not be scheduled (an event when the message is new).
     private func recordFailure(_ pod: Int, message: String) {
         if pods[pod].message != message {
-            record(.warning, "FailedScheduling", podObject(pod), message)
+            record(.warning, "FailedScheduling", podObject(pod), .written(message))
         }
         pods[pod].reason = "Unschedulable"
         pods[pod].message = message
@@ -117,8 +117,7 @@ extension ClusterSimulator {
         pods[pod].scheduledAt = now
         pods[pod].reason = nil
         pods[pod].message = nil
-        record(.normal, "Scheduled", podObject(pod),
-               "Successfully assigned \(pods[pod].namespace)/\(pods[pod].name) to \(nodes[node].name)")
+        record(.normal, "Scheduled", podObject(pod), .assigned(namespace: pods[pod].namespace, pod: pods[pod].name, node: nodes[node].name))
         let blueprint = blueprints[pods[pod].blueprint]
         let delay = blueprint.createDelay ?? (cluster.timing.createDelay, cluster.timing.createJitter)
         queue.push(.containerStart(pod: pod, incarnation: pods[pod].incarnation), at: now + draw(delay.base, delay.jitter))
@@ -139,7 +138,7 @@ extension ClusterSimulator {
         capacityFreed = true
     }
 
-    func podObject(_ pod: Int) -> String {
-        "Pod/\(pods[pod].namespace)/\(pods[pod].name)"
+    func podObject(_ pod: Int) -> Subject {
+        Subject(kind: "Pod", namespace: pods[pod].namespace, name: pods[pod].name)
     }
 }

@@ -143,9 +143,12 @@ public final class ClusterSimulator {
     }
 
     /// Records an event.
-    func record(_ type: SimulationEvent.Kind, _ reason: String, _ object: String, _ message: String) {
-        log.append(SimulationEvent(time: now, type: type, reason: reason, object: object, message: message))
+    func record(_ type: SimulationEvent.Kind, _ reason: String, _ subject: Subject, _ text: SimulationEvent.Text) {
+        log.append(SimulationEvent(time: now, type: type, reason: reason, subject: subject, text: text))
     }
+
+    /// The object an event is about.
+    typealias Subject = SimulationEvent.Subject
 
     /// A delay drawn uniformly between `base` and `jitter` (KWOK's jitter semantics).
     func draw(_ base: Int64, _ jitter: Int64) -> Int64 {
