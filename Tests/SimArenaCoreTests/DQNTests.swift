@@ -409,5 +409,8 @@ final class DQNTests: XCTestCase {
         let masked = agent.target(observation.features).enumerated().filter { allowed[$0.offset] }.map(\.element).max()!
         var copy = agent
         XCTAssertEqual(copy.update(on: [transition]), (q[0] - masked) * (q[0] - masked), accuracy: 1e-3)
+        // Acting computes in the workspace the update used: the same values as a pass of its own.
+        XCTAssertEqual(copy.qValues(observation.features), copy.online(observation.features))
+        XCTAssertEqual(agent.qValues(observation.features), q)
     }
 }

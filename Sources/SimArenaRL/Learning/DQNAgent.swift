@@ -34,11 +34,20 @@ public struct DQNAgent: Sendable, Equatable {
 
     public var epsilon: Double { settings.schedule.epsilon(atStep: steps) }
 
-    public func qValues(_ features: [Float]) -> [Float] { online(features) }
+    public func qValues(_ features: [Float]) -> [Float] { withQValues(features, Array.init) }
+
+    /// `body` applied to the Q-values of every action for `features`, computed in the workspace's
+    /// buffers: once they are sized, acting allocates nothing.
+    public func withQValues<Result>(_ features: [Float], _ body: (ArraySlice<Float>) -> Result) -> Result {
+        var work = workspace.take()
+        defer { workspace.giveBack(work) }
+        online.forward(features, batch: 1, into: &work.acting)
+        return body(work.acting.output(0))
+    }
 
     /// The allowed action with the highest Q-value (the lowest index among equals).
     public func greedyAction(_ features: [Float], allowed: [Bool]? = nil) -> Int {
-        Self.argmax(qValues(features)[...], allowed: allowed)
+        withQValues(features) { Self.argmax($0, allowed: allowed) }
     }
 
     /// Explores with probability epsilon (uniformly among the allowed actions), else acts

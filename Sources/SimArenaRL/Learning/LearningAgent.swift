@@ -64,7 +64,7 @@ public enum LearningAgent: Sendable, Equatable {
     public func qValues(_ observation: Observation, settings: ActionSettings) -> [Double] {
         switch self {
         case .tabular(let agent): return agent.qValues(StateDiscretizer.key(observation, settings: settings))
-        case .dqn(let agent): return agent.qValues(observation.features).map(Double.init)
+        case .dqn(let agent): return agent.withQValues(observation.features) { $0.map(Double.init) }
         }
     }
 

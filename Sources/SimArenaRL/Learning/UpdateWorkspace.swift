@@ -1,7 +1,7 @@
 import Synchronization
 
-/// The buffers a ``DQNAgent``'s gradient updates work in, kept between updates so that an update
-/// allocates nothing once the first one has sized them.
+/// The buffers a ``DQNAgent``'s gradient updates and its Q-values for one observation are computed
+/// in, kept between uses so that neither allocates once the first has sized them.
 ///
 /// Scratch space, not state: an update writes every buffer before it reads it, so nothing an
 /// update leaves in them matters to the next. It is therefore no part of the agent's value (any two
@@ -26,6 +26,8 @@ final class UpdateWorkspace: Sendable, Equatable {
         var positions: [Int] = []
         /// What the optimizer writes the new parameters and moments into.
         var optimizer = Optimizer.Spares()
+        /// The online network's pass on one observation, when the agent acts or reports.
+        var acting = MLP.Activations()
     }
 
     private let stored = Mutex(Buffers())

@@ -68,7 +68,7 @@ public enum LearnStage {
                                  buffer: &replay!, random: &random)
             }
             return Report(agent: .dqn(dqn), updated: step != nil, loss: step?.loss.map(Double.init), dqnStep: step,
-                          replaySize: replay?.count, qValues: dqn.qValues(features).map(Double.init))
+                          replaySize: replay?.count, qValues: dqn.withQValues(features) { $0.map(Double.init) })
         }
     }
 
