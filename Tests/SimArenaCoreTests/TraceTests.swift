@@ -177,6 +177,30 @@ final class TraceTests: XCTestCase {
         XCTAssertEqual(try before.workloads(), original, "a copy taken before the edit keeps its workloads")
         XCTAssertNotEqual(try before.workloads(named: "jaeger").map(\.replicas), [9])
         XCTAssertEqual(MessagePackWriter.encode(before.document), try FileIO.read(path))
+
+        // Edits that leave the list as it was (an earlier occurrence of a workload), that change
+        // its last occurrence, and that rename a workload: each list agrees with a fresh reading.
+        var occurrences = 0
+        try trace.updateAppliedObjects { object in
+            guard object["metadata"]?["name"] == "text-service" else { return }
+            occurrences += 1
+            if occurrences == 1 { object.modify(at: JSONPointer(tokens: ["spec"])) { $0["replicas"] = 40 } }
+        }
+        XCTAssertGreaterThan(occurrences, 1, "the fixture applies text-service more than once")
+        let last = try trace.workloads(named: "text-service").map(\.replicas)
+        XCTAssertNotEqual(last, [40])
+        XCTAssertEqual(try trace.workloads(), try Trace(document: trace.document).workloads())
+        try trace.updateWorkloads(matching: { $0.name == "text-service" }) { object, _ in
+            object.modify(at: JSONPointer(tokens: ["spec"])) { $0["replicas"] = 41 }
+        }
+        XCTAssertEqual(try trace.workloads(), try Trace(document: trace.document).workloads())
+        XCTAssertEqual(try trace.workloads(named: "text-service").map(\.replicas), [41])
+        try trace.updateWorkloads(matching: { $0.name == "jaeger" }) { object, _ in
+            object.modify(at: JSONPointer(tokens: ["metadata"])) { $0["name"] = "tracing" }
+        }
+        XCTAssertEqual(try trace.workloads(), try Trace(document: trace.document).workloads())
+        XCTAssertEqual(try trace.workloads(named: "jaeger"), [])
+        XCTAssertEqual(try trace.workloads(named: "tracing").map(\.replicas), [9])
     }
 
     func testAnEditThatLeavesAnObjectNotAMapIsRefused() throws {

@@ -61,12 +61,20 @@ enum AppliedObjectReading: Sendable {
 /// A trace's applied objects read as workloads, and the workload list made from them: read on
 /// first use and shared by the trace's copies (a trace is decoded once per episode, then edited
 /// one workload at a time). An edit makes a new one from the old, reading only the objects it
-/// changed.
+/// changed, and changing only their entries of the list.
 final class DecodedWorkloads: Sendable {
     private struct State {
         /// Per event, per applied object: the workload it reads as.
         var applied: [[AppliedObjectReading]]?
         var workloads: Result<[Workload], SimArenaError>?
+        /// For each workload of the list, the applied object it was last read from.
+        var sources: [Position] = []
+    }
+
+    /// An applied object's place: `events[event].applied_objs[object]`.
+    private struct Position: Equatable {
+        var event: Int
+        var object: Int
     }
 
     private let state: Mutex<State>
@@ -95,36 +103,58 @@ final class DecodedWorkloads: Sendable {
     func workloads(of trace: Trace) throws -> [Workload] {
         if let workloads = state.withLock({ $0.workloads }) { return try workloads.get() }
         let result: Result<[Workload], SimArenaError>
+        var sources: [Position] = []
         do {
-            result = .success(try Self.collect(applied(of: trace), events: trace.events))
+            let collected = try Self.collect(applied(of: trace), events: trace.events)
+            result = .success(collected.map(\.workload))
+            sources = collected.map(\.source)
         } catch let error as SimArenaError {
             result = .failure(error)
         }
-        state.withLock { $0.workloads = result }
+        state.withLock {
+            $0.workloads = result
+            $0.sources = sources
+        }
         return try result.get()
     }
 
     /// The decoding of `trace` after its object at (`event`, `object`) changed: that object read
-    /// again, the list made again when next asked for.
+    /// again. When it still reads as the same workload, the list keeps its entries, the one read
+    /// from that object replaced; otherwise the list is made again when next asked for.
     func replacing(event: Int, object: Int, in trace: Trace) -> DecodedWorkloads {
-        guard var applied = state.withLock({ $0.applied }) else { return DecodedWorkloads() }
-        applied[event][object] = Trace.readWorkload(trace.events[event].applied[object], event: event, object: object,
-                                                    tracked: trace.trackedConfig(for:))
-        return DecodedWorkloads(State(applied: applied, workloads: nil))
+        let old = state.withLock { $0 }
+        guard var applied = old.applied else { return DecodedWorkloads() }
+        let reading = Trace.readWorkload(trace.events[event].applied[object], event: event, object: object,
+                                         tracked: trace.trackedConfig(for:))
+        var next = State(applied: nil, workloads: nil)
+        if case .success(var list)? = old.workloads, case .workload(let was) = applied[event][object],
+           case .workload(var now) = reading, now.reference == was.reference {
+            if let index = old.sources.firstIndex(of: Position(event: event, object: object)) {
+                now.deleted = list[index].deleted
+                list[index] = now
+            }
+            (next.workloads, next.sources) = (.success(list), old.sources)
+        }
+        applied[event][object] = reading
+        next.applied = applied
+        return DecodedWorkloads(next)
     }
 
-    private static func collect(_ applied: [[AppliedObjectReading]], events: [TraceEvent]) throws -> [Workload] {
+    /// Each workload in its last applied state, in the order first seen, with the object it was
+    /// last read from.
+    private static func collect(_ applied: [[AppliedObjectReading]], events: [TraceEvent]) throws
+        -> [(workload: Workload, source: Position)] {
         var order: [ObjectReference] = []
-        var latest: [ObjectReference: Workload] = [:]
+        var latest: [ObjectReference: (workload: Workload, source: Position)] = [:]
         for (eventIndex, event) in events.enumerated() {
-            for read in applied[eventIndex] {
+            for (objectIndex, read) in applied[eventIndex].enumerated() {
                 guard let workload = try read.get() else { continue }
                 if latest[workload.reference] == nil { order.append(workload.reference) }
-                latest[workload.reference] = workload
+                latest[workload.reference] = (workload, Position(event: eventIndex, object: objectIndex))
             }
             for (objectIndex, object) in event.deleted.enumerated() {
                 let reference = try ObjectReference(object: object, at: "events[\(eventIndex)].deleted_objs[\(objectIndex)]")
-                latest[reference]?.deleted = true
+                latest[reference]?.workload.deleted = true
             }
         }
         return order.compactMap { latest[$0] }
