@@ -89,6 +89,32 @@ final class SimulatorTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(messages.count, 6, "the failures differ: \(messages.sorted())")
     }
 
+    /// A cluster's nodes and priority classes are kept for the next simulation on the same spec:
+    /// simulations sharing a memo on specs that differ in node count, node labels and priority
+    /// classes, one after another and back, give what fresh simulations give.
+    func testSharedClustersGiveTheSameResultsAsFreshOnes() throws {
+        let plain = Self.cluster(nodes: 3, cpu: 4000, memory: 8 << 30)
+        var fewer = plain
+        fewer.nodePools[0].count = 1
+        var labelled = plain
+        labelled.nodePools[0].labels["zone"] = "a"
+        var ranked = plain
+        ranked.priorityClasses = [PriorityClass(name: "high", value: 1000)]
+        var web = Self.deployment("web", replicas: 3, requests: ["cpu": "2", "memory": "1Gi"])
+        web.modify(at: JSONPointer(tokens: ["spec", "template", "spec"])) {
+            $0["priorityClassName"] = "high"
+            $0["nodeSelector"] = ["zone": "a"]
+        }
+        let trace = try Self.trace([(0, [web], [])])
+        let memo = SimulationMemo()
+        for (index, cluster) in [plain, plain, fewer, labelled, ranked, plain, ranked].enumerated() {
+            let options = SimulationOptions(duration: 30_000, seed: 1)
+            let shared = try ClusterSimulator(trace: trace, cluster: cluster, options: options, memo: memo).run()
+            let fresh = try ClusterSimulator(trace: trace, cluster: cluster, options: options).run()
+            XCTAssertTrue(shared.messagePack == fresh.messagePack, "simulation \(index)")
+        }
+    }
+
     // MARK: Scheduling
 
     func testLeastAllocatedSpreadsPodsAcrossNodes() throws {

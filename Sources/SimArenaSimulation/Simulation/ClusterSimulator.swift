@@ -84,16 +84,9 @@ public final class ClusterSimulator {
         eventPositions = sorted.map(\.offset)
         traceStart = events.first?.ts ?? 0
         random = SeededGenerator(seed: options.seed)
-        for priorityClass in PriorityClass.system + cluster.priorityClasses { priorityClasses[priorityClass.name] = priorityClass }
-        for pool in cluster.nodePools {
-            for index in 0..<pool.count {
-                let name = "\(pool.name)-\(index)"
-                var labels = pool.labels
-                labels["kubernetes.io/hostname"] = name
-                nodes.append(SchedulerNode(name: name, labels: labels, taints: pool.taints, allocatable: pool.allocatable,
-                                           allocatablePods: pool.allocatablePods, allocatableNamed: pool.allocatableNamed))
-            }
-        }
+        let start = memo.start(on: cluster) { Self.start(on: cluster) }
+        nodes = start.nodes
+        priorityClasses = start.priorityClasses
         nodeUsage = Array(repeating: .zero, count: nodes.count)
         podsOnNode = Array(repeating: [], count: nodes.count)
         for record in trace.podLifecycles {
@@ -106,6 +99,24 @@ public final class ClusterSimulator {
                 return seconds * 1000
             }
         }
+    }
+
+    /// The nodes of `cluster` (`pool-0`, `pool-1`, ... labelled with their hostname) and the
+    /// priority classes that exist before the trace declares any: Kubernetes' system ones and the
+    /// cluster's.
+    private static func start(on cluster: ClusterSpec) -> SimulationMemo.ClusterStart {
+        var start = SimulationMemo.ClusterStart(nodes: [], priorityClasses: [:])
+        for priorityClass in PriorityClass.system + cluster.priorityClasses { start.priorityClasses[priorityClass.name] = priorityClass }
+        for pool in cluster.nodePools {
+            for index in 0..<pool.count {
+                let name = "\(pool.name)-\(index)"
+                var labels = pool.labels
+                labels["kubernetes.io/hostname"] = name
+                start.nodes.append(SchedulerNode(name: name, labels: labels, taints: pool.taints, allocatable: pool.allocatable,
+                                                 allocatablePods: pool.allocatablePods, allocatableNamed: pool.allocatableNamed))
+            }
+        }
+        return start
     }
 
     /// Runs the simulation to the end of the duration and returns the cluster's final state.

@@ -1,8 +1,9 @@
 import SimArenaModel
 import Synchronization
 
-/// What simulations of the same workloads can reuse: pod blueprints by template, and
-/// FailedScheduling messages by the failures they describe.
+/// What simulations of the same workloads can reuse: the nodes and priority classes of the last
+/// cluster spec, pod blueprints by template, and FailedScheduling messages by the failures they
+/// describe.
 ///
 /// An environment simulates the same workloads step after step, each time with at most one
 /// template changed by the agent's action; the backend keeps one memo across its simulations so
@@ -12,7 +13,8 @@ import Synchronization
 ///
 /// Blueprints are kept from the second simulation on: a process that simulates once (a stage
 /// tool) would pay more for the runtime's first use of their dictionary than keeping them could
-/// save it. Messages are kept from the first, as pods that wait alike share one.
+/// save it. Messages are kept from the first, as pods that wait alike share one, and so is the
+/// cluster.
 public final class SimulationMemo: Sendable {
     /// The most entries each store keeps.
     public static let capacity = 256
@@ -33,8 +35,16 @@ public final class SimulationMemo: Sendable {
         }
     }
 
+    /// A cluster as every simulation on it starts: its nodes, and the priority classes pods may
+    /// name before the trace declares any.
+    struct ClusterStart: Sendable {
+        var nodes: [SchedulerNode]
+        var priorityClasses: [String: PriorityClass]
+    }
+
     private struct State {
         var simulations = 0
+        var cluster: (spec: ClusterSpec, start: ClusterStart)?
         var blueprints: [BlueprintKey: PodBlueprint] = [:]
         var unschedulableMessages: [ClusterSimulator.UnschedulableKey: String] = [:]
     }
@@ -46,6 +56,14 @@ public final class SimulationMemo: Sendable {
     /// Counts a simulation that starts using the memo.
     func simulationStarted() {
         state.withLock { $0.simulations += 1 }
+    }
+
+    /// How a simulation on `spec` starts, from `make` unless it is the spec of the last one.
+    func start(on spec: ClusterSpec, make: () -> ClusterStart) -> ClusterStart {
+        if let kept = state.withLock({ $0.cluster }), kept.spec == spec { return kept.start }
+        let start = make()
+        state.withLock { $0.cluster = (spec, start) }
+        return start
     }
 
     /// The blueprint for `template` (encoded; `hash` is its FNV-1a hash) in `namespace`, from
