@@ -2,28 +2,31 @@ import SimArenaModel
 
 /// What every pod made from one pod template shares: scheduling needs, QoS class, containers
 /// with their limits and declared usage, and how the kubelet will treat them.
-struct PodBlueprint {
+///
+/// Read once and never changed: a class, so that the simulator's many reads of a pod's
+/// blueprint share it instead of copying its parts.
+final class PodBlueprint: Sendable {
     enum RestartPolicy: String {
         case always = "Always"
         case onFailure = "OnFailure"
         case never = "Never"
     }
 
-    var template: PodTemplate
-    var requirements: PodSchedulingRequirements
-    var containers: [ContainerModel]
+    let template: PodTemplate
+    let requirements: PodSchedulingRequirements
+    let containers: [ContainerModel]
     /// The containers' cpu and memory limit totals, for printing (``SimulationResult/Pod/limitQuantities``).
-    var limitTotals: ResourceList
-    var qos: QoSClass
+    let limitTotals: ResourceList
+    let qos: QoSClass
     /// `spec.priorityClassName`, resolved when each pod is created, and the `spec.priority` and
     /// `spec.preemptionPolicy` the template sets itself (which must agree with the class's).
-    var priorityClassName: String?
-    var priority: Int32?
-    var preemptionPolicy: PreemptionPolicy?
-    var restartPolicy: RestartPolicy
+    let priorityClassName: String?
+    let priority: Int32?
+    let preemptionPolicy: PreemptionPolicy?
+    let restartPolicy: RestartPolicy
     /// SimKube's per-pod KWOK delay annotations, when the template sets them (milliseconds).
-    var createDelay: (base: Int64, jitter: Int64)?
-    var readyDelay: (base: Int64, jitter: Int64)?
+    let createDelay: (base: Int64, jitter: Int64)?
+    let readyDelay: (base: Int64, jitter: Int64)?
 
     /// What the pod's containers use, summed (``ContainerModel/usage``: the CPU mean, capped at
     /// each container's limit by the CFS quota, and the memory peak).
@@ -37,7 +40,7 @@ struct PodBlueprint {
 
     /// The container OOM-killed first and the memory sample that kills it: the earliest
     /// over-limit sample of any container (the first container of those tied).
-    var oomKill: (container: ContainerModel, sample: Int)?
+    let oomKill: (container: ContainerModel, sample: Int)?
 
     /// The most throttled container and its usage-to-limit ratio.
     var mostThrottled: (container: ContainerModel, ratio: Double)? {

@@ -98,10 +98,10 @@ public struct SimulationResult: Sendable {
         duration = simulator.options.duration
         seed = simulator.options.seed
         events = simulator.log
-        func topLevel(_ index: Int) -> WorkloadRuntime {
+        func topLevel(_ index: Int) -> Int {
             var owner = index
             while let parent = simulator.workloads[owner].parent { owner = parent }
-            return simulator.workloads[owner]
+            return owner
         }
         var podCounts = [Int](repeating: 0, count: simulator.nodes.count)
         let end = simulator.options.duration
@@ -123,7 +123,7 @@ public struct SimulationResult: Sendable {
             let top = topLevel(pod.workload)
             return Pod(
                 name: pod.name, namespace: pod.namespace, ownerKind: pod.ownerKind, ownerName: pod.ownerName,
-                workloadKind: top.kind.rawValue, workloadName: top.name, node: pod.node.map { simulator.nodes[$0].name },
+                workloadKind: simulator.workloads[top].kind.rawValue, workloadName: simulator.workloads[top].name, node: pod.node.map { simulator.nodes[$0].name },
                 phase: pod.phase, ready: pod.ready, reason: pod.reason, message: pod.message, restartCount: pod.restartCount,
                 qosClass: blueprint.qos, requests: blueprint.requirements.requests,
                 cpuLimit: Self.sum(blueprint.containers.map(\.cpuLimit)), memoryLimit: Self.sum(blueprint.containers.map(\.memoryLimit)),
@@ -139,12 +139,16 @@ public struct SimulationResult: Sendable {
                  allocatableNamed: node.allocatableNamed, requestedNamed: node.requestedNamed, requested: node.requested, used: simulator.nodeUsage[index], pods: podCounts[index])
         }
         workloads = simulator.workloads.map { runtime in
-            let live = runtime.pods.filter { simulator.pods[$0].isLive }
+            var (live, ready, pending) = (0, 0, 0)
+            for pod in runtime.pods where simulator.pods[pod].isLive {
+                live += 1
+                if simulator.pods[pod].ready { ready += 1 }
+                if simulator.pods[pod].phase == .pending { pending += 1 }
+            }
             return Workload(
                 kind: runtime.kind.rawValue, namespace: runtime.namespace, name: runtime.name,
                 parent: runtime.parent.map { simulator.workloads[$0].name }, replicas: runtime.replicas,
-                pods: live.count, ready: live.filter { simulator.pods[$0].ready }.count,
-                pending: live.filter { simulator.pods[$0].phase == .pending }.count, deleted: runtime.deleted)
+                pods: live, ready: ready, pending: pending, deleted: runtime.deleted)
         }
     }
 
