@@ -64,6 +64,7 @@ public struct Trace: Sendable {
             for objectIndex in events[eventIndex].applied.indices {
                 var object = events[eventIndex].applied[objectIndex]
                 try body(&object)
+                guard object != events[eventIndex].applied[objectIndex] else { continue }
                 try edited.replaceAppliedObject(event: eventIndex, object: objectIndex, with: object)
             }
         }
@@ -73,7 +74,8 @@ public struct Trace: Sendable {
     /// Applies `body` to every applied object that reads as a workload `matching` (with the
     /// workload it reads as); the other objects are not visited. The same rules as
     /// ``updateAppliedObjects(_:)``; an object that does not read (a malformed workload) is an
-    /// error, as in ``workloads()``.
+    /// error, as in ``workloads()``. Each visited object is taken as changed (it is read again)
+    /// without comparing it with what it was: `body` is an edit.
     public mutating func updateWorkloads(
         matching matches: (Workload) -> Bool, _ body: (_ object: inout KValue, _ workload: Workload) throws -> Void
     ) throws {
@@ -89,10 +91,8 @@ public struct Trace: Sendable {
         self = edited
     }
 
-    /// Puts `object` in place of an applied object, in the document and the typed views, unless
-    /// it is unchanged.
+    /// Puts `object` in place of an applied object, in the document and the typed views.
     private mutating func replaceAppliedObject(event eventIndex: Int, object objectIndex: Int, with object: KValue) throws {
-        guard object != events[eventIndex].applied[objectIndex] else { return }
         _ = try object.requireMap(at: Self.appliedObjectPath(event: eventIndex, object: objectIndex))
         let pointer = JSONPointer(tokens: ["events", String(eventIndex), "applied_objs", String(objectIndex)])
         document.modify(at: pointer) { $0 = object }
