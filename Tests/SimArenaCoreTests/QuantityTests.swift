@@ -89,6 +89,28 @@ final class QuantityTests: XCTestCase {
         XCTAssertEqual(Quantity.bytes(1 << 30).description, "1Gi")
     }
 
+    /// Whole units and the nano-units left, by 64-bit long division past the `Int64` range: the
+    /// `Int128` division's own results, and the doubles and canonical forms made from them.
+    func testUnitsSplitAsInt128DivisionDoesPastTheInt64Range() throws {
+        var random = SeededGenerator(seed: 11)
+        let edges: [Int128] = [0, 1, 999_999_999, 1_000_000_000, Int128(Int64.max), Int128(Int64.max) + 1, Int128(UInt64.max),
+                               Int128(UInt64.max) + 1, (Int128(1) << 96) + 12_345, Int128.max, 16 << 30 * 1_000_000_000]
+        let randoms = (0..<2_000).map { _ -> Int128 in
+            let wide = Int128(truncatingIfNeeded: UInt128(random.next()) << 64 | UInt128(random.next()))
+            return wide >> Int128(random.next(below: 127))
+        }
+        for nanos in edges + edges.map { -$0 } + randoms where nanos != .min {
+            let quantity = Quantity(nanos: nanos, format: .binarySI)
+            let (units, remainder) = nanos.quotientAndRemainder(dividingBy: 1_000_000_000)
+            XCTAssertTrue(quantity.unitsAndRemainder == (units, Int64(remainder)), "\(nanos)")
+            XCTAssertEqual(quantity.doubleValue, Double(units) + Double(remainder) / 1_000_000_000, "\(nanos)")
+        }
+        XCTAssertEqual(try q("16Gi").description, "16Gi")
+        XCTAssertEqual(try q("16Gi").doubleValue, 17_179_869_184)
+        XCTAssertEqual(try q("-12Ei").description, "-12Ei")
+        XCTAssertEqual(try q("10000000000000Ki").description, "9765625000Mi")
+    }
+
     func testCanonicalFormsParseBackToTheSameValue() throws {
         var generator = SeededGenerator(seed: 7)
         let suffixes = ["", "n", "u", "m", "k", "M", "G", "T", "Ki", "Mi", "Gi", "Ti", "e-3", "e2", "E6"]

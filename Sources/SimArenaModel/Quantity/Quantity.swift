@@ -75,7 +75,29 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// The value in units as the nearest `Double`, for approximate uses such as features.
     public var doubleValue: Double {
-        Int64(exactly: nanos).map(Self.doubleValue) ?? Self.doubleValue(nanos)
+        let (units, remainder) = unitsAndRemainder
+        return (Int64(exactly: units).map(Double.init) ?? Double(units)) + Double(remainder) / 1_000_000_000
+    }
+
+    /// The value in whole units (truncated toward zero) and the nano-units left over, which have
+    /// the value's sign: `quotientAndRemainder(dividingBy: 1_000_000_000)`, with 64-bit
+    /// divisions only. (Memory of 9 GB and more is past `Int64` nano-units, and `Int128`
+    /// division runs in software at thousands of instructions.)
+    var unitsAndRemainder: (units: Int128, remainder: Int64) {
+        if let small = Int64(exactly: nanos) {
+            let (units, remainder) = small.quotientAndRemainder(dividingBy: 1_000_000_000)
+            return (Int128(units), remainder)
+        }
+        // Long division of the magnitude by 10⁹ (< 2³²) in 32-bit digits: each step divides a
+        // remainder below 10⁹ and the next digit, which fits in 64 bits.
+        let divisor: UInt64 = 1_000_000_000
+        let magnitude = nanos.magnitude
+        let (high, low) = (UInt64(truncatingIfNeeded: magnitude >> 64), UInt64(truncatingIfNeeded: magnitude))
+        let (top, topRemainder) = high.quotientAndRemainder(dividingBy: divisor)
+        let (middle, middleRemainder) = (topRemainder << 32 | low >> 32).quotientAndRemainder(dividingBy: divisor)
+        let (bottom, remainder) = (middleRemainder << 32 | low & 0xFFFF_FFFF).quotientAndRemainder(dividingBy: divisor)
+        let units = Int128(UInt128(top) << 64 | UInt128(middle) << 32 | UInt128(bottom))
+        return nanos < 0 ? (-units, -Int64(remainder)) : (units, Int64(remainder))
     }
 
     // The arithmetic below is written once for any width: it runs on the `Int64` the value fits
@@ -85,11 +107,6 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
     private static func roundedAwayFromZero<N: FixedWidthInteger & SignedInteger>(_ nanos: N, inMultiplesOf unit: N) -> Int64 {
         let (quotient, remainder) = nanos.quotientAndRemainder(dividingBy: unit)
         return Int64(clamping: remainder == 0 ? quotient : quotient + nanos.signum())
-    }
-
-    private static func doubleValue<N: FixedWidthInteger & SignedInteger>(_ nanos: N) -> Double {
-        let (units, remainder) = nanos.quotientAndRemainder(dividingBy: 1_000_000_000)
-        return Double(units) + Double(remainder) / 1_000_000_000
     }
 
     // MARK: Arithmetic

@@ -22,7 +22,11 @@ extension Quantity {
 
     /// The binarySI form, or nil if the value is not a whole number of at least 1024 in magnitude.
     private var binaryCanonical: String? {
-        Int64(exactly: nanos).map(Self.binaryCanonical) ?? Self.binaryCanonical(nanos)
+        let (units, remainder) = unitsAndRemainder
+        guard remainder == 0, units.magnitude >= 1024 else {
+            return nil
+        }
+        return Int64(exactly: units).map { Self.binaryCanonical(units: $0) } ?? Self.binaryCanonical(units: units)
     }
 
     /// The decimalSI or decimalExponent form of a non-zero value.
@@ -32,13 +36,11 @@ extension Quantity {
         return nanos < 0 ? "-" + mantissa : mantissa
     }
 
-    // Written once for any width, and run on 64 bits when the value fits (see `doubleValue`).
+    // Written once for any width, and run on 64 bits when the value fits (see `value`).
 
-    private static func binaryCanonical<N: FixedWidthInteger & SignedInteger>(_ nanos: N) -> String? {
-        let (units, remainder) = nanos.quotientAndRemainder(dividingBy: 1_000_000_000)
-        guard remainder == 0, units.magnitude >= 1024 else {
-            return nil
-        }
+    /// `units` (at least 1024 in magnitude) as a mantissa and the largest binary suffix that
+    /// keeps it whole.
+    private static func binaryCanonical<N: FixedWidthInteger & SignedInteger>(units: N) -> String {
         var mantissa = units
         var power = 0
         while power < binarySuffixes.count - 1, mantissa.isMultiple(of: 1024) {
