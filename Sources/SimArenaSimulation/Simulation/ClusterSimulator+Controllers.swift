@@ -2,8 +2,9 @@ import SimArenaModel
 
 /// The controllers: each keeps its workload's pods at what the spec asks for.
 extension ClusterSimulator {
-    /// The characters Kubernetes uses for generated name suffixes (no vowels, no look-alikes).
-    static let nameAlphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+    /// The characters Kubernetes uses for generated name suffixes (no vowels, no look-alikes),
+    /// as ASCII bytes.
+    static let nameAlphabet = Array("bcdfghjklmnpqrstvwxz2456789".utf8)
 
     func reconcile(_ index: Int) {
         guard !workloads[index].deleted else { return }
@@ -282,13 +283,14 @@ extension ClusterSimulator {
 
     /// `base-xxxxx` with five seeded characters from Kubernetes' alphabet.
     func generatedName(_ base: String) -> String {
-        var suffix = ""
-        for _ in 0..<5 { suffix.append(Self.nameAlphabet[Int(random.next(below: UInt64(Self.nameAlphabet.count)))]) }
-        return "\(base)-\(suffix)"
+        var name = Array(base.utf8)
+        name.append(UInt8(ascii: "-"))
+        for _ in 0..<5 { name.append(Self.nameAlphabet[Int(random.next(below: UInt64(Self.nameAlphabet.count)))]) }
+        return String(decoding: name, as: UTF8.self)
     }
 
-    /// Kubernetes' `SafeEncodeString`: each character mapped into the name alphabet.
+    /// Kubernetes' `SafeEncodeString`: each byte mapped into the name alphabet.
     static func safeEncode(_ text: String) -> String {
-        String(text.utf8.map { nameAlphabet[Int($0) % nameAlphabet.count] })
+        String(decoding: text.utf8.map { nameAlphabet[Int($0) % nameAlphabet.count] }, as: UTF8.self)
     }
 }
