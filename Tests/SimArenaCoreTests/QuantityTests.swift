@@ -90,7 +90,8 @@ final class QuantityTests: XCTestCase {
     }
 
     /// Whole units and the nano-units left, by 64-bit long division past the `Int64` range: the
-    /// `Int128` division's own results, and the doubles and canonical forms made from them.
+    /// `Int128` division's own results, and the doubles, rounded units and milli-units and the
+    /// canonical forms made from them.
     func testUnitsSplitAsInt128DivisionDoesPastTheInt64Range() throws {
         var random = SeededGenerator(seed: 11)
         let edges: [Int128] = [0, 1, 999_999_999, 1_000_000_000, Int128(Int64.max), Int128(Int64.max) + 1, Int128(UInt64.max),
@@ -99,11 +100,14 @@ final class QuantityTests: XCTestCase {
             let wide = Int128(truncatingIfNeeded: UInt128(random.next()) << 64 | UInt128(random.next()))
             return wide >> Int128(random.next(below: 127))
         }
-        for nanos in edges + edges.map { -$0 } + randoms where nanos != .min {
+        for nanos in edges + edges.map({ -$0 }) + randoms where nanos != .min {
             let quantity = Quantity(nanos: nanos, format: .binarySI)
             let (units, remainder) = nanos.quotientAndRemainder(dividingBy: 1_000_000_000)
             XCTAssertTrue(quantity.unitsAndRemainder == (units, Int64(remainder)), "\(nanos)")
             XCTAssertEqual(quantity.doubleValue, Double(units) + Double(remainder) / 1_000_000_000, "\(nanos)")
+            XCTAssertEqual(quantity.value, Int64(clamping: remainder == 0 ? units : units + nanos.signum()), "\(nanos)")
+            let (millis, milliRemainder) = nanos.quotientAndRemainder(dividingBy: 1_000_000)
+            XCTAssertEqual(quantity.milliValue, Int64(clamping: milliRemainder == 0 ? millis : millis + nanos.signum()), "\(nanos)")
         }
         XCTAssertEqual(try q("16Gi").description, "16Gi")
         XCTAssertEqual(try q("16Gi").doubleValue, 17_179_869_184)

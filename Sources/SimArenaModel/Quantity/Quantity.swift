@@ -62,15 +62,13 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// The value in whole units, rounded away from zero as Kubernetes' `Value()` does (`1.0001`
     /// gives 2, `-1.5` gives -2), clamped to the `Int64` range.
     public var value: Int64 {
-        Int64(exactly: nanos).map { Self.roundedAwayFromZero($0, inMultiplesOf: 1_000_000_000) }
-            ?? Self.roundedAwayFromZero(nanos, inMultiplesOf: Self.nanosPerUnit)
+        roundedAwayFromZero(quotientAndRemainder(dividingBy: 1_000_000_000))
     }
 
     /// The value in milli-units, rounded away from zero as Kubernetes' `MilliValue()` does
     /// (`0.1m` gives 1), clamped to the `Int64` range.
     public var milliValue: Int64 {
-        Int64(exactly: nanos).map { Self.roundedAwayFromZero($0, inMultiplesOf: 1_000_000) }
-            ?? Self.roundedAwayFromZero(nanos, inMultiplesOf: Self.nanosPerMilli)
+        roundedAwayFromZero(quotientAndRemainder(dividingBy: 1_000_000))
     }
 
     /// The value in units as the nearest `Double`, for approximate uses such as features.
@@ -80,33 +78,37 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// The value in whole units (truncated toward zero) and the nano-units left over, which have
-    /// the value's sign: `quotientAndRemainder(dividingBy: 1_000_000_000)`, with 64-bit
-    /// divisions only. (Memory of 9 GB and more is past `Int64` nano-units, and `Int128`
-    /// division runs in software at thousands of instructions.)
+    /// the value's sign.
     var unitsAndRemainder: (units: Int128, remainder: Int64) {
+        let (units, remainder) = quotientAndRemainder(dividingBy: 1_000_000_000)
+        return (units, remainder)
+    }
+
+    /// The nano-units divided by `divisor`, truncated toward zero, and the remainder, which has
+    /// the value's sign: `Int128`'s `quotientAndRemainder(dividingBy:)`, with 64-bit divisions
+    /// only. (Memory of 9 GB and more is past `Int64` nano-units, and `Int128` division runs in
+    /// software at thousands of instructions.)
+    private func quotientAndRemainder(dividingBy divisor: UInt32) -> (quotient: Int128, remainder: Int64) {
         if let small = Int64(exactly: nanos) {
-            let (units, remainder) = small.quotientAndRemainder(dividingBy: 1_000_000_000)
-            return (Int128(units), remainder)
+            let (quotient, remainder) = small.quotientAndRemainder(dividingBy: Int64(divisor))
+            return (Int128(quotient), remainder)
         }
-        // Long division of the magnitude by 10⁹ (< 2³²) in 32-bit digits: each step divides a
-        // remainder below 10⁹ and the next digit, which fits in 64 bits.
-        let divisor: UInt64 = 1_000_000_000
+        // Long division of the magnitude in 32-bit digits: each step divides a remainder below
+        // the divisor (< 2³²) and the next digit, which fits in 64 bits.
+        let divisor = UInt64(divisor)
         let magnitude = nanos.magnitude
         let (high, low) = (UInt64(truncatingIfNeeded: magnitude >> 64), UInt64(truncatingIfNeeded: magnitude))
         let (top, topRemainder) = high.quotientAndRemainder(dividingBy: divisor)
         let (middle, middleRemainder) = (topRemainder << 32 | low >> 32).quotientAndRemainder(dividingBy: divisor)
         let (bottom, remainder) = (middleRemainder << 32 | low & 0xFFFF_FFFF).quotientAndRemainder(dividingBy: divisor)
-        let units = Int128(UInt128(top) << 64 | UInt128(middle) << 32 | UInt128(bottom))
-        return nanos < 0 ? (-units, -Int64(remainder)) : (units, Int64(remainder))
+        let quotient = Int128(UInt128(top) << 64 | UInt128(middle) << 32 | UInt128(bottom))
+        return nanos < 0 ? (-quotient, -Int64(remainder)) : (quotient, Int64(remainder))
     }
 
-    // The arithmetic below is written once for any width: it runs on the `Int64` the value fits
-    // in (nearly always) in hardware, and on `Int128`, whose division and conversions are done
-    // in software at thousands of instructions, only when it does not. Both give the same result.
-
-    private static func roundedAwayFromZero<N: FixedWidthInteger & SignedInteger>(_ nanos: N, inMultiplesOf unit: N) -> Int64 {
-        let (quotient, remainder) = nanos.quotientAndRemainder(dividingBy: unit)
-        return Int64(clamping: remainder == 0 ? quotient : quotient + nanos.signum())
+    /// A division's quotient moved one away from zero when it left a remainder, clamped to the
+    /// `Int64` range.
+    private func roundedAwayFromZero(_ division: (quotient: Int128, remainder: Int64)) -> Int64 {
+        Int64(clamping: division.remainder == 0 ? division.quotient : division.quotient + nanos.signum())
     }
 
     // MARK: Arithmetic

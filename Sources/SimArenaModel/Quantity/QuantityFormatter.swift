@@ -36,7 +36,8 @@ extension Quantity {
         return nanos < 0 ? "-" + mantissa : mantissa
     }
 
-    // Written once for any width, and run on 64 bits when the value fits (see `value`).
+    // Written once for any width: run on `Int64` when the value fits (nearly always), in
+    // hardware, and on `Int128`, whose arithmetic runs in software, only when it does not.
 
     /// `units` (at least 1024 in magnitude) as a mantissa and the largest binary suffix that
     /// keeps it whole.
