@@ -238,14 +238,8 @@ public enum Scheduler {
     /// (byte order, so `10 …` sorts before `2 …`, as kube-scheduler does), joined by `, `, and a
     /// final `.`; `reasonCounts` names each reason once.
     public static func unschedulableMessage(nodeCount: Int, reasonCounts: [(reason: String, count: Int)]) -> String {
-        var text = "0/" + String(nodeCount) + " nodes are available"
-        guard !reasonCounts.isEmpty else { return text + "." }
-        let items = reasonCounts.map { String($0.count) + " " + $0.reason }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        text += ": "
-        for (index, item) in items.enumerated() {
-            if index > 0 { text += ", " }
-            text += item
-        }
-        return text + "."
+        let items = reasonCounts.map { "\($0.count) \($0.reason)" }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        if items.isEmpty { return "0/\(nodeCount) nodes are available." }
+        return "0/\(nodeCount) nodes are available: \(items.joined(separator: ", "))."
     }
 }
